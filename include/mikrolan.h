@@ -1,0 +1,10 @@
+/* mikrolan.h — the whole public API of mikrolan. See README.md. */
+#ifndef MIKROLAN_H
+#define MIKROLAN_H
+
+#include "mikrolan/core.h"
+#include "mikrolan/money.h"
+#include "mikrolan/rate.h"
+#include "mikrolan/date.h"
+
+#endif /* MIKROLAN_H */

@@ -1,0 +1,115 @@
+/* lib/core.c — status names, the error record, version, assertions and
+ * checked int64 arithmetic. */
+#include "internal.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct status_entry {
+  ml_status status;
+  const char *name;
+  const char *description;
+} status_entry;
+
+static const status_entry status_table[] = {
+    {ML_OK, "ML_OK", "success"},
+    {ML_EINVAL, "ML_EINVAL", "a value is not allowed"},
+    {ML_EPARSE, "ML_EPARSE", "text is not in the expected form"},
+    {ML_ERANGE, "ML_ERANGE", "a value is outside the supported range"},
+    {ML_ELIMIT, "ML_ELIMIT", "input beyond a documented limit"},
+    {ML_ENOMEM, "ML_ENOMEM", "out of memory"},
+    {ML_EOVERFLOW, "ML_EOVERFLOW", "an exact result does not fit"},
+    {ML_EBUFFER, "ML_EBUFFER", "the buffer is too small"},
+    {ML_ESTATE, "ML_ESTATE", "not allowed in the current state"},
+    {ML_ENOTFOUND, "ML_ENOTFOUND", "not found"},
+    {ML_EIO, "ML_EIO", "input/output error"},
+    {ML_ENOROOT, "ML_ENOROOT", "no root in the searched interval"},
+};
+
+static const status_entry *status_lookup(ml_status status) {
+  for (size_t i = 0; i < sizeof status_table / sizeof status_table[0]; i++) {
+    if (status_table[i].status == status) return &status_table[i];
+  }
+  return NULL;
+}
+
+const char *ml_status_name(ml_status status) {
+  const status_entry *e = status_lookup(status);
+  return e ? e->name : "ML_UNKNOWN";
+}
+
+const char *ml_status_describe(ml_status status) {
+  const status_entry *e = status_lookup(status);
+  return e ? e->description : "unknown status";
+}
+
+void ml_error_clear(ml_error *err) {
+  ML_ASSERT(err != NULL);
+  memset(err, 0, sizeof *err);
+  err->code = ML_OK;
+}
+
+static void copy_truncated(char *dst, size_t size, const char *src) {
+  size_t n = strlen(src);
+  if (n >= size) n = size - 1;
+  memcpy(dst, src, n);
+  dst[n] = '\0';
+}
+
+ml_status ml_error_set(ml_error *err, ml_status code, const char *field,
+                       long line, long column, const char *fmt, ...) {
+  if (err == NULL) return code;
+  err->code = code;
+  copy_truncated(err->field, sizeof err->field, field ? field : "");
+  err->line = line;
+  err->column = column;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(err->message, sizeof err->message, fmt, ap);
+  va_end(ap);
+  return code;
+}
+
+void ml_quote_input(char *buf, size_t size, const char *text) {
+  enum { SHOWN = 40 };
+  ML_ASSERT(size >= SHOWN + 8);
+  size_t n = strlen(text);
+  if (n <= SHOWN) {
+    snprintf(buf, size, "\"%s\"", text);
+  } else {
+    snprintf(buf, size, "\"%.*s...\"", (int)SHOWN, text);
+  }
+}
+
+const char *ml_version_string(void) { return ML_VERSION_STRING; }
+
+int ml_version_number(void) { return ML_VERSION_NUMBER; }
+
+void ml_assert_fail(const char *expr, const char *file, int line) {
+  fprintf(stderr, "mikrolan: assertion failed: %s (%s:%d)\n", expr, file,
+          line);
+  abort();
+}
+
+ml_status ml_int64_add(int64_t *out, int64_t a, int64_t b) {
+  int64_t r;
+  if (__builtin_add_overflow(a, b, &r)) return ML_EOVERFLOW;
+  *out = r;
+  return ML_OK;
+}
+
+ml_status ml_int64_sub(int64_t *out, int64_t a, int64_t b) {
+  int64_t r;
+  if (__builtin_sub_overflow(a, b, &r)) return ML_EOVERFLOW;
+  *out = r;
+  return ML_OK;
+}
+
+ml_status ml_int64_mul(int64_t *out, int64_t a, int64_t b) {
+  int64_t r;
+  if (__builtin_mul_overflow(a, b, &r)) return ML_EOVERFLOW;
+  *out = r;
+  return ML_OK;
+}

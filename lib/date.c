@@ -1,0 +1,2 @@
+/* lib/date.c */
+#include "internal.h"

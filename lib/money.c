@@ -1,0 +1,2 @@
+/* lib/money.c */
+#include "internal.h"

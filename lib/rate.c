@@ -1,0 +1,2 @@
+/* lib/rate.c */
+#include "internal.h"

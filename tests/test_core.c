@@ -1,0 +1,129 @@
+/* tests/test_core.c — status names, the error record, version, checked
+ * arithmetic. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "internal.h"
+#include "mikrolan.h"
+
+static void status_values_are_pinned(void **state) {
+  (void)state;
+  assert_int_equal(ML_OK, 0);
+  assert_int_equal(ML_EINVAL, -1);
+  assert_int_equal(ML_EPARSE, -2);
+  assert_int_equal(ML_ERANGE, -3);
+  assert_int_equal(ML_ELIMIT, -4);
+  assert_int_equal(ML_ENOMEM, -5);
+  assert_int_equal(ML_EOVERFLOW, -6);
+  assert_int_equal(ML_EBUFFER, -7);
+  assert_int_equal(ML_ESTATE, -8);
+  assert_int_equal(ML_ENOTFOUND, -9);
+  assert_int_equal(ML_EIO, -10);
+  assert_int_equal(ML_ENOROOT, -11);
+}
+
+static void status_names(void **state) {
+  (void)state;
+  assert_string_equal(ml_status_name(ML_OK), "ML_OK");
+  assert_string_equal(ml_status_name(ML_EPARSE), "ML_EPARSE");
+  assert_string_equal(ml_status_name(ML_ENOROOT), "ML_ENOROOT");
+  assert_string_equal(ml_status_name((ml_status)-999), "ML_UNKNOWN");
+  assert_string_equal(ml_status_describe(ML_ELIMIT),
+                      "input beyond a documented limit");
+  assert_string_equal(ml_status_describe((ml_status)42), "unknown status");
+}
+
+static void error_set_fills_every_member(void **state) {
+  (void)state;
+  ml_error err;
+  ml_error_clear(&err);
+  assert_int_equal(err.code, ML_OK);
+  assert_string_equal(err.field, "");
+  ml_status s = ml_error_set(&err, ML_EPARSE, "principal", 3, 7,
+                             "bad value %d", 42);
+  assert_int_equal(s, ML_EPARSE);
+  assert_int_equal(err.code, ML_EPARSE);
+  assert_string_equal(err.field, "principal");
+  assert_int_equal(err.line, 3);
+  assert_int_equal(err.column, 7);
+  assert_string_equal(err.message, "bad value 42");
+  /* NULL error: still returns the code. */
+  assert_int_equal(ml_error_set(NULL, ML_ERANGE, "x", 0, 0, "y"), ML_ERANGE);
+}
+
+static void error_set_truncates(void **state) {
+  (void)state;
+  ml_error err;
+  char longfield[200];
+  memset(longfield, 'f', sizeof longfield - 1);
+  longfield[sizeof longfield - 1] = '\0';
+  (void)ml_error_set(&err, ML_EINVAL, longfield, 0, 0, "%s", longfield);
+  assert_int_equal(strlen(err.field), ML_ERROR_FIELD_SIZE - 1);
+  char msg[400];
+  memset(msg, 'm', sizeof msg - 1);
+  msg[sizeof msg - 1] = '\0';
+  (void)ml_error_set(&err, ML_EINVAL, "f", 0, 0, "%s", msg);
+  assert_int_equal(strlen(err.message), ML_ERROR_MESSAGE_SIZE - 1);
+}
+
+static void quote_input_shortens_long_text(void **state) {
+  (void)state;
+  char buf[64];
+  ml_quote_input(buf, sizeof buf, "12x");
+  assert_string_equal(buf, "\"12x\"");
+  ml_quote_input(buf, sizeof buf,
+                 "0123456789012345678901234567890123456789ABCDEF");
+  assert_string_equal(buf, "\"0123456789012345678901234567890123456789...\"");
+}
+
+static void version(void **state) {
+  (void)state;
+  assert_string_equal(ml_version_string(), ML_VERSION_STRING);
+  assert_int_equal(ml_version_number(), ML_VERSION_NUMBER);
+  assert_int_equal(ML_VERSION_NUMBER, 100);
+}
+
+static void checked_arithmetic(void **state) {
+  (void)state;
+  int64_t r = 7;
+  assert_int_equal(ml_int64_add(&r, INT64_MAX - 1, 1), ML_OK);
+  assert_true(r == INT64_MAX);
+  r = 7;
+  assert_int_equal(ml_int64_add(&r, INT64_MAX, 1), ML_EOVERFLOW);
+  assert_int_equal(r, 7); /* untouched on overflow */
+  assert_int_equal(ml_int64_add(&r, INT64_MIN, -1), ML_EOVERFLOW);
+  assert_int_equal(ml_int64_sub(&r, INT64_MIN + 1, 1), ML_OK);
+  assert_true(r == INT64_MIN);
+  assert_int_equal(ml_int64_sub(&r, INT64_MIN, 1), ML_EOVERFLOW);
+  assert_int_equal(ml_int64_sub(&r, 0, INT64_MIN), ML_EOVERFLOW);
+  assert_int_equal(ml_int64_mul(&r, 3037000499LL, 3037000499LL), ML_OK);
+  assert_true(r == 9223372030926249001LL);
+  assert_int_equal(ml_int64_mul(&r, 3037000500LL, 3037000500LL),
+                   ML_EOVERFLOW);
+  assert_int_equal(ml_int64_mul(&r, INT64_MIN, -1), ML_EOVERFLOW);
+  assert_int_equal(ml_int64_mul(&r, -4, 5), ML_OK);
+  assert_int_equal(r, -20);
+}
+
+static void assertion_true_is_silent(void **state) {
+  (void)state;
+  ML_ASSERT(1 + 1 == 2); /* a false one aborts; see the death test script */
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(status_values_are_pinned),
+      cmocka_unit_test(status_names),
+      cmocka_unit_test(error_set_fills_every_member),
+      cmocka_unit_test(error_set_truncates),
+      cmocka_unit_test(quote_input_shortens_long_text),
+      cmocka_unit_test(version),
+      cmocka_unit_test(checked_arithmetic),
+      cmocka_unit_test(assertion_true_is_silent),
+  };
+  return cmocka_run_group_tests_name("core", tests, NULL, NULL);
+}
