@@ -1,2 +1,661 @@
-/* lib/date.c */
+/* lib/date.c — dates as days since 1970-01-01: civil conversion, strict ISO
+ * parse/format, month arithmetic with month-end clamp, exact day-count
+ * fractions, calendars (Swedish bank days) and business-day conventions. */
 #include "internal.h"
+#include "mikrolan/date.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* ---- civil <-> days --------------------------------------------------- */
+
+/* Days from 1970-01-01 to year-month-day, after H. Hinnant's
+ * "chrono-Compatible Low-Level Date Algorithms": the year is shifted to
+ * start in March so that the leap day is the last day of the shifted year,
+ * and then counted in 400-year eras of 146097 days. Valid for any date
+ * whose result fits in int32 (far beyond 1900..2200); no range checks. */
+static int32_t days_from_civil(int year, int month, int day) {
+  const int y = month <= 2 ? year - 1 : year;
+  const int era = (y >= 0 ? y : y - 399) / 400;
+  const int yoe = y - era * 400;                                 /* 0..399 */
+  const int mp = month > 2 ? month - 3 : month + 9;              /* 0..11 */
+  const int doy = (153 * mp + 2) / 5 + day - 1;                  /* 0..365 */
+  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;         /* 0..146096 */
+  return era * 146097 + doe - 719468;
+}
+
+/* The inverse of days_from_civil (same source). */
+static void civil_from_days(int32_t days, int *year, int *month, int *day) {
+  const int32_t z = days + 719468;
+  const int32_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const int32_t doe = z - era * 146097;                          /* 0..146096 */
+  const int32_t yoe =
+      (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;     /* 0..399 */
+  const int32_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);   /* 0..365 */
+  const int32_t mp = (5 * doy + 2) / 153;                        /* 0..11 */
+  const int32_t m = mp < 10 ? mp + 3 : mp - 9;
+  *day = (int)(doy - (153 * mp + 2) / 5 + 1);
+  *month = (int)m;
+  *year = (int)(yoe + era * 400 + (m <= 2 ? 1 : 0));
+}
+
+static int date_in_range(int64_t d) {
+  return d >= ML_DATE_MIN && d <= ML_DATE_MAX;
+}
+
+int ml_date_is_leap_year(int year) {
+  return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
+
+int ml_date_days_in_month(int year, int month) {
+  static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  ML_ASSERT(month >= 1 && month <= 12);
+  if (month == 2 && ml_date_is_leap_year(year)) return 29;
+  return days[month - 1];
+}
+
+/* Which part of a civil date is unsupported; the order is the order of the
+ * checks, so that a bad year is reported before a bad month or day. */
+typedef enum civil_problem {
+  CIVIL_OK,
+  CIVIL_BAD_YEAR,
+  CIVIL_BAD_MONTH,
+  CIVIL_BAD_DAY
+} civil_problem;
+
+static civil_problem check_civil(int year, int month, int day) {
+  if (year < ML_DATE_MIN_YEAR || year > ML_DATE_MAX_YEAR) return CIVIL_BAD_YEAR;
+  if (month < 1 || month > 12) return CIVIL_BAD_MONTH;
+  if (day < 1 || day > ml_date_days_in_month(year, month)) return CIVIL_BAD_DAY;
+  return CIVIL_OK;
+}
+
+/* One clause saying what is wrong, shared by from_civil and parse. */
+static void describe_civil_problem(char *buf, size_t size, civil_problem p,
+                                   int year, int month, int day) {
+  switch (p) {
+    case CIVIL_BAD_YEAR:
+      snprintf(buf, size, "year %d is outside the supported years %d..%d",
+               year, ML_DATE_MIN_YEAR, ML_DATE_MAX_YEAR);
+      break;
+    case CIVIL_BAD_MONTH:
+      snprintf(buf, size, "month %d is not 1..12", month);
+      break;
+    case CIVIL_BAD_DAY:
+      snprintf(buf, size, "day %d does not exist in %04d-%02d, which has %d days",
+               day, year, month, ml_date_days_in_month(year, month));
+      break;
+    case CIVIL_OK:
+    default:
+      ML_ASSERT(0 && "a civil problem to describe");
+  }
+}
+
+ml_status ml_date_from_civil(ml_date *out, int year, int month, int day,
+                             ml_error *err) {
+  ML_ASSERT(out != NULL);
+  const civil_problem p = check_civil(year, month, day);
+  if (p != CIVIL_OK) {
+    char why[128];
+    describe_civil_problem(why, sizeof why, p, year, month, day);
+    return ml_error_set(err, ML_ERANGE, "date", 0, 0,
+                        "year %d, month %d, day %d is not a supported date: %s",
+                        year, month, day, why);
+  }
+  *out = days_from_civil(year, month, day);
+  return ML_OK;
+}
+
+void ml_date_to_civil(ml_date d, int *year, int *month, int *day) {
+  ML_ASSERT(date_in_range(d));
+  int y, m, dd;
+  civil_from_days(d, &y, &m, &dd);
+  if (year) *year = y;
+  if (month) *month = m;
+  if (day) *day = dd;
+}
+
+/* ---- ISO text --------------------------------------------------------- */
+
+enum { ISO_LENGTH = 10 }; /* "YYYY-MM-DD" */
+
+static int is_digit(char c) { return c >= '0' && c <= '9'; }
+
+static int digits_value(const char *s, int count) {
+  int v = 0;
+  for (int i = 0; i < count; i++) v = v * 10 + (s[i] - '0');
+  return v;
+}
+
+/* "found '/'", "found the end" or "found byte 0x80", for the message. */
+static void describe_found(char *buf, size_t size, char c) {
+  if (c == '\0') {
+    snprintf(buf, size, "found the end of the text");
+  } else if (c >= 0x20 && c < 0x7f) {
+    snprintf(buf, size, "found '%c'", c);
+  } else {
+    snprintf(buf, size, "found byte 0x%02x", (unsigned)(unsigned char)c);
+  }
+}
+
+/* Checks the shape "DDDD-DD-DD" and nothing after it; on a mismatch fills
+ * err with the 1-based column of the first wrong character. */
+static ml_status check_iso_shape(const char *text, const char *quoted,
+                                 ml_error *err) {
+  for (int i = 0; i < ISO_LENGTH; i++) {
+    const int want_dash = i == 4 || i == 7;
+    const char c = text[i];
+    if (want_dash ? c == '-' : is_digit(c)) continue;
+    char found[32];
+    describe_found(found, sizeof found, c);
+    return ml_error_set(err, ML_EPARSE, "date", 0, i + 1,
+                        "date %s is not in the form YYYY-MM-DD: expected %s "
+                        "at column %d, %s",
+                        quoted, want_dash ? "'-'" : "a digit", i + 1, found);
+  }
+  if (text[ISO_LENGTH] != '\0') {
+    return ml_error_set(err, ML_EPARSE, "date", 0, ISO_LENGTH + 1,
+                        "date %s is not in the form YYYY-MM-DD: unexpected "
+                        "text after column %d",
+                        quoted, ISO_LENGTH);
+  }
+  return ML_OK;
+}
+
+ml_status ml_date_parse(ml_date *out, const char *text, ml_error *err) {
+  ML_ASSERT(out != NULL);
+  ML_ASSERT(text != NULL);
+  char quoted[64];
+  ml_quote_input(quoted, sizeof quoted, text);
+  const ml_status shape = check_iso_shape(text, quoted, err);
+  if (shape != ML_OK) return shape;
+
+  const int year = digits_value(text, 4);
+  const int month = digits_value(text + 5, 2);
+  const int day = digits_value(text + 8, 2);
+  const civil_problem p = check_civil(year, month, day);
+  if (p != CIVIL_OK) {
+    static const long column_of[] = {0, 1, 6, 9}; /* by civil_problem */
+    char why[128];
+    describe_civil_problem(why, sizeof why, p, year, month, day);
+    return ml_error_set(err, ML_ERANGE, "date", 0, column_of[p],
+                        "date %s is not a supported date: %s", quoted, why);
+  }
+  *out = days_from_civil(year, month, day);
+  return ML_OK;
+}
+
+static void put_digits(char *dst, int value, int count) {
+  for (int i = count - 1; i >= 0; i--) {
+    dst[i] = (char)('0' + value % 10);
+    value /= 10;
+  }
+}
+
+ml_status ml_date_format(char *buf, size_t size, ml_date d) {
+  ML_ASSERT(buf != NULL || size == 0);
+  ML_ASSERT(date_in_range(d));
+  if (size < ML_DATE_FORMAT_SIZE) {
+    if (size > 0) buf[0] = '\0';
+    return ML_EBUFFER;
+  }
+  int y, m, dd;
+  civil_from_days(d, &y, &m, &dd);
+  put_digits(buf, y, 4);
+  buf[4] = '-';
+  put_digits(buf + 5, m, 2);
+  buf[7] = '-';
+  put_digits(buf + 8, dd, 2);
+  buf[10] = '\0';
+  return ML_OK;
+}
+
+/* ---- arithmetic --------------------------------------------------------- */
+
+ml_status ml_date_add_days(ml_date *out, ml_date d, int64_t days) {
+  ML_ASSERT(out != NULL);
+  /* Compare days with the room left instead of adding first: no overflow
+   * for any int64 days (d is int32, so the bounds fit). */
+  if (days < (int64_t)ML_DATE_MIN - d || days > (int64_t)ML_DATE_MAX - d) {
+    return ML_ERANGE;
+  }
+  *out = (ml_date)(d + days);
+  return ML_OK;
+}
+
+ml_status ml_date_add_months(ml_date *out, ml_date d, int64_t months) {
+  ML_ASSERT(out != NULL);
+  /* Any shift larger than the whole supported span leaves it; rejecting it
+   * first keeps the month arithmetic below far from overflow. */
+  enum { SPAN_MONTHS = (ML_DATE_MAX_YEAR - ML_DATE_MIN_YEAR + 1) * 12 };
+  if (!date_in_range(d) || months < -SPAN_MONTHS || months > SPAN_MONTHS) {
+    return ML_ERANGE;
+  }
+  int y, m, dd;
+  civil_from_days(d, &y, &m, &dd);
+  const int64_t index = (int64_t)y * 12 + (m - 1) + months; /* > 0 here */
+  const int64_t target_year = index / 12;
+  if (target_year < ML_DATE_MIN_YEAR || target_year > ML_DATE_MAX_YEAR) {
+    return ML_ERANGE;
+  }
+  const int ty = (int)target_year;
+  const int tm = (int)(index % 12) + 1;
+  const int last = ml_date_days_in_month(ty, tm);
+  *out = days_from_civil(ty, tm, dd < last ? dd : last);
+  return ML_OK;
+}
+
+int ml_date_weekday(ml_date d) {
+  /* 1970-01-01 was a Thursday (ISO 4); floor-modulo for earlier dates. */
+  int64_t r = ((int64_t)d + 3) % 7;
+  if (r < 0) r += 7;
+  return (int)r + 1;
+}
+
+int32_t ml_date_days_between(ml_date start, ml_date end) {
+  const int64_t diff = (int64_t)end - start;
+  ML_ASSERT(diff >= INT32_MIN && diff <= INT32_MAX);
+  return (int32_t)diff;
+}
+
+/* ---- day counts ----------------------------------------------------------- */
+
+static int64_t gcd64(int64_t a, int64_t b) {
+  while (b != 0) {
+    const int64_t t = a % b;
+    a = b;
+    b = t;
+  }
+  return a;
+}
+
+static ml_fraction reduced(int64_t num, int64_t den) {
+  ML_ASSERT(num >= 0 && den > 0);
+  const int64_t g = gcd64(num, den); /* >= 1 because den > 0 */
+  ml_fraction f = {num / g, den / g};
+  return f;
+}
+
+/* Days of [start, end) that fall in leap years and in other years, split at
+ * each 1 January, for ACT/ACT ISDA. */
+static void split_days_by_year_kind(ml_date start, ml_date end,
+                                    int64_t *leap_days, int64_t *other_days) {
+  int y1, y2, unused_m, unused_d;
+  civil_from_days(start, &y1, &unused_m, &unused_d);
+  civil_from_days(end, &y2, &unused_m, &unused_d);
+  *leap_days = 0;
+  *other_days = 0;
+  for (int y = y1; y <= y2; y++) {
+    const ml_date year_start = days_from_civil(y, 1, 1);
+    const ml_date next_year = days_from_civil(y + 1, 1, 1);
+    const ml_date from = start > year_start ? start : year_start;
+    const ml_date to = end < next_year ? end : next_year;
+    if (to <= from) continue;
+    if (ml_date_is_leap_year(y)) {
+      *leap_days += to - from;
+    } else {
+      *other_days += to - from;
+    }
+  }
+}
+
+static ml_fraction act_act_isda(ml_date start, ml_date end) {
+  int64_t leap_days, other_days;
+  split_days_by_year_kind(start, end, &leap_days, &other_days);
+  /* leap/366 + other/365 over the common denominator 366 * 365. */
+  return reduced(leap_days * 365 + other_days * 366, 366 * 365);
+}
+
+typedef struct civil_date {
+  int year, month, day;
+} civil_date;
+
+static civil_date civil_of(ml_date d) {
+  civil_date c;
+  civil_from_days(d, &c.year, &c.month, &c.day);
+  return c;
+}
+
+static int is_last_day_of_month(civil_date c) {
+  return c.day == ml_date_days_in_month(c.year, c.month);
+}
+
+/* The 30/360 family: D1 and D2 are adjusted by the convention, then
+ * 360 (Y2 - Y1) + 30 (M2 - M1) + (D2 - D1) days over 360. */
+static ml_fraction thirty_360(ml_day_count dc, ml_date start, ml_date end,
+                              ml_date maturity) {
+  const civil_date c1 = civil_of(start);
+  const civil_date c2 = civil_of(end);
+  int d1 = c1.day;
+  int d2 = c2.day;
+  switch (dc) {
+    case ML_DC_30_360_US: /* ISDA 2006 4.16(f), bond basis */
+      if (d1 == 31) d1 = 30;
+      if (d2 == 31 && d1 == 30) d2 = 30; /* d1 == 30 covers D1 in {30, 31} */
+      break;
+    case ML_DC_30E_360: /* 4.16(g), Eurobond basis */
+      if (d1 == 31) d1 = 30;
+      if (d2 == 31) d2 = 30;
+      break;
+    case ML_DC_30E_360_ISDA: /* 4.16(h) */
+      if (is_last_day_of_month(c1)) d1 = 30;
+      if (is_last_day_of_month(c2) && !(end == maturity && c2.month == 2)) {
+        d2 = 30;
+      }
+      break;
+    case ML_DC_ACT_365F:
+    case ML_DC_ACT_360:
+    case ML_DC_ACT_ACT_ISDA:
+    default:
+      ML_ASSERT(0 && "a 30/360 day count");
+  }
+  const int64_t days = 360 * (int64_t)(c2.year - c1.year) +
+                       30 * (int64_t)(c2.month - c1.month) + (d2 - d1);
+  /* start < end keeps days >= 0 except for 30E/360 ISDA from the last day
+   * of February to the same day as maturity, which start == end excludes. */
+  ML_ASSERT(days >= 0);
+  return reduced(days, 360);
+}
+
+static int day_count_valid(ml_day_count dc) {
+  return dc >= ML_DC_ACT_365F && dc <= ML_DC_30E_360_ISDA;
+}
+
+ml_status ml_day_count_fraction(ml_fraction *out, ml_day_count dc,
+                                ml_date start, ml_date end, ml_date maturity) {
+  ML_ASSERT(out != NULL);
+  ML_ASSERT(day_count_valid(dc));
+  if (!date_in_range(start) || !date_in_range(end)) return ML_ERANGE;
+  if (dc == ML_DC_30E_360_ISDA && !date_in_range(maturity)) return ML_ERANGE;
+  if (start > end) return ML_EINVAL;
+  if (start == end) {
+    out->num = 0;
+    out->den = 1;
+    return ML_OK;
+  }
+  const int64_t days = (int64_t)end - start;
+  switch (dc) {
+    case ML_DC_ACT_365F:
+      *out = reduced(days, 365);
+      break;
+    case ML_DC_ACT_360:
+      *out = reduced(days, 360);
+      break;
+    case ML_DC_ACT_ACT_ISDA:
+      *out = act_act_isda(start, end);
+      break;
+    case ML_DC_30_360_US:
+    case ML_DC_30E_360:
+    case ML_DC_30E_360_ISDA:
+    default:
+      *out = thirty_360(dc, start, end, maturity);
+      break;
+  }
+  return ML_OK;
+}
+
+/* ---- names ------------------------------------------------------------------ */
+
+/* Looks text up in names[0..count) (exact, case-sensitive); on failure
+ * fills err with every accepted name. */
+static ml_status parse_name(int *index, const char *const *names, int count,
+                            const char *text, const char *field,
+                            const char *what, ml_error *err) {
+  ML_ASSERT(text != NULL);
+  for (int i = 0; i < count; i++) {
+    if (strcmp(text, names[i]) == 0) {
+      *index = i;
+      return ML_OK;
+    }
+  }
+  char list[160] = "";
+  size_t used = 0;
+  for (int i = 0; i < count; i++) {
+    const int n = snprintf(list + used, sizeof list - used, "%s%s",
+                           i ? ", " : "", names[i]);
+    ML_ASSERT(n > 0 && (size_t)n < sizeof list - used);
+    used += (size_t)n;
+  }
+  char quoted[64];
+  ml_quote_input(quoted, sizeof quoted, text);
+  return ml_error_set(err, ML_EINVAL, field, 0, 0,
+                      "unknown %s %s: expected one of %s", what, quoted, list);
+}
+
+static const char *const day_count_names[] = {
+    "act365", "act360", "actact", "30360", "30e360", "30e360isda"};
+static const char *const calendar_kind_names[] = {"none", "weekends", "se"};
+static const char *const business_day_names[] = {
+    "unadjusted", "following", "modified-following", "preceding",
+    "modified-preceding"};
+
+#define COUNT_OF(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+const char *ml_day_count_name(ml_day_count dc) {
+  return day_count_valid(dc) ? day_count_names[dc] : NULL;
+}
+
+ml_status ml_day_count_parse(ml_day_count *out, const char *text,
+                             ml_error *err) {
+  ML_ASSERT(out != NULL);
+  int i;
+  const ml_status s = parse_name(&i, day_count_names, COUNT_OF(day_count_names),
+                                 text, "day_count", "day count", err);
+  if (s == ML_OK) *out = (ml_day_count)i;
+  return s;
+}
+
+static int calendar_kind_valid(ml_calendar_kind kind) {
+  return kind >= ML_CALENDAR_NONE && kind <= ML_CALENDAR_SE;
+}
+
+const char *ml_calendar_kind_name(ml_calendar_kind kind) {
+  return calendar_kind_valid(kind) ? calendar_kind_names[kind] : NULL;
+}
+
+ml_status ml_calendar_kind_parse(ml_calendar_kind *out, const char *text,
+                                 ml_error *err) {
+  ML_ASSERT(out != NULL);
+  int i;
+  const ml_status s =
+      parse_name(&i, calendar_kind_names, COUNT_OF(calendar_kind_names), text,
+                 "calendar", "calendar", err);
+  if (s == ML_OK) *out = (ml_calendar_kind)i;
+  return s;
+}
+
+static int business_day_valid(ml_business_day conv) {
+  return conv >= ML_BD_UNADJUSTED && conv <= ML_BD_MODIFIED_PRECEDING;
+}
+
+const char *ml_business_day_name(ml_business_day conv) {
+  return business_day_valid(conv) ? business_day_names[conv] : NULL;
+}
+
+ml_status ml_business_day_parse(ml_business_day *out, const char *text,
+                                ml_error *err) {
+  ML_ASSERT(out != NULL);
+  int i;
+  const ml_status s =
+      parse_name(&i, business_day_names, COUNT_OF(business_day_names), text,
+                 "business_day", "business-day convention", err);
+  if (s == ML_OK) *out = (ml_business_day)i;
+  return s;
+}
+
+/* ---- calendars ------------------------------------------------------------ */
+
+/* Easter Sunday by the anonymous Gregorian computus (Meeus/Jones/Butcher);
+ * valid for every Gregorian year, no range check. */
+static ml_date easter_days(int year) {
+  const int a = year % 19;
+  const int b = year / 100;
+  const int c = year % 100;
+  const int d = b / 4;
+  const int e = b % 4;
+  const int f = (b + 8) / 25;
+  const int g = (b - f + 1) / 3;
+  const int h = (19 * a + b - d - g + 15) % 30;
+  const int i = c / 4;
+  const int k = c % 4;
+  const int l = (32 + 2 * e + 2 * i - h - k) % 7;
+  const int m = (a + 11 * h + 22 * l) / 451;
+  const int month = (h + l - 7 * m + 114) / 31;
+  const int day = (h + l - 7 * m + 114) % 31 + 1;
+  return days_from_civil(year, month, day);
+}
+
+ml_status ml_easter_sunday(ml_date *out, int year) {
+  ML_ASSERT(out != NULL);
+  if (year < ML_DATE_MIN_YEAR || year > ML_DATE_MAX_YEAR) return ML_ERANGE;
+  *out = easter_days(year);
+  return ML_OK;
+}
+
+/* Good Friday, Easter Monday, Ascension Day and (until 2004) Whit Monday.
+ * They fall between 20 March (Good Friday of a 22 March Easter) and 14 June
+ * (Whit Monday of a 25 April Easter), so callers ask only for March..June. */
+static int se_easter_holiday(ml_date d, int year) {
+  const int32_t offset = d - easter_days(year);
+  return offset == -2 || offset == 1 || offset == 39 ||
+         (offset == 50 && year <= 2004);
+}
+
+/* Whether a Monday..Friday d is a Swedish bank holiday. Fixed dates are
+ * decided by month and day; Easter is computed only in March..June. */
+static int se_weekday_holiday(ml_date d, int weekday) {
+  int y, m, day;
+  civil_from_days(d, &y, &m, &day);
+  switch (m) {
+    case 1:
+      return day == 1 || day == 6;
+    case 5:
+      if (day == 1) return 1;
+      break;
+    case 6:
+      if (day == 6 && y >= 2005) return 1;                    /* National Day */
+      if (weekday == 5 && day >= 19 && day <= 25) return 1;   /* Midsummer Eve */
+      break;
+    case 12:
+      return day == 24 || day == 25 || day == 26 || day == 31;
+    default:
+      break;
+  }
+  return m >= 3 && m <= 6 && se_easter_holiday(d, y);
+}
+
+static int closed_by_kind(ml_calendar_kind kind, ml_date d) {
+  if (kind == ML_CALENDAR_NONE) return 0;
+  const int weekday = ml_date_weekday(d);
+  if (weekday >= 6) return 1;
+  return kind == ML_CALENDAR_SE && se_weekday_holiday(d, weekday);
+}
+
+static int closed_by_extra(const ml_calendar *cal, ml_date d) {
+  for (size_t i = 0; i < cal->extra_closed_count; i++) {
+    if (cal->extra_closed[i] == d) return 1;
+  }
+  return 0;
+}
+
+static void assert_calendar(const ml_calendar *cal) {
+  ML_ASSERT(cal != NULL);
+  ML_ASSERT(calendar_kind_valid(cal->kind));
+  ML_ASSERT(cal->extra_closed != NULL || cal->extra_closed_count == 0);
+}
+
+/* is_business_day without the checks, for d already known to be in range. */
+static int is_open(const ml_calendar *cal, ml_date d) {
+  return !closed_by_kind(cal->kind, d) && !closed_by_extra(cal, d);
+}
+
+int ml_calendar_is_business_day(const ml_calendar *cal, ml_date d) {
+  assert_calendar(cal);
+  ML_ASSERT(date_in_range(d));
+  return is_open(cal, d);
+}
+
+/* The furthest ml_calendar_adjust looks from the date it adjusts. */
+enum { ADJUST_SEARCH_DAYS = 31 };
+
+typedef enum search_result {
+  SEARCH_FOUND,
+  SEARCH_LEFT_MONTH, /* reached a day outside `month` first */
+  SEARCH_LEFT_RANGE, /* reached a day outside 1900..2200 first */
+  SEARCH_EXHAUSTED   /* nothing open within ADJUST_SEARCH_DAYS */
+} search_result;
+
+static int month_of(ml_date d) {
+  int y, m, day;
+  civil_from_days(d, &y, &m, &day);
+  return m;
+}
+
+/* The first business day at d, d + step, d + 2 step, ... (step = +-1),
+ * staying in `month` unless month is 0. */
+static search_result find_business_day(ml_date *out, const ml_calendar *cal,
+                                       ml_date d, int step, int month) {
+  for (int k = 0; k <= ADJUST_SEARCH_DAYS; k++) {
+    const ml_date c = d + step * k;
+    /* The month test comes first so that the modified conventions turn
+     * back at 31 December 2200 instead of failing on 1 January 2201. */
+    if (month != 0 && month_of(c) != month) return SEARCH_LEFT_MONTH;
+    if (!date_in_range(c)) return SEARCH_LEFT_RANGE;
+    if (is_open(cal, c)) {
+      *out = c;
+      return SEARCH_FOUND;
+    }
+  }
+  return SEARCH_EXHAUSTED;
+}
+
+static ml_status search_status(search_result r) {
+  switch (r) {
+    case SEARCH_FOUND:
+      return ML_OK;
+    case SEARCH_LEFT_RANGE:
+      return ML_ERANGE;
+    case SEARCH_EXHAUSTED:
+      return ML_ELIMIT;
+    case SEARCH_LEFT_MONTH:
+    default:
+      ML_ASSERT(0 && "a search result with a status");
+      return ML_EINVAL; /* unreachable */
+  }
+}
+
+/* Modified following (step +1) or modified preceding (step -1): the first
+ * business day in the given direction within d's month, else the first in
+ * the other direction. */
+static ml_status adjust_modified(ml_date *out, const ml_calendar *cal,
+                                 ml_date d, int step) {
+  search_result r = find_business_day(out, cal, d, step, month_of(d));
+  if (r == SEARCH_LEFT_MONTH) r = find_business_day(out, cal, d, -step, 0);
+  return search_status(r);
+}
+
+ml_status ml_calendar_adjust(ml_date *out, const ml_calendar *cal, ml_date d,
+                             ml_business_day conv) {
+  ML_ASSERT(out != NULL);
+  assert_calendar(cal);
+  ML_ASSERT(business_day_valid(conv));
+  if (!date_in_range(d)) return ML_ERANGE;
+  if (conv == ML_BD_UNADJUSTED || is_open(cal, d)) {
+    *out = d;
+    return ML_OK;
+  }
+  switch (conv) {
+    case ML_BD_FOLLOWING:
+      return search_status(find_business_day(out, cal, d, +1, 0));
+    case ML_BD_PRECEDING:
+      return search_status(find_business_day(out, cal, d, -1, 0));
+    case ML_BD_MODIFIED_FOLLOWING:
+      return adjust_modified(out, cal, d, +1);
+    case ML_BD_MODIFIED_PRECEDING:
+      return adjust_modified(out, cal, d, -1);
+    case ML_BD_UNADJUSTED:
+    default:
+      ML_ASSERT(0 && "an adjusting business-day convention");
+      return ML_EINVAL; /* unreachable */
+  }
+}
