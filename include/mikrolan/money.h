@@ -19,7 +19,7 @@ typedef int64_t ml_amount;
 /* A currency: its ISO 4217 code and exponent (minor-unit digits). */
 typedef struct ml_currency {
   char code[4]; /* "SEK", NUL-terminated */
-  int exponent; /* 2 for SEK, 0 for JPY */
+  int exponent; /* 2 for SEK, 0 for JPY; 0..18 (asserted) */
 } ml_currency;
 
 /* SEK, the default currency: { "SEK", 2 }. */
@@ -82,16 +82,23 @@ ML_API ML_NODISCARD ml_status ml_amount_round(ml_amount *out,
  * Parses an amount in major units into minor units of currency cur.
  * Accepted: an optional sign (+ or -), digits with optional group separators
  * (space, no-break space U+00A0, narrow no-break space U+202F, or '_', each
- * between two digits), and an optional decimal mark ('.' or ',') followed by
- * at least one digit. Examples: "250000", "250000.5", "1 234,50", "-0.05".
- * Leading and trailing spaces are ignored.
+ * between two digits of the integer part), and an optional decimal mark
+ * ('.' or ',') followed by at least one digit. At least one digit must come
+ * before the mark: ".5" and "1." are ML_EPARSE. Examples: "250000",
+ * "250000.5", "1 234,50", "-0.05". Leading and trailing ASCII spaces are
+ * ignored.
  *
- * More decimals than the currency has are ML_EPARSE, unless rounding is not
- * NULL: then the exact value is rounded to one minor unit with *rounding.
- * Empty text, a second decimal mark, letters, a misplaced separator are
- * ML_EPARSE; a value beyond +-9223372036854775807 minor units is ML_ERANGE.
- * The message quotes the input and says what was expected; err->column is
- * the 1-based byte position of the offending character where there is one.
+ * More decimals than the currency has (trailing zeros count) are ML_EPARSE,
+ * unless rounding is not NULL: then the exact value is rounded to one minor
+ * unit with *rounding. Empty text, a second decimal mark, letters, a
+ * misplaced separator are ML_EPARSE; a value outside INT64_MIN..INT64_MAX
+ * minor units (-9223372036854775808..9223372036854775807, so every
+ * formatted amount parses back) is ML_ERANGE. A malformed text is ML_EPARSE
+ * even when it is also too large. The message quotes the input and says
+ * what was expected; err->field is "amount"; err->column is the 1-based
+ * byte position of the offending character where there is one (0 for empty
+ * text and out-of-range values). *out is written only on ML_OK.
+ * Allocates nothing; thread-safe.
  */
 ML_API ML_NODISCARD ml_status ml_amount_parse(ml_amount *out, const char *text,
                                               ml_currency cur,
@@ -112,8 +119,9 @@ ML_API ML_NODISCARD ml_status ml_amount_format(char *buf, size_t size,
                                                ml_currency cur);
 
 /*
- * Swedish human form: groups of three digits separated by a space, ',' as
- * the decimal mark, and the unit: "kr" for SEK, the ISO code otherwise.
+ * Swedish human form: groups of three digits separated by a space (U+0020,
+ * so that ml_amount_parse reads it back), ',' as the decimal mark, and the
+ * unit after a space: "kr" for SEK, the ISO code otherwise.
  * "1 234,50 kr", "-0,05 kr", "12 000 EUR"... (for EUR: "12 000,00 EUR").
  * When unit is 0 the unit is left out ("1 234,50").
  */
