@@ -6,5 +6,6 @@
 #include "mikrolan/money.h"
 #include "mikrolan/rate.h"
 #include "mikrolan/date.h"
+#include "mikrolan/schedule.h"
 
 #endif /* MIKROLAN_H */

@@ -24,4 +24,13 @@ ml_status ml_error_set(ml_error *err, ml_status code, const char *field,
  * 40 bytes of it, with "..." when longer, into buf (size >= 48). */
 void ml_quote_input(char *buf, size_t size, const char *text);
 
+/* a + b into *out, or ML_EOVERFLOW (then *out is unspecified): the inline
+ * form of ml_int64_add for hot paths. */
+static inline ml_status ml_add_checked(int64_t *out, int64_t a, int64_t b) {
+  return __builtin_add_overflow(a, b, out) ? ML_EOVERFLOW : ML_OK;
+}
+
+/* Marks a branch that a valid enum value never reaches: always aborts. */
+#define ML_UNREACHABLE(what) ml_assert_fail(what, __FILE__, __LINE__)
+
 #endif

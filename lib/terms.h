@@ -1,0 +1,53 @@
+/* lib/terms.h — loan terms: dates and fees derived from them (internal). */
+#ifndef MIKROLAN_LIB_TERMS_H
+#define MIKROLAN_LIB_TERMS_H
+
+#include "internal.h"
+#include "mikrolan/schedule.h"
+
+/* *out = anchor + k periods of the terms' frequency (k may be negative);
+ * months are clamped to the month's end. ML_ERANGE outside 1900..2200. */
+ml_status ml_terms_period_date(ml_date *out, const ml_schedule_terms *t,
+                               ml_date anchor, int64_t k);
+
+/* The due dates of a schedule, computed from a civil anchor without a
+ * round trip through days per row (the hot path of the schedule walk). */
+typedef struct ml_due_dates {
+  const ml_schedule_terms *terms;
+  ml_date anchor;
+  int32_t offset; /* due_k = anchor + (k + offset) periods */
+  int year, month, day;
+  int adjusts; /* whether the calendar can move a date */
+} ml_due_dates;
+
+void ml_due_dates_init(ml_due_dates *dates, const ml_schedule_terms *t);
+
+/* The unadjusted and the adjusted due date of installment k. */
+ml_status ml_due_dates_at(const ml_due_dates *dates, int32_t k,
+                          ml_date *unadjusted, ml_date *adjusted);
+
+/* Walks the due dates in order, one period at a time: the schedule's hot
+ * path, with no civil conversion per row. */
+typedef struct ml_due_walk {
+  const ml_due_dates *dates;
+  int year, month;     /* months: the civil month of the next due date */
+  ml_date month_start; /* months: the first day of that month */
+  ml_date next;        /* days and weeks: the next unadjusted due date */
+} ml_due_walk;
+
+/* Starts at installment 1. The terms must be valid (validated). */
+void ml_due_walk_init(ml_due_walk *walk, const ml_due_dates *dates);
+
+/* The unadjusted and adjusted due dates of the next installment. */
+ml_status ml_due_walk_next(ml_due_walk *walk, ml_date *unadjusted,
+                           ml_date *adjusted);
+
+/* The due date of installment k (1..n): from the first due date when given,
+ * else from the disbursement; moved to a business day when adjusted. */
+ml_status ml_terms_due_date(ml_date *out, const ml_schedule_terms *t,
+                            int32_t k, int adjusted);
+
+/* The upfront fee in minor units (0 when there is none). */
+ml_status ml_terms_upfront_fee(ml_amount *out, const ml_schedule_terms *t);
+
+#endif
