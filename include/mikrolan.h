@@ -7,5 +7,6 @@
 #include "mikrolan/rate.h"
 #include "mikrolan/date.h"
 #include "mikrolan/schedule.h"
+#include "mikrolan/loan.h"
 
 #endif /* MIKROLAN_H */

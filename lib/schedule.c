@@ -72,7 +72,9 @@ static ml_status plan_schedule(schedule_plan *plan,
   plan_period_rate(plan);
   plan->amortizing = t->installments - t->grace_principal;
   ml_status st = ML_OK;
-  if (t->method == ML_METHOD_ANNUITY) {
+  if (t->method == ML_METHOD_ANNUITY && t->fixed_installment > 0) {
+    plan->installment = t->fixed_installment;
+  } else if (t->method == ML_METHOD_ANNUITY) {
     st = ml_annuity_payment(&plan->installment, t->principal, plan->rate_num,
                             plan->rate_den, plan->amortizing,
                             t->installment_multiple, t->rounding);

@@ -321,6 +321,8 @@ static ml_status check_amounts(const ml_schedule_terms *t, ml_error *err) {
                                      t->max_principal, 1);
   if (st == ML_OK) st = check_amount(err, "installment-fee",
                                      t->installment_fee, t->max_principal, 0);
+  if (st == ML_OK) st = check_amount(err, "installment", t->fixed_installment,
+                                     t->max_principal, 0);
   if (st != ML_OK) return st;
   if (t->currency.exponent < 0 || t->currency.exponent > 4) {
     return invalid(err, ML_EINVAL, "currency", "exponent must be 0 to 4");

@@ -31,7 +31,8 @@
  * Principal. For k <= grace_principal: 0 (interest only). After that, with
  * m = n - grace_principal:
  *  - annuity: A = P*r / (1 - (1+r)^-m) (A = P/m when R = 0), rounded once to
- *    the installment multiple; principal_k = A - c_k, kept within
+ *    the installment multiple (or A = fixed_installment when it is set);
+ *    principal_k = A - c_k, kept within
  *    0..B_{k-1} (the balance never rises);
  *  - equal principal: principal_k = round(P/m) to one minor unit;
  *  - flat: installment_k = round(P/m + c_k) to the installment multiple,
@@ -149,6 +150,8 @@ typedef struct ml_schedule_terms {
   ml_calendar calendar;             /* default: none */
   ml_business_day business_day;     /* default unadjusted */
   int adjusted_interest_periods;    /* 0 (default): unadjusted dates */
+  ml_amount fixed_installment; /* annuity: this equal installment instead of
+                                  the computed one; 0 (default) = computed */
 } ml_schedule_terms;
 
 /* Sets every field to its default: no principal (0), rate 0, 0 installments,

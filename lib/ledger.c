@@ -1,0 +1,910 @@
+/*
+ * lib/ledger.c — the replay of a loan's journal: schedule, then events in
+ * date order, then the status at the as-of date. The semantics are stated
+ * once, at the top of include/mikrolan/loan.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ledger.h"
+#include "round.h"
+#include "terms.h"
+
+enum { ACCOUNT_COUNT = ML_ACCOUNT_CREDIT_BALANCES + 1 };
+
+/* The replay's running state. */
+typedef struct replay {
+  const ml_loan_options *options;
+  ml_schedule_terms terms; /* with the disbursement applied */
+  ml_loan_installment *rows;
+  size_t count, capacity;
+  ml_installment *scratch; /* room for one schedule */
+  ml_loan_status *status;
+  ml_error *err;
+  int disbursed;
+  ml_amount regular_installment; /* annuity: principal + interest of a regular row */
+  ml_amount regular_principal;   /* equal principal: principal of a regular row */
+  /* postings of the current event */
+  ml_posting_sink sink;
+  void *sink_context;
+  int64_t event_id;
+  ml_date event_date;
+  ml_amount debit[ACCOUNT_COUNT], credit[ACCOUNT_COUNT];
+} replay;
+
+/* ---- small helpers --------------------------------------------------- */
+
+static ml_amount min_amount(ml_amount a, ml_amount b) { return a < b ? a : b; }
+
+static ml_amount row_outstanding(const ml_loan_installment *row) {
+  ml_amount sum = 0;
+  for (int c = 0; c < ML_COMPONENTS; c++) sum += row->outstanding[c];
+  return sum;
+}
+
+static int loan_is_open(const ml_loan_status *s) {
+  return s->state == ML_LOAN_ACTIVE;
+}
+
+static ml_status event_error(replay *rp, ml_status code, const char *field,
+                             size_t index, const char *what) {
+  return ml_error_set(rp->err, code, field, (long)index + 1, 0,
+                      "event %zu: %s", index + 1, what);
+}
+
+static void post(replay *rp, ml_account debit_account,
+                 ml_account credit_account, ml_amount amount) {
+  if (amount == 0) return;
+  rp->debit[debit_account] += amount;
+  rp->credit[credit_account] += amount;
+}
+
+/* Emits the current event's lines: debits first, then credits. */
+static void flush_postings(replay *rp) {
+  for (int side = 0; side < 2; side++) {
+    ml_amount *amounts = side == 0 ? rp->debit : rp->credit;
+    for (int a = 0; a < ACCOUNT_COUNT; a++) {
+      if (amounts[a] == 0) continue;
+      ml_posting p = {rp->event_id, rp->event_date, (ml_account)a,
+                      side == 0 ? amounts[a] : 0, side == 1 ? amounts[a] : 0};
+      if (rp->sink) rp->sink(rp->sink_context, &p);
+      amounts[a] = 0;
+    }
+  }
+}
+
+/* ---- the schedule ------------------------------------------------------ */
+
+static void row_from_installment(ml_loan_installment *row,
+                                 const ml_installment *in) {
+  memset(row, 0, sizeof *row);
+  row->n = in->n;
+  row->due_date = in->due_date;
+  row->period_start = in->period_start;
+  row->period_end = in->period_end;
+  row->due[ML_PRINCIPAL] = row->outstanding[ML_PRINCIPAL] = in->principal;
+  row->due[ML_INTEREST] = row->outstanding[ML_INTEREST] = in->interest;
+  row->due[ML_FEES] = row->outstanding[ML_FEES] = in->fees;
+  row->penalty_accrued_to = in->due_date;
+}
+
+static ml_status build_schedule(replay *rp) {
+  size_t n = 0;
+  ml_status st = ml_schedule_compute(rp->scratch,
+                                     ML_SCHEDULE_MAX_INSTALLMENTS + 1, &n,
+                                     &rp->terms, rp->err);
+  if (st != ML_OK) return st;
+  if (n > rp->capacity) {
+    return ml_error_set(rp->err, ML_EBUFFER, "", 0, 0,
+                        "the loan has %zu installments; the buffer holds %zu",
+                        n, rp->capacity);
+  }
+  for (size_t i = 0; i < n; i++) row_from_installment(&rp->rows[i], &rp->scratch[i]);
+  rp->count = n;
+  /* A regular row: after every grace, before the last (which takes the
+   * remainder); the last one when there is no other. */
+  int32_t grace = rp->terms.grace_principal > rp->terms.grace_interest
+                      ? rp->terms.grace_principal
+                      : rp->terms.grace_interest;
+  const ml_installment *regular = &rp->scratch[n - 1];
+  for (size_t i = 0; i + 1 < n; i++) {
+    if (rp->scratch[i].n > grace) {
+      regular = &rp->scratch[i];
+      break;
+    }
+  }
+  rp->regular_installment = regular->principal + regular->interest;
+  rp->regular_principal = regular->principal;
+  return ML_OK;
+}
+
+/* ---- penalties --------------------------------------------------------- */
+
+/* Default interest on row's overdue principal from its last accrual to d. */
+static ml_status accrue_default_interest(replay *rp, ml_loan_installment *row,
+                                         ml_date d) {
+  const ml_loan_options *o = rp->options;
+  ml_date from = row->penalty_accrued_to;
+  if (d <= from) return ML_OK;
+  row->penalty_accrued_to = d;
+  ml_amount base = row->outstanding[ML_PRINCIPAL];
+  if (base == 0) return ML_OK;
+  ml_fraction dcf;
+  ml_status st = ml_day_count_fraction(&dcf, o->default_day_count, from, d, d);
+  if (st != ML_OK) return st;
+  int64_t rate_num, rate_den;
+  ml_rate_to_fraction(o->default_rate, &rate_num, &rate_den);
+  ml_amount interest;
+  st = ml_round_i128(&interest, (ml_i128)base * rate_num * dcf.num,
+                     (ml_i128)rate_den * dcf.den, 1, rp->terms.rounding);
+  if (st != ML_OK) return st;
+  row->due[ML_PENALTIES] += interest;
+  row->outstanding[ML_PENALTIES] += interest;
+  return ML_OK;
+}
+
+/* The late fee of row, if it is still overdue on its trigger date. */
+static void charge_late_fee(replay *rp, ml_loan_installment *row) {
+  row->late_fee_charged = 1;
+  if (row_outstanding(row) <= rp->options->arrears_tolerance) return;
+  row->due[ML_PENALTIES] += rp->options->late_fee;
+  row->outstanding[ML_PENALTIES] += rp->options->late_fee;
+}
+
+/*
+ * Brings penalties up to d: late fees triggered before d (through d when
+ * inclusive), default interest accrued to d.
+ */
+static ml_status apply_penalties(replay *rp, ml_date d, int inclusive) {
+  const ml_loan_options *o = rp->options;
+  if (!rp->disbursed || !loan_is_open(rp->status)) return ML_OK;
+  for (size_t i = 0; i < rp->count; i++) {
+    ml_loan_installment *row = &rp->rows[i];
+    if (row->due_date >= d) break;
+    if (o->late_fee > 0 && !row->late_fee_charged) {
+      ml_date trigger = row->due_date + o->late_fee_days;
+      if (trigger < d || (inclusive && trigger == d)) charge_late_fee(rp, row);
+    }
+    if (o->default_rate.coefficient > 0) {
+      ml_status st = accrue_default_interest(rp, row, d);
+      if (st != ML_OK) return st;
+    }
+  }
+  return ML_OK;
+}
+
+/* ---- paying ------------------------------------------------------------ */
+
+/* Pays up to amount of one component of row; returns what it paid. */
+static ml_amount pay_component(replay *rp, ml_loan_installment *row,
+                               ml_component c, ml_amount amount) {
+  ml_amount paid = min_amount(amount, row->outstanding[c]);
+  if (paid == 0) return 0;
+  row->outstanding[c] -= paid;
+  row->paid[c] += paid;
+  if (c == ML_PRINCIPAL) {
+    post(rp, ML_ACCOUNT_CASH, ML_ACCOUNT_LOANS_RECEIVABLE, paid);
+  } else if (c == ML_INTEREST) {
+    post(rp, ML_ACCOUNT_CASH, ML_ACCOUNT_INTEREST_INCOME, paid);
+  } else {
+    /* Charged amounts first: they are receivables already recognised. */
+    ml_amount *charged = c == ML_FEES ? &row->charged_fees_outstanding
+                                      : &row->charged_penalties_outstanding;
+    ml_amount from_charged = min_amount(paid, *charged);
+    *charged -= from_charged;
+    post(rp, ML_ACCOUNT_CASH,
+         c == ML_FEES ? ML_ACCOUNT_FEES_RECEIVABLE
+                      : ML_ACCOUNT_PENALTIES_RECEIVABLE,
+         from_charged);
+    post(rp, ML_ACCOUNT_CASH,
+         c == ML_FEES ? ML_ACCOUNT_FEE_INCOME : ML_ACCOUNT_PENALTY_INCOME,
+         paid - from_charged);
+  }
+  return paid;
+}
+
+static const ml_component allocation_orders[4][ML_COMPONENTS] = {
+    {ML_PENALTIES, ML_FEES, ML_INTEREST, ML_PRINCIPAL},
+    {ML_INTEREST, ML_PRINCIPAL, ML_PENALTIES, ML_FEES},
+    {ML_PRINCIPAL, ML_INTEREST, ML_PENALTIES, ML_FEES},
+    {ML_PENALTIES, ML_FEES, ML_INTEREST, ML_PRINCIPAL},
+};
+
+static const ml_component advance_principal_first[ML_COMPONENTS] = {
+    ML_PRINCIPAL, ML_PENALTIES, ML_FEES, ML_INTEREST};
+
+static const ml_component *advance_order(const replay *rp) {
+  if (rp->options->allocation == ML_ALLOC_DUE_THEN_ADVANCE) {
+    return advance_principal_first;
+  }
+  return allocation_orders[rp->options->allocation];
+}
+
+static ml_amount pay_row(replay *rp, ml_loan_installment *row,
+                         const ml_component *order, ml_amount amount) {
+  for (int k = 0; k < ML_COMPONENTS && amount > 0; k++) {
+    amount -= pay_component(rp, row, order[k], amount);
+  }
+  return amount;
+}
+
+/* Pays the rows due on or before d, oldest first; returns what is left. */
+static ml_amount pay_due(replay *rp, ml_date d, ml_amount amount) {
+  const ml_component *order = allocation_orders[rp->options->allocation];
+  for (size_t i = 0; i < rp->count && amount > 0; i++) {
+    if (rp->rows[i].due_date > d) break;
+    amount = pay_row(rp, &rp->rows[i], order, amount);
+  }
+  return amount;
+}
+
+/* The first row due after d, or count. */
+static size_t current_row(const replay *rp, ml_date d) {
+  size_t i = 0;
+  while (i < rp->count && rp->rows[i].due_date <= d) i++;
+  return i;
+}
+
+/* Interest of row accrued by d and not yet paid, waived or written off:
+ * its interest pro rata of the days of its period that have passed. */
+static ml_status accrued_interest(ml_amount *out, const replay *rp,
+                                  const ml_loan_installment *row, ml_date d) {
+  *out = 0;
+  if (d <= row->period_start || row->period_end <= row->period_start) {
+    return ML_OK;
+  }
+  ml_amount accrued;
+  ml_status st = ml_round_i128(&accrued,
+                               (ml_i128)row->due[ML_INTEREST] *
+                                   (d - row->period_start),
+                               row->period_end - row->period_start, 1,
+                               rp->terms.rounding);
+  if (st != ML_OK) return st;
+  ml_amount settled = row->due[ML_INTEREST] - row->outstanding[ML_INTEREST];
+  if (accrued > settled) *out = min_amount(accrued - settled,
+                                           row->outstanding[ML_INTEREST]);
+  return ML_OK;
+}
+
+/* What settles the loan at d: everything due by d, all principal, the
+ * charges on later rows, and the current period's interest accrued. */
+static ml_status payoff_at(ml_amount *out, const replay *rp, ml_date d) {
+  ml_amount sum = 0;
+  size_t current = current_row(rp, d);
+  for (size_t i = 0; i < rp->count; i++) {
+    const ml_loan_installment *row = &rp->rows[i];
+    if (i < current) {
+      sum += row_outstanding(row);
+    } else {
+      sum += row->outstanding[ML_PRINCIPAL] + row->charged_fees_outstanding +
+             row->charged_penalties_outstanding;
+    }
+  }
+  ml_amount accrued = 0;
+  if (current < rp->count) {
+    ml_status st = accrued_interest(&accrued, rp, &rp->rows[current], d);
+    if (st != ML_OK) return st;
+  }
+  *out = sum + accrued;
+  return ML_OK;
+}
+
+/* Removes from a later row what settling at d no longer makes due: the
+ * interest not accrued, the scheduled fees. */
+static void drop_unearned(ml_loan_installment *row, ml_amount keep_interest) {
+  ml_amount drop = row->outstanding[ML_INTEREST] - keep_interest;
+  row->due[ML_INTEREST] -= drop;
+  row->outstanding[ML_INTEREST] -= drop;
+  ml_amount scheduled_fees =
+      row->outstanding[ML_FEES] - row->charged_fees_outstanding;
+  row->due[ML_FEES] -= scheduled_fees;
+  row->outstanding[ML_FEES] -= scheduled_fees;
+}
+
+static ml_status settle(replay *rp, ml_date d) {
+  size_t current = current_row(rp, d);
+  for (size_t i = current; i < rp->count; i++) {
+    ml_amount keep = 0;
+    if (i == current) {
+      ml_status st = accrued_interest(&keep, rp, &rp->rows[i], d);
+      if (st != ML_OK) return st;
+    }
+    drop_unearned(&rp->rows[i], keep);
+  }
+  const ml_component *order = allocation_orders[rp->options->allocation];
+  for (size_t i = 0; i < rp->count; i++) {
+    pay_row(rp, &rp->rows[i], order, row_outstanding(&rp->rows[i]));
+  }
+  return ML_OK;
+}
+
+/* ---- re-amortisation ----------------------------------------------------- */
+
+typedef struct reamortisation {
+  ml_rate rate;
+  int32_t installments;
+  int32_t grace_principal;
+  ml_amount fixed_installment;
+  int keep_dates;     /* the new rows keep the old rows' dates */
+  int drop_trailing;  /* rows left without principal or interest go */
+} reamortisation;
+
+/* Replaces rows[from..) by a schedule of their outstanding principal. */
+static ml_status reamortise(replay *rp, size_t from, const reamortisation *how) {
+  ml_amount principal = 0, carried_fees = 0, carried_penalties = 0;
+  for (size_t i = from; i < rp->count; i++) {
+    principal += rp->rows[i].outstanding[ML_PRINCIPAL];
+    carried_fees += rp->rows[i].charged_fees_outstanding;
+    carried_penalties += rp->rows[i].charged_penalties_outstanding;
+  }
+  size_t old_count = rp->count;
+  if (principal == 0) {
+    rp->count = from;
+    return ML_OK;
+  }
+  ml_schedule_terms t = rp->terms;
+  t.principal = principal;
+  t.max_principal = ML_SCHEDULE_PRINCIPAL_HARD_LIMIT;
+  t.annual_rate = how->rate;
+  t.installments = how->installments;
+  t.disbursed = rp->rows[from].period_start;
+  t.first_due = ML_DATE_NONE;
+  t.grace_principal = how->grace_principal;
+  t.grace_interest = 0;
+  t.interest_free = 0;
+  t.upfront_fee = 0;
+  t.upfront_fee_kind = ML_FEE_AMOUNT;
+  t.fixed_installment = how->fixed_installment;
+  size_t n = 0;
+  ml_status st = ml_schedule_compute(rp->scratch,
+                                     ML_SCHEDULE_MAX_INSTALLMENTS + 1, &n, &t,
+                                     rp->err);
+  if (st != ML_OK) return st;
+  while (how->drop_trailing && n > 1 && rp->scratch[n - 1].principal == 0 &&
+         rp->scratch[n - 1].interest == 0) {
+    n--;
+  }
+  if (from + n > rp->capacity) {
+    return ml_error_set(rp->err, ML_ELIMIT, "term", 0, 0,
+                        "term: the loan would have %zu installments; at most "
+                        "%zu fit",
+                        from + n, rp->capacity);
+  }
+  for (size_t k = 0; k < n; k++) {
+    ml_loan_installment *row = &rp->rows[from + k];
+    int keep = how->keep_dates && from + k < old_count;
+    ml_date due = row->due_date, start = row->period_start,
+            end = row->period_end;
+    int32_t number = row->n;
+    row_from_installment(row, &rp->scratch[k]);
+    row->n = keep ? number : (int32_t)(from + k == 0 ? 1 : rp->rows[from + k - 1].n + 1);
+    if (keep) {
+      row->due_date = row->penalty_accrued_to = due;
+      row->period_start = start;
+      row->period_end = end;
+    }
+  }
+  rp->count = from + n;
+  ml_loan_installment *first = &rp->rows[from];
+  first->due[ML_FEES] += carried_fees;
+  first->outstanding[ML_FEES] += carried_fees;
+  first->charged_fees_outstanding += carried_fees;
+  first->due[ML_PENALTIES] += carried_penalties;
+  first->outstanding[ML_PENALTIES] += carried_penalties;
+  first->charged_penalties_outstanding += carried_penalties;
+  return ML_OK;
+}
+
+/* Keeps the regular installment (annuity) or the regular principal (equal
+ * principal) of rows[from..), so that the term shrinks instead. */
+static void term_reduction(const replay *rp, size_t from,
+                           reamortisation *how) {
+  how->drop_trailing = 1;
+  if (rp->terms.method == ML_METHOD_ANNUITY) {
+    how->fixed_installment = rp->regular_installment;
+    return;
+  }
+  ml_amount principal = 0;
+  for (size_t i = from; i < rp->count; i++) {
+    principal += rp->rows[i].outstanding[ML_PRINCIPAL];
+  }
+  if (rp->regular_principal > 0) {
+    ml_amount needed = (principal + rp->regular_principal - 1) /
+                       rp->regular_principal;
+    if (needed < how->installments) how->installments = (int32_t)needed;
+  }
+  if (how->installments < 1) how->installments = 1;
+}
+
+/* The money beyond what is due at d, below the payoff: the prepayment
+ * policy decides. Returns what is left after the next installments. */
+static ml_status prepay(replay *rp, ml_date d, ml_amount *amount) {
+  size_t j = current_row(rp, d);
+  ml_prepayment policy = rp->options->prepayment;
+  int reduce = policy != ML_PREPAY_NEXT_INSTALLMENTS &&
+               (rp->terms.method == ML_METHOD_ANNUITY ||
+                rp->terms.method == ML_METHOD_EQUAL_PRINCIPAL ||
+                policy == ML_PREPAY_REDUCE_INSTALLMENT);
+  if (reduce && j < rp->count) {
+    ml_loan_installment *row = &rp->rows[j];
+    ml_amount future = 0;
+    for (size_t i = j; i < rp->count; i++) {
+      future += rp->rows[i].outstanding[ML_PRINCIPAL];
+    }
+    ml_amount extra = min_amount(*amount, future) - row->outstanding[ML_PRINCIPAL];
+    if (extra > 0) {
+      /* The current installment takes the extra principal... */
+      row->due[ML_PRINCIPAL] += extra;
+      row->outstanding[ML_PRINCIPAL] += extra;
+      *amount -= pay_component(rp, row, ML_PRINCIPAL,
+                               row->outstanding[ML_PRINCIPAL]);
+      /* ...and the later ones are re-amortised on what is left. */
+      for (size_t i = j + 1; i < rp->count && extra > 0; i++) {
+        ml_amount take = min_amount(extra, rp->rows[i].outstanding[ML_PRINCIPAL]);
+        rp->rows[i].due[ML_PRINCIPAL] -= take;
+        rp->rows[i].outstanding[ML_PRINCIPAL] -= take;
+        extra -= take;
+      }
+      if (j + 1 < rp->count) {
+        reamortisation how = {rp->terms.annual_rate,
+                              (int32_t)(rp->count - j - 1), 0, 0, 1, 0};
+        if (policy == ML_PREPAY_REDUCE_TERM) term_reduction(rp, j + 1, &how);
+        ml_status st = reamortise(rp, j + 1, &how);
+        if (st != ML_OK) return st;
+      }
+    }
+  }
+  for (size_t i = j; i < rp->count && *amount > 0; i++) {
+    *amount = pay_row(rp, &rp->rows[i], advance_order(rp), *amount);
+  }
+  return ML_OK;
+}
+
+/* ---- events -------------------------------------------------------------- */
+
+static int all_settled(const replay *rp) {
+  for (size_t i = 0; i < rp->count; i++) {
+    if (row_outstanding(&rp->rows[i]) != 0) return 0;
+  }
+  return 1;
+}
+
+static void close_if_settled(replay *rp, ml_date d) {
+  ml_loan_status *s = rp->status;
+  if (s->state == ML_LOAN_ACTIVE && all_settled(rp)) {
+    s->state = s->credit_balance > 0 ? ML_LOAN_CREDIT_BALANCE : ML_LOAN_CLOSED;
+    s->closed_on = d;
+  }
+}
+
+static ml_status on_repayment(replay *rp, ml_date d, ml_amount amount) {
+  ml_loan_status *s = rp->status;
+  s->paid_total += amount;
+  ml_amount payoff;
+  ml_status st = payoff_at(&payoff, rp, d);
+  if (st != ML_OK) return st;
+  ml_amount left;
+  if (amount >= payoff) {
+    st = settle(rp, d);
+    left = amount - payoff;
+  } else {
+    left = pay_due(rp, d, amount);
+    if (left > 0) st = prepay(rp, d, &left);
+  }
+  if (st != ML_OK) return st;
+  s->credit_balance += left;
+  post(rp, ML_ACCOUNT_CASH, ML_ACCOUNT_CREDIT_BALANCES, left);
+  close_if_settled(rp, d);
+  return ML_OK;
+}
+
+static void on_charge(replay *rp, ml_date d, ml_component c, ml_amount amount) {
+  size_t i = current_row(rp, d - 1); /* the first row due on or after d */
+  if (i == rp->count) i = rp->count - 1;
+  ml_loan_installment *row = &rp->rows[i];
+  row->due[c] += amount;
+  row->outstanding[c] += amount;
+  if (c == ML_FEES) {
+    row->charged_fees_outstanding += amount;
+    post(rp, ML_ACCOUNT_FEES_RECEIVABLE, ML_ACCOUNT_FEE_INCOME, amount);
+  } else {
+    row->charged_penalties_outstanding += amount;
+    post(rp, ML_ACCOUNT_PENALTIES_RECEIVABLE, ML_ACCOUNT_PENALTY_INCOME, amount);
+  }
+}
+
+static ml_amount component_outstanding(const replay *rp, ml_component c) {
+  ml_amount sum = 0;
+  for (size_t i = 0; i < rp->count; i++) sum += rp->rows[i].outstanding[c];
+  return sum;
+}
+
+/* Waives amount of component c, oldest row first. A waived charge reverses
+ * the income it recognised; interest and scheduled fees were never
+ * recognised. */
+static void on_waiver(replay *rp, ml_component c, ml_amount amount) {
+  for (size_t i = 0; i < rp->count && amount > 0; i++) {
+    ml_loan_installment *row = &rp->rows[i];
+    ml_amount w = min_amount(amount, row->outstanding[c]);
+    row->outstanding[c] -= w;
+    row->waived[c] += w;
+    amount -= w;
+    if (c == ML_INTEREST) continue;
+    ml_amount *charged = c == ML_FEES ? &row->charged_fees_outstanding
+                                      : &row->charged_penalties_outstanding;
+    ml_amount from_charged = min_amount(w, *charged);
+    *charged -= from_charged;
+    post(rp, c == ML_FEES ? ML_ACCOUNT_FEE_INCOME : ML_ACCOUNT_PENALTY_INCOME,
+         c == ML_FEES ? ML_ACCOUNT_FEES_RECEIVABLE
+                      : ML_ACCOUNT_PENALTIES_RECEIVABLE,
+         from_charged);
+  }
+}
+
+static void on_write_off(replay *rp, ml_date d) {
+  ml_loan_status *s = rp->status;
+  for (size_t i = 0; i < rp->count; i++) {
+    ml_loan_installment *row = &rp->rows[i];
+    post(rp, ML_ACCOUNT_WRITE_OFF_LOSS, ML_ACCOUNT_LOANS_RECEIVABLE,
+         row->outstanding[ML_PRINCIPAL]);
+    post(rp, ML_ACCOUNT_WRITE_OFF_LOSS, ML_ACCOUNT_FEES_RECEIVABLE,
+         row->charged_fees_outstanding);
+    post(rp, ML_ACCOUNT_WRITE_OFF_LOSS, ML_ACCOUNT_PENALTIES_RECEIVABLE,
+         row->charged_penalties_outstanding);
+    row->charged_fees_outstanding = row->charged_penalties_outstanding = 0;
+    for (int c = 0; c < ML_COMPONENTS; c++) {
+      row->written_off[c] += row->outstanding[c];
+      s->written_off_total += row->outstanding[c];
+      row->outstanding[c] = 0;
+    }
+  }
+  s->state = ML_LOAN_WRITTEN_OFF;
+  s->closed_on = d;
+}
+
+static ml_status on_reschedule(replay *rp, ml_date d, const ml_reschedule *r) {
+  size_t j = current_row(rp, d);
+  if (j == rp->count) {
+    return ml_error_set(rp->err, ML_ESTATE, "date", 0, 0,
+                        "no installment is due after the reschedule date");
+  }
+  /* Rescheduled from the last due date on or before d. */
+  reamortisation how = {r->annual_rate, r->installments, r->grace_principal,
+                        r->fixed_installment, 0, 0};
+  ml_status st = reamortise(rp, j, &how);
+  if (st == ML_OK) rp->status->restructured = 1;
+  return st;
+}
+
+static void on_disbursement(replay *rp) {
+  rp->disbursed = 1;
+  rp->status->state = ML_LOAN_ACTIVE;
+  post(rp, ML_ACCOUNT_LOANS_RECEIVABLE, ML_ACCOUNT_CASH, rp->terms.principal);
+}
+
+/* ---- checking an event against the state --------------------------------- */
+
+static ml_status check_event(replay *rp, const ml_event *e, size_t index) {
+  const ml_loan_status *s = rp->status;
+  if (e->type == ML_EVENT_DISBURSEMENT) {
+    return ML_OK; /* its uniqueness is checked with the journal */
+  }
+  if (!rp->disbursed || e->date < rp->terms.disbursed) {
+    return event_error(rp, ML_ESTATE, "date", index,
+                       "dated before the disbursement");
+  }
+  if (s->state != ML_LOAN_ACTIVE) {
+    return event_error(rp, ML_ESTATE, "type", index,
+                       s->state == ML_LOAN_WRITTEN_OFF
+                           ? "the loan is written off by then"
+                           : "the loan is closed by then");
+  }
+  if (e->type == ML_EVENT_WAIVER &&
+      e->amount > component_outstanding(rp, e->component)) {
+    char message[160];
+    char owed[ML_AMOUNT_FORMAT_SIZE];
+    if (ml_amount_format(owed, sizeof owed,
+                         component_outstanding(rp, e->component),
+                         rp->terms.currency) != ML_OK) {
+      owed[0] = '\0';
+    }
+    snprintf(message, sizeof message,
+             "the waiver is larger than the %s owed (%s)",
+             ml_component_name(e->component), owed);
+    return event_error(rp, ML_ESTATE, "amount", index, message);
+  }
+  return ML_OK;
+}
+
+static ml_status apply_event(replay *rp, const ml_event *e, size_t index) {
+  ml_status st = check_event(rp, e, index);
+  if (st != ML_OK) return st;
+  switch (e->type) {
+    case ML_EVENT_DISBURSEMENT:
+      return ML_OK; /* applied first, by disburse() */
+    case ML_EVENT_REPAYMENT:
+      return on_repayment(rp, e->date, e->amount);
+    case ML_EVENT_FEE:
+      on_charge(rp, e->date, ML_FEES, e->amount);
+      return ML_OK;
+    case ML_EVENT_PENALTY:
+      on_charge(rp, e->date, ML_PENALTIES, e->amount);
+      return ML_OK;
+    case ML_EVENT_WAIVER:
+      on_waiver(rp, e->component, e->amount);
+      close_if_settled(rp, e->date);
+      return ML_OK;
+    case ML_EVENT_WRITE_OFF:
+      on_write_off(rp, e->date);
+      return ML_OK;
+    case ML_EVENT_RESCHEDULE:
+      st = on_reschedule(rp, e->date, &e->reschedule);
+      if (st != ML_OK) {
+        return event_error(rp, st, "term", index, rp->err ? rp->err->message
+                                                          : "cannot reschedule");
+      }
+      return ML_OK;
+    case ML_EVENT_REVERSAL:
+      return ML_OK; /* acts through the order of replay */
+  }
+  ML_UNREACHABLE("event type out of range");
+  return ML_EINVAL;
+}
+
+/* ---- the journal ----------------------------------------------------------- */
+
+/* Checks what an event says on its own, and what it says of the events
+ * entered before it (reversal targets, one disbursement). */
+static ml_status check_journal_entry(replay *rp, const ml_event *events,
+                                     size_t index,
+                                     const unsigned char *reversed) {
+  const ml_event *e = &events[index];
+  if ((unsigned)e->type > ML_EVENT_RESCHEDULE) {
+    return event_error(rp, ML_EINVAL, "type", index, "unknown event type");
+  }
+  if (e->date < ML_DATE_MIN || e->date > ML_DATE_MAX) {
+    return event_error(rp, ML_ERANGE, "date", index,
+                       "the date is outside 1900-01-01..2200-12-31");
+  }
+  int has_amount = e->type <= ML_EVENT_WAIVER;
+  if (has_amount && e->amount <= 0) {
+    return event_error(rp, ML_EINVAL, "amount", index,
+                       "the amount must be greater than 0");
+  }
+  ml_amount limit = e->type == ML_EVENT_DISBURSEMENT
+                        ? rp->terms.max_principal
+                        : ML_SCHEDULE_PRINCIPAL_HARD_LIMIT;
+  if (has_amount && e->amount > limit) {
+    return event_error(rp, ML_ELIMIT, "amount", index,
+                       "the amount is above the limit");
+  }
+  if (e->type == ML_EVENT_WAIVER && e->component == ML_PRINCIPAL) {
+    return event_error(rp, ML_EINVAL, "component", index,
+                       "only interest, fees or penalties can be waived");
+  }
+  if (e->type == ML_EVENT_WAIVER && (unsigned)e->component >= ML_COMPONENTS) {
+    return event_error(rp, ML_EINVAL, "component", index,
+                       "unknown component");
+  }
+  if (e->type == ML_EVENT_DISBURSEMENT) {
+    for (size_t i = 0; i < index; i++) {
+      if (events[i].type == ML_EVENT_DISBURSEMENT) {
+        return event_error(rp, ML_ESTATE, "type", index,
+                           "the loan is already disbursed (one disbursement "
+                           "per loan)");
+      }
+    }
+  }
+  if (e->type != ML_EVENT_REVERSAL) return ML_OK;
+  if (e->target < 1 || (uint64_t)e->target > index) {
+    return event_error(rp, ML_EINVAL, "target", index,
+                       "the reversal names no earlier event");
+  }
+  const ml_event *target = &events[e->target - 1];
+  if (target->type == ML_EVENT_REVERSAL) {
+    return event_error(rp, ML_EINVAL, "target", index,
+                       "a reversal cannot be reversed");
+  }
+  if (target->type == ML_EVENT_DISBURSEMENT) {
+    return event_error(rp, ML_ESTATE, "target", index,
+                       "the disbursement cannot be reversed");
+  }
+  if (reversed[e->target - 1]) {
+    return event_error(rp, ML_ESTATE, "target", index,
+                       "that event is already reversed");
+  }
+  if (e->date < target->date) {
+    return event_error(rp, ML_EINVAL, "date", index,
+                       "a reversal cannot be dated before its event");
+  }
+  return ML_OK;
+}
+
+/* Event indices in replay order: by date, then by entry. Insertion sort:
+ * journals arrive nearly sorted, so this is close to one pass. */
+static void sort_replay_order(uint32_t *order, const ml_event *events,
+                              size_t count) {
+  for (size_t i = 0; i < count; i++) {
+    uint32_t idx = (uint32_t)i;
+    size_t k = i;
+    while (k > 0 && events[order[k - 1]].date > events[idx].date) {
+      order[k] = order[k - 1];
+      k--;
+    }
+    order[k] = idx;
+  }
+}
+
+/* Work space for a journal: on the stack for small ones. */
+enum { SMALL_JOURNAL = 512 };
+
+typedef struct journal_space {
+  uint32_t *order;
+  unsigned char *reversed; /* 1: reversed by a reversal dated <= as_of */
+  unsigned char *checked;  /* scratch for the entry checks */
+  uint32_t small_order[SMALL_JOURNAL];
+  unsigned char small_flags[2 * SMALL_JOURNAL];
+  void *heap;
+} journal_space;
+
+static ml_status journal_space_init(journal_space *js, size_t count) {
+  js->heap = NULL;
+  if (count <= SMALL_JOURNAL) {
+    js->order = js->small_order;
+    js->reversed = js->small_flags;
+  } else {
+    js->heap = malloc(count * (sizeof(uint32_t) + 2));
+    if (js->heap == NULL) return ML_ENOMEM;
+    js->order = js->heap;
+    js->reversed = (unsigned char *)(js->order + count);
+  }
+  js->checked = js->reversed + count;
+  memset(js->reversed, 0, 2 * count);
+  return ML_OK;
+}
+
+/* Checks every entry and marks the events reversed by as_of. */
+static ml_status read_journal(replay *rp, journal_space *js,
+                              const ml_event *events, size_t count,
+                              ml_date as_of) {
+  if (count > ML_LOAN_MAX_EVENTS) {
+    return ml_error_set(rp->err, ML_ELIMIT, "", 0, 0,
+                        "the journal has %zu events; at most %d are kept",
+                        count, ML_LOAN_MAX_EVENTS);
+  }
+  for (size_t i = 0; i < count; i++) {
+    /* js->checked marks events reversed by any reversal entered so far. */
+    ml_status st = check_journal_entry(rp, events, i, js->checked);
+    if (st != ML_OK) return st;
+    if (events[i].type == ML_EVENT_REVERSAL) {
+      js->checked[events[i].target - 1] = 1;
+      if (events[i].date <= as_of) js->reversed[events[i].target - 1] = 1;
+    }
+  }
+  return ML_OK;
+}
+
+/* The disbursement, from the journal or the terms. */
+static ml_status apply_disbursement_terms(replay *rp, const ml_event *events,
+                                          size_t count) {
+  for (size_t i = 0; i < count; i++) {
+    if (events[i].type == ML_EVENT_DISBURSEMENT) {
+      rp->terms.principal = events[i].amount;
+      rp->terms.disbursed = events[i].date;
+      if (rp->terms.first_due != ML_DATE_NONE &&
+          rp->terms.first_due <= events[i].date) {
+        return event_error(rp, ML_EINVAL, "date", i,
+                           "the disbursement is not before the first due "
+                           "date of the terms");
+      }
+    }
+  }
+  return ML_OK;
+}
+
+/* The disbursement comes first on its date, whatever the order of entry:
+ * the disbursement event's id, or 0 when the terms are the disbursement. */
+static void disburse(replay *rp, const ml_event *events, size_t count,
+                     ml_date as_of) {
+  if (rp->terms.disbursed > as_of) return;
+  rp->event_id = 0;
+  for (size_t i = 0; i < count; i++) {
+    if (events[i].type == ML_EVENT_DISBURSEMENT) rp->event_id = events[i].id;
+  }
+  rp->event_date = rp->terms.disbursed;
+  on_disbursement(rp);
+  flush_postings(rp);
+}
+
+/* The figures of the status at as_of, from the rows. */
+static ml_status summarise(replay *rp, ml_date as_of) {
+  ml_loan_status *s = rp->status;
+  ml_amount tolerance = rp->options->arrears_tolerance;
+  for (size_t i = 0; i < rp->count; i++) {
+    const ml_loan_installment *row = &rp->rows[i];
+    ml_amount open = row_outstanding(row);
+    for (int c = 0; c < ML_COMPONENTS; c++) s->outstanding[c] += row->outstanding[c];
+    if (row->due_date < as_of) {
+      s->arrears += open;
+      if (open > tolerance && s->overdue_since == ML_DATE_NONE) {
+        s->overdue_since = row->due_date + 1;
+        s->days_past_due = as_of - row->due_date;
+      }
+    } else if (s->next_due_date == ML_DATE_NONE && open > 0) {
+      s->next_due_date = row->due_date;
+      s->next_due_amount = open;
+    }
+  }
+  s->installment_count = rp->count;
+  if (s->state != ML_LOAN_ACTIVE) return ML_OK;
+  return payoff_at(&s->payoff, rp, as_of);
+}
+
+static void status_init(ml_loan_status *s, ml_date as_of) {
+  memset(s, 0, sizeof *s);
+  s->as_of = as_of;
+  s->state = ML_LOAN_PENDING;
+  s->overdue_since = ML_DATE_NONE;
+  s->next_due_date = ML_DATE_NONE;
+  s->closed_on = ML_DATE_NONE;
+}
+
+static ml_status replay_events(replay *rp, const journal_space *js,
+                               const ml_event *events, size_t count,
+                               ml_date as_of) {
+  for (size_t k = 0; k < count; k++) {
+    size_t i = js->order[k];
+    const ml_event *e = &events[i];
+    if (e->date > as_of) break;
+    if (js->reversed[i] || e->type == ML_EVENT_REVERSAL ||
+        e->type == ML_EVENT_DISBURSEMENT) {
+      continue;
+    }
+    ml_status st = apply_penalties(rp, e->date, 0);
+    if (st != ML_OK) return st;
+    rp->event_id = e->id;
+    rp->event_date = e->date;
+    st = apply_event(rp, e, i);
+    if (st != ML_OK) return st;
+    flush_postings(rp);
+  }
+  return ML_OK;
+}
+
+ml_status ml_ledger_replay(ml_loan_status *status, ml_loan_installment *rows,
+                           size_t capacity, const ml_schedule_terms *terms,
+                           const ml_loan_options *options,
+                           const ml_event *events, size_t count,
+                           ml_date as_of, ml_posting_sink sink,
+                           void *sink_context, ml_error *err) {
+  static const ml_loan_options defaults = {0};
+  ml_installment scratch[ML_SCHEDULE_MAX_INSTALLMENTS + 1];
+  replay rp = {.options = options ? options : &defaults,
+               .terms = *terms,
+               .rows = rows,
+               .capacity = capacity,
+               .scratch = scratch,
+               .status = status,
+               .err = err,
+               .sink = sink,
+               .sink_context = sink_context};
+  status_init(status, as_of);
+  journal_space js;
+  if (journal_space_init(&js, count) != ML_OK) {
+    return ml_error_set(err, ML_ENOMEM, "", 0, 0,
+                        "out of memory for a journal of %zu events", count);
+  }
+  ml_status st = read_journal(&rp, &js, events, count, as_of);
+  if (st == ML_OK) st = apply_disbursement_terms(&rp, events, count);
+  if (st == ML_OK) st = build_schedule(&rp);
+  if (st == ML_OK) {
+    sort_replay_order(js.order, events, count);
+    disburse(&rp, events, count, as_of);
+    st = replay_events(&rp, &js, events, count, as_of);
+  }
+  if (st == ML_OK) st = apply_penalties(&rp, as_of, 1);
+  if (st == ML_OK) st = summarise(&rp, as_of);
+  free(js.heap);
+  return st;
+}

@@ -1,0 +1,333 @@
+/*
+ * lib/loan.c — the loan layer's names, options, and the journal handle. The
+ * replay itself is lib/ledger.c.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ledger.h"
+
+/* ---- names ---------------------------------------------------------------- */
+
+/* The index of text in names[0..count), or -1. */
+static int name_index(const char *const *names, size_t count,
+                      const char *text) {
+  for (size_t i = 0; i < count; i++) {
+    if (strcmp(names[i], text) == 0) return (int)i;
+  }
+  return -1;
+}
+
+static const char *name_at(const char *const *names, size_t count,
+                           unsigned value) {
+  return value < count ? names[value] : NULL;
+}
+
+/* Parses one of names; ML_EINVAL naming field and listing the names. */
+static ml_status parse_name(int *out, const char *const *names, size_t count,
+                            const char *text, const char *field,
+                            ml_error *err) {
+  ML_ASSERT(out != NULL && text != NULL);
+  int i = name_index(names, count, text);
+  if (i >= 0) {
+    *out = i;
+    return ML_OK;
+  }
+  char quoted[64], expected[256] = "";
+  ml_quote_input(quoted, sizeof quoted, text);
+  for (size_t k = 0; k < count; k++) {
+    strncat(expected, names[k], sizeof expected - strlen(expected) - 1);
+    if (k + 1 < count) {
+      strncat(expected, k + 2 == count ? " or " : ", ",
+              sizeof expected - strlen(expected) - 1);
+    }
+  }
+  return ml_error_set(err, ML_EINVAL, field, 0, 0,
+                      "unknown %s %s: expected %s", field, quoted, expected);
+}
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *const event_type_names[] = {
+    "disbursement", "repayment", "fee",      "penalty",
+    "waiver",       "write-off", "reversal", "reschedule"};
+static const char *const component_names[] = {"principal", "interest", "fees",
+                                              "penalties"};
+static const char *const allocation_names[] = {
+    "penalties-fees-interest-principal", "interest-principal-penalties-fees",
+    "principal-interest-penalties-fees", "due-then-advance"};
+static const char *const prepayment_names[] = {
+    "next-installments", "reduce-term", "reduce-installment"};
+static const char *const state_names[] = {"pending", "active", "closed",
+                                          "written-off", "credit-balance"};
+static const char *const account_names[] = {
+    "cash",           "loans-receivable", "fees-receivable",
+    "penalties-receivable", "interest-income", "fee-income",
+    "penalty-income", "write-off-loss",  "credit-balances"};
+
+const char *ml_event_type_name(ml_event_type t) {
+  return name_at(event_type_names, COUNT(event_type_names), (unsigned)t);
+}
+const char *ml_component_name(ml_component c) {
+  return name_at(component_names, COUNT(component_names), (unsigned)c);
+}
+const char *ml_allocation_name(ml_allocation a) {
+  return name_at(allocation_names, COUNT(allocation_names), (unsigned)a);
+}
+const char *ml_prepayment_name(ml_prepayment p) {
+  return name_at(prepayment_names, COUNT(prepayment_names), (unsigned)p);
+}
+const char *ml_loan_state_name(ml_loan_state s) {
+  return name_at(state_names, COUNT(state_names), (unsigned)s);
+}
+const char *ml_account_name(ml_account a) {
+  return name_at(account_names, COUNT(account_names), (unsigned)a);
+}
+
+ml_status ml_event_type_parse(ml_event_type *out, const char *text,
+                              ml_error *err) {
+  int i;
+  ml_status st = parse_name(&i, event_type_names, COUNT(event_type_names),
+                            text, "type", err);
+  if (st == ML_OK) *out = (ml_event_type)i;
+  return st;
+}
+ml_status ml_component_parse(ml_component *out, const char *text,
+                             ml_error *err) {
+  int i;
+  ml_status st = parse_name(&i, component_names, COUNT(component_names), text,
+                            "component", err);
+  if (st == ML_OK) *out = (ml_component)i;
+  return st;
+}
+ml_status ml_allocation_parse(ml_allocation *out, const char *text,
+                              ml_error *err) {
+  int i;
+  ml_status st = parse_name(&i, allocation_names, COUNT(allocation_names),
+                            text, "allocation", err);
+  if (st == ML_OK) *out = (ml_allocation)i;
+  return st;
+}
+ml_status ml_prepayment_parse(ml_prepayment *out, const char *text,
+                              ml_error *err) {
+  int i;
+  ml_status st = parse_name(&i, prepayment_names, COUNT(prepayment_names),
+                            text, "prepayment", err);
+  if (st == ML_OK) *out = (ml_prepayment)i;
+  return st;
+}
+
+/* ---- initialisers ----------------------------------------------------------- */
+
+void ml_event_init(ml_event *event, ml_event_type type, ml_date date,
+                   ml_amount amount) {
+  ML_ASSERT(event != NULL);
+  memset(event, 0, sizeof *event);
+  event->type = type;
+  event->date = date;
+  event->amount = amount;
+  event->component = ML_INTEREST;
+}
+
+void ml_loan_options_init(ml_loan_options *o) {
+  ML_ASSERT(o != NULL);
+  memset(o, 0, sizeof *o);
+  o->allocation = ML_ALLOC_PENALTIES_FEES_INTEREST_PRINCIPAL;
+  o->prepayment = ML_PREPAY_NEXT_INSTALLMENTS;
+  o->default_day_count = ML_DC_ACT_365F;
+}
+
+static ml_status check_options(const ml_loan_options *o, ml_error *err) {
+  const char *field = NULL;
+  if ((unsigned)o->allocation > ML_ALLOC_DUE_THEN_ADVANCE) field = "allocation";
+  else if ((unsigned)o->prepayment > ML_PREPAY_REDUCE_INSTALLMENT) field = "prepayment";
+  else if (o->arrears_tolerance < 0 ||
+           o->arrears_tolerance > ML_SCHEDULE_PRINCIPAL_HARD_LIMIT) field = "arrears-tolerance";
+  else if (o->late_fee < 0 || o->late_fee > ML_SCHEDULE_PRINCIPAL_HARD_LIMIT) field = "late-fee";
+  else if (o->late_fee_days < 0 || o->late_fee_days > 3660) field = "late-fee-days";
+  else if ((unsigned)o->default_day_count > ML_DC_30E_360_ISDA) field = "default-day-count";
+  if (field != NULL) {
+    return ml_error_set(err, ML_EINVAL, field, 0, 0,
+                        "%s: the value is not allowed", field);
+  }
+  ml_rate copy;
+  if (ml_rate_make(&copy, o->default_rate.coefficient,
+                   o->default_rate.scale) != ML_OK) {
+    return ml_error_set(err, ML_ERANGE, "default-rate", 0, 0,
+                        "default-rate: must be from 0 %% to 1000 %%");
+  }
+  return ML_OK;
+}
+
+/* ---- the batch form -------------------------------------------------------- */
+
+ml_status ml_loan_status_compute(ml_loan_status *status,
+                                 ml_loan_installment *rows, size_t capacity,
+                                 const ml_schedule_terms *terms,
+                                 const ml_loan_options *options,
+                                 const ml_event *events, size_t count,
+                                 ml_date as_of, ml_error *err) {
+  ML_ASSERT(status != NULL && terms != NULL && options != NULL);
+  ML_ASSERT(rows != NULL || capacity == 0);
+  ML_ASSERT(events != NULL || count == 0);
+  ml_status st = check_options(options, err);
+  if (st != ML_OK) return st;
+  if (as_of < ML_DATE_MIN || as_of > ML_DATE_MAX) {
+    return ml_error_set(err, ML_ERANGE, "as-of", 0, 0,
+                        "as-of: the date is outside 1900-01-01..2200-12-31");
+  }
+  return ml_ledger_replay(status, rows, capacity, terms, options, events,
+                          count, as_of, NULL, NULL, err);
+}
+
+typedef struct posting_buffer {
+  ml_posting *out;
+  size_t capacity, count;
+} posting_buffer;
+
+static void collect_posting(void *context, const ml_posting *p) {
+  posting_buffer *b = context;
+  if (b->count < b->capacity) b->out[b->count] = *p;
+  b->count++;
+}
+
+ml_status ml_loan_postings_compute(ml_posting *out, size_t capacity,
+                                   size_t *count,
+                                   const ml_schedule_terms *terms,
+                                   const ml_loan_options *options,
+                                   const ml_event *events, size_t event_count,
+                                   ml_date as_of, ml_error *err) {
+  ML_ASSERT(count != NULL && terms != NULL && options != NULL);
+  ML_ASSERT(out != NULL || capacity == 0);
+  *count = 0;
+  ml_status st = check_options(options, err);
+  if (st != ML_OK) return st;
+  ml_loan_installment *rows =
+      malloc((ML_SCHEDULE_MAX_INSTALLMENTS + 1) * sizeof *rows);
+  if (rows == NULL) {
+    return ml_error_set(err, ML_ENOMEM, "", 0, 0, "out of memory");
+  }
+  posting_buffer b = {out, capacity, 0};
+  ml_loan_status status;
+  st = ml_ledger_replay(&status, rows, ML_SCHEDULE_MAX_INSTALLMENTS + 1, terms,
+                        options, events, event_count, as_of, collect_posting,
+                        &b, err);
+  free(rows);
+  if (st != ML_OK) return st;
+  *count = b.count;
+  if (b.count > capacity) {
+    return ml_error_set(err, ML_EBUFFER, "", 0, 0,
+                        "the journal has %zu posting lines; the buffer holds "
+                        "%zu",
+                        b.count, capacity);
+  }
+  return ML_OK;
+}
+
+/* ---- the handle ------------------------------------------------------------- */
+
+struct ml_loan {
+  ml_schedule_terms terms;
+  ml_loan_options options;
+  ml_event *events;
+  size_t count, capacity;
+  ml_loan_installment *rows; /* replay space for append */
+};
+
+ml_status ml_loan_new(ml_loan **out, const ml_schedule_terms *terms,
+                      const ml_loan_options *options, ml_error *err) {
+  ML_ASSERT(out != NULL && terms != NULL && options != NULL);
+  *out = NULL;
+  ml_status st = ml_schedule_validate(terms, err);
+  if (st == ML_OK) st = check_options(options, err);
+  if (st != ML_OK) return st;
+  ml_loan *loan = calloc(1, sizeof *loan);
+  ml_loan_installment *rows =
+      malloc((ML_SCHEDULE_MAX_INSTALLMENTS + 1) * sizeof *rows);
+  if (loan == NULL || rows == NULL) {
+    free(loan);
+    free(rows);
+    return ml_error_set(err, ML_ENOMEM, "", 0, 0, "out of memory for a loan");
+  }
+  loan->terms = *terms;
+  loan->options = *options;
+  loan->rows = rows;
+  *out = loan;
+  return ML_OK;
+}
+
+void ml_loan_free(ml_loan *loan) {
+  if (loan == NULL) return;
+  free(loan->events);
+  free(loan->rows);
+  free(loan);
+}
+
+static ml_status grow_journal(ml_loan *loan, ml_error *err) {
+  if (loan->count < loan->capacity) return ML_OK;
+  if (loan->count >= ML_LOAN_MAX_EVENTS) {
+    return ml_error_set(err, ML_ELIMIT, "", 0, 0,
+                        "the journal already holds %d events, the limit",
+                        ML_LOAN_MAX_EVENTS);
+  }
+  size_t capacity = loan->capacity ? loan->capacity * 2 : 16;
+  if (capacity > ML_LOAN_MAX_EVENTS) capacity = ML_LOAN_MAX_EVENTS;
+  ml_event *events = realloc(loan->events, capacity * sizeof *events);
+  if (events == NULL) {
+    return ml_error_set(err, ML_ENOMEM, "", 0, 0,
+                        "out of memory for a journal of %zu events",
+                        loan->count + 1);
+  }
+  loan->events = events;
+  loan->capacity = capacity;
+  return ML_OK;
+}
+
+ml_status ml_loan_append(ml_loan *loan, const ml_event *event, int64_t *id,
+                         ml_error *err) {
+  ML_ASSERT(loan != NULL && event != NULL);
+  ml_status st = grow_journal(loan, err);
+  if (st != ML_OK) return st;
+  ml_event *slot = &loan->events[loan->count];
+  *slot = *event;
+  slot->id = (int64_t)loan->count + 1;
+  slot->ref[ML_EVENT_REF_SIZE - 1] = '\0';
+  /* The whole journal must stay valid with the event in it. */
+  ml_loan_status status;
+  st = ml_ledger_replay(&status, loan->rows, ML_SCHEDULE_MAX_INSTALLMENTS + 1,
+                        &loan->terms, &loan->options, loan->events,
+                        loan->count + 1, ML_DATE_MAX, NULL, NULL, err);
+  if (st != ML_OK) return st;
+  loan->count++;
+  if (id != NULL) *id = slot->id;
+  return ML_OK;
+}
+
+size_t ml_loan_event_count(const ml_loan *loan) {
+  ML_ASSERT(loan != NULL);
+  return loan->count;
+}
+
+const ml_event *ml_loan_events(const ml_loan *loan) {
+  ML_ASSERT(loan != NULL);
+  return loan->events;
+}
+
+const ml_schedule_terms *ml_loan_terms(const ml_loan *loan) {
+  ML_ASSERT(loan != NULL);
+  return &loan->terms;
+}
+
+const ml_loan_options *ml_loan_options_of(const ml_loan *loan) {
+  ML_ASSERT(loan != NULL);
+  return &loan->options;
+}
+
+ml_status ml_loan_status_at(ml_loan_status *status, ml_loan_installment *rows,
+                            size_t capacity, const ml_loan *loan,
+                            ml_date as_of, ml_error *err) {
+  ML_ASSERT(loan != NULL);
+  return ml_loan_status_compute(status, rows, capacity, &loan->terms,
+                                &loan->options, loan->events, loan->count,
+                                as_of, err);
+}
