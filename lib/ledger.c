@@ -25,6 +25,10 @@ typedef struct replay {
   int disbursed;
   ml_amount regular_installment; /* annuity: principal + interest of a regular row */
   ml_amount regular_principal;   /* equal principal: principal of a regular row */
+  const ml_event *disbursement; /* the journal's, or NULL */
+  ml_amount principal_outstanding; /* over all rows: a bound of the payoff */
+  int64_t default_rate_num, default_rate_den; /* dröjsmålsränta, reduced */
+  size_t first_open; /* rows before it owe nothing and accrue nothing */
   /* postings of the current event */
   ml_posting_sink sink;
   void *sink_context;
@@ -55,13 +59,14 @@ static ml_status event_error(replay *rp, ml_status code, const char *field,
 
 static void post(replay *rp, ml_account debit_account,
                  ml_account credit_account, ml_amount amount) {
-  if (amount == 0) return;
+  if (amount == 0 || rp->sink == NULL) return;
   rp->debit[debit_account] += amount;
   rp->credit[credit_account] += amount;
 }
 
 /* Emits the current event's lines: debits first, then credits. */
 static void flush_postings(replay *rp) {
+  if (rp->sink == NULL) return;
   for (int side = 0; side < 2; side++) {
     ml_amount *amounts = side == 0 ? rp->debit : rp->credit;
     for (int a = 0; a < ACCOUNT_COUNT; a++) {
@@ -78,7 +83,10 @@ static void flush_postings(replay *rp) {
 
 static void row_from_installment(ml_loan_installment *row,
                                  const ml_installment *in) {
-  memset(row, 0, sizeof *row);
+  /* Member by member: a memset of the whole row costs more here. */
+  for (int c = 0; c < ML_COMPONENTS; c++) {
+    row->paid[c] = row->waived[c] = row->written_off[c] = 0;
+  }
   row->n = in->n;
   row->due_date = in->due_date;
   row->period_start = in->period_start;
@@ -86,7 +94,10 @@ static void row_from_installment(ml_loan_installment *row,
   row->due[ML_PRINCIPAL] = row->outstanding[ML_PRINCIPAL] = in->principal;
   row->due[ML_INTEREST] = row->outstanding[ML_INTEREST] = in->interest;
   row->due[ML_FEES] = row->outstanding[ML_FEES] = in->fees;
+  row->due[ML_PENALTIES] = row->outstanding[ML_PENALTIES] = 0;
+  row->charged_fees_outstanding = row->charged_penalties_outstanding = 0;
   row->penalty_accrued_to = in->due_date;
+  row->late_fee_charged = 0;
 }
 
 static ml_status build_schedule(replay *rp) {
@@ -102,6 +113,8 @@ static ml_status build_schedule(replay *rp) {
   }
   for (size_t i = 0; i < n; i++) row_from_installment(&rp->rows[i], &rp->scratch[i]);
   rp->count = n;
+  rp->principal_outstanding = rp->terms.principal;
+  rp->first_open = 0;
   /* A regular row: after every grace, before the last (which takes the
    * remainder); the last one when there is no other. */
   int32_t grace = rp->terms.grace_principal > rp->terms.grace_interest
@@ -119,7 +132,27 @@ static ml_status build_schedule(replay *rp) {
   return ML_OK;
 }
 
+/* Moves first_open past the rows that owe nothing. */
+static void skip_settled_rows(replay *rp) {
+  while (rp->first_open < rp->count &&
+         row_outstanding(&rp->rows[rp->first_open]) == 0) {
+    rp->first_open++;
+  }
+}
+
 /* ---- penalties --------------------------------------------------------- */
+
+/* round(base * num / den) to one minor unit; in 64 bits when it fits. */
+static ml_status round_fraction_product(ml_amount *out, ml_amount base,
+                                        ml_i128 num, ml_i128 den,
+                                        ml_rounding mode) {
+  int64_t product;
+  if (num <= INT64_MAX && den <= INT64_MAX &&
+      !__builtin_mul_overflow(base, (int64_t)num, &product)) {
+    return ml_round_i64(out, product, (int64_t)den, 1, mode);
+  }
+  return ml_round_i128(out, (ml_i128)base * num, den, 1, mode);
+}
 
 /* Default interest on row's overdue principal from its last accrual to d. */
 static ml_status accrue_default_interest(replay *rp, ml_loan_installment *row,
@@ -130,14 +163,18 @@ static ml_status accrue_default_interest(replay *rp, ml_loan_installment *row,
   row->penalty_accrued_to = d;
   ml_amount base = row->outstanding[ML_PRINCIPAL];
   if (base == 0) return ML_OK;
-  ml_fraction dcf;
-  ml_status st = ml_day_count_fraction(&dcf, o->default_day_count, from, d, d);
+  ml_fraction dcf = {d - from, 365};
+  ml_status st = ML_OK;
+  if (o->default_day_count == ML_DC_ACT_360) {
+    dcf.den = 360;
+  } else if (o->default_day_count != ML_DC_ACT_365F) {
+    st = ml_day_count_fraction(&dcf, o->default_day_count, from, d, d);
+  }
   if (st != ML_OK) return st;
-  int64_t rate_num, rate_den;
-  ml_rate_to_fraction(o->default_rate, &rate_num, &rate_den);
   ml_amount interest;
-  st = ml_round_i128(&interest, (ml_i128)base * rate_num * dcf.num,
-                     (ml_i128)rate_den * dcf.den, 1, rp->terms.rounding);
+  st = round_fraction_product(&interest, base, rp->default_rate_num * dcf.num,
+                              rp->default_rate_den * dcf.den,
+                              rp->terms.rounding);
   if (st != ML_OK) return st;
   row->due[ML_PENALTIES] += interest;
   row->outstanding[ML_PENALTIES] += interest;
@@ -159,7 +196,9 @@ static void charge_late_fee(replay *rp, ml_loan_installment *row) {
 static ml_status apply_penalties(replay *rp, ml_date d, int inclusive) {
   const ml_loan_options *o = rp->options;
   if (!rp->disbursed || !loan_is_open(rp->status)) return ML_OK;
-  for (size_t i = 0; i < rp->count; i++) {
+  if (o->late_fee == 0 && o->default_rate.coefficient == 0) return ML_OK;
+  skip_settled_rows(rp);
+  for (size_t i = rp->first_open; i < rp->count; i++) {
     ml_loan_installment *row = &rp->rows[i];
     if (row->due_date >= d) break;
     if (o->late_fee > 0 && !row->late_fee_charged) {
@@ -184,6 +223,7 @@ static ml_amount pay_component(replay *rp, ml_loan_installment *row,
   row->outstanding[c] -= paid;
   row->paid[c] += paid;
   if (c == ML_PRINCIPAL) {
+    rp->principal_outstanding -= paid;
     post(rp, ML_ACCOUNT_CASH, ML_ACCOUNT_LOANS_RECEIVABLE, paid);
   } else if (c == ML_INTEREST) {
     post(rp, ML_ACCOUNT_CASH, ML_ACCOUNT_INTEREST_INCOME, paid);
@@ -232,7 +272,8 @@ static ml_amount pay_row(replay *rp, ml_loan_installment *row,
 /* Pays the rows due on or before d, oldest first; returns what is left. */
 static ml_amount pay_due(replay *rp, ml_date d, ml_amount amount) {
   const ml_component *order = allocation_orders[rp->options->allocation];
-  for (size_t i = 0; i < rp->count && amount > 0; i++) {
+  skip_settled_rows(rp);
+  for (size_t i = rp->first_open; i < rp->count && amount > 0; i++) {
     if (rp->rows[i].due_date > d) break;
     amount = pay_row(rp, &rp->rows[i], order, amount);
   }
@@ -255,11 +296,10 @@ static ml_status accrued_interest(ml_amount *out, const replay *rp,
     return ML_OK;
   }
   ml_amount accrued;
-  ml_status st = ml_round_i128(&accrued,
-                               (ml_i128)row->due[ML_INTEREST] *
-                                   (d - row->period_start),
-                               row->period_end - row->period_start, 1,
-                               rp->terms.rounding);
+  ml_status st = round_fraction_product(&accrued, row->due[ML_INTEREST],
+                                        d - row->period_start,
+                                        row->period_end - row->period_start,
+                                        rp->terms.rounding);
   if (st != ML_OK) return st;
   ml_amount settled = row->due[ML_INTEREST] - row->outstanding[ML_INTEREST];
   if (accrued > settled) *out = min_amount(accrued - settled,
@@ -386,6 +426,7 @@ static ml_status reamortise(replay *rp, size_t from, const reamortisation *how) 
     }
   }
   rp->count = from + n;
+  if (from < rp->first_open) rp->first_open = from;
   ml_loan_installment *first = &rp->rows[from];
   first->due[ML_FEES] += carried_fees;
   first->outstanding[ML_FEES] += carried_fees;
@@ -464,7 +505,8 @@ static ml_status prepay(replay *rp, ml_date d, ml_amount *amount) {
 /* ---- events -------------------------------------------------------------- */
 
 static int all_settled(const replay *rp) {
-  for (size_t i = 0; i < rp->count; i++) {
+  if (rp->principal_outstanding != 0) return 0; /* the cheap test first */
+  for (size_t i = rp->first_open; i < rp->count; i++) {
     if (row_outstanding(&rp->rows[i]) != 0) return 0;
   }
   return 1;
@@ -481,8 +523,10 @@ static void close_if_settled(replay *rp, ml_date d) {
 static ml_status on_repayment(replay *rp, ml_date d, ml_amount amount) {
   ml_loan_status *s = rp->status;
   s->paid_total += amount;
-  ml_amount payoff;
-  ml_status st = payoff_at(&payoff, rp, d);
+  ml_amount payoff = ML_SCHEDULE_PRINCIPAL_HARD_LIMIT * 4;
+  ml_status st = ML_OK;
+  /* The payoff is at least the principal outstanding: skip it below. */
+  if (amount >= rp->principal_outstanding) st = payoff_at(&payoff, rp, d);
   if (st != ML_OK) return st;
   ml_amount left;
   if (amount >= payoff) {
@@ -505,6 +549,7 @@ static void on_charge(replay *rp, ml_date d, ml_component c, ml_amount amount) {
   ml_loan_installment *row = &rp->rows[i];
   row->due[c] += amount;
   row->outstanding[c] += amount;
+  if (i < rp->first_open) rp->first_open = i;
   if (c == ML_FEES) {
     row->charged_fees_outstanding += amount;
     post(rp, ML_ACCOUNT_FEES_RECEIVABLE, ML_ACCOUNT_FEE_INCOME, amount);
@@ -553,6 +598,7 @@ static void on_write_off(replay *rp, ml_date d) {
     post(rp, ML_ACCOUNT_WRITE_OFF_LOSS, ML_ACCOUNT_PENALTIES_RECEIVABLE,
          row->charged_penalties_outstanding);
     row->charged_fees_outstanding = row->charged_penalties_outstanding = 0;
+    rp->principal_outstanding -= row->outstanding[ML_PRINCIPAL];
     for (int c = 0; c < ML_COMPONENTS; c++) {
       row->written_off[c] += row->outstanding[c];
       s->written_off_total += row->outstanding[c];
@@ -569,6 +615,7 @@ static ml_status on_reschedule(replay *rp, ml_date d, const ml_reschedule *r) {
     return ml_error_set(rp->err, ML_ESTATE, "date", 0, 0,
                         "no installment is due after the reschedule date");
   }
+  if (rp->rows[j].n == 0) j++; /* the upfront fee is not rescheduled */
   /* Rescheduled from the last due date on or before d. */
   reamortisation how = {r->annual_rate, r->installments, r->grace_principal,
                         r->fixed_installment, 0, 0};
@@ -640,11 +687,12 @@ static ml_status apply_event(replay *rp, const ml_event *e, size_t index) {
       return ML_OK;
     case ML_EVENT_RESCHEDULE:
       st = on_reschedule(rp, e->date, &e->reschedule);
-      if (st != ML_OK) {
-        return event_error(rp, st, "term", index, rp->err ? rp->err->message
-                                                          : "cannot reschedule");
+      if (st != ML_OK && rp->err != NULL) {
+        char why[ML_ERROR_MESSAGE_SIZE];
+        snprintf(why, sizeof why, "%s", rp->err->message);
+        return event_error(rp, st, rp->err->field, index, why);
       }
-      return ML_OK;
+      return st;
     case ML_EVENT_REVERSAL:
       return ML_OK; /* acts through the order of replay */
   }
@@ -687,15 +735,12 @@ static ml_status check_journal_entry(replay *rp, const ml_event *events,
     return event_error(rp, ML_EINVAL, "component", index,
                        "unknown component");
   }
-  if (e->type == ML_EVENT_DISBURSEMENT) {
-    for (size_t i = 0; i < index; i++) {
-      if (events[i].type == ML_EVENT_DISBURSEMENT) {
-        return event_error(rp, ML_ESTATE, "type", index,
-                           "the loan is already disbursed (one disbursement "
-                           "per loan)");
-      }
-    }
+  if (e->type == ML_EVENT_DISBURSEMENT && rp->disbursement != NULL) {
+    return event_error(rp, ML_ESTATE, "type", index,
+                       "the loan is already disbursed (one disbursement per "
+                       "loan)");
   }
+  if (e->type == ML_EVENT_DISBURSEMENT) rp->disbursement = e;
   if (e->type != ML_EVENT_REVERSAL) return ML_OK;
   if (e->target < 1 || (uint64_t)e->target > index) {
     return event_error(rp, ML_EINVAL, "target", index,
@@ -786,32 +831,24 @@ static ml_status read_journal(replay *rp, journal_space *js,
 }
 
 /* The disbursement, from the journal or the terms. */
-static ml_status apply_disbursement_terms(replay *rp, const ml_event *events,
-                                          size_t count) {
-  for (size_t i = 0; i < count; i++) {
-    if (events[i].type == ML_EVENT_DISBURSEMENT) {
-      rp->terms.principal = events[i].amount;
-      rp->terms.disbursed = events[i].date;
-      if (rp->terms.first_due != ML_DATE_NONE &&
-          rp->terms.first_due <= events[i].date) {
-        return event_error(rp, ML_EINVAL, "date", i,
-                           "the disbursement is not before the first due "
-                           "date of the terms");
-      }
-    }
+static ml_status apply_disbursement_terms(replay *rp, const ml_event *events) {
+  const ml_event *e = rp->disbursement;
+  if (e == NULL) return ML_OK;
+  rp->terms.principal = e->amount;
+  rp->terms.disbursed = e->date;
+  if (rp->terms.first_due != ML_DATE_NONE && rp->terms.first_due <= e->date) {
+    return event_error(rp, ML_EINVAL, "date", (size_t)(e - events),
+                       "the disbursement is not before the first due date "
+                       "of the terms");
   }
   return ML_OK;
 }
 
 /* The disbursement comes first on its date, whatever the order of entry:
  * the disbursement event's id, or 0 when the terms are the disbursement. */
-static void disburse(replay *rp, const ml_event *events, size_t count,
-                     ml_date as_of) {
+static void disburse(replay *rp, ml_date as_of) {
   if (rp->terms.disbursed > as_of) return;
-  rp->event_id = 0;
-  for (size_t i = 0; i < count; i++) {
-    if (events[i].type == ML_EVENT_DISBURSEMENT) rp->event_id = events[i].id;
-  }
+  rp->event_id = rp->disbursement ? rp->disbursement->id : 0;
   rp->event_date = rp->terms.disbursed;
   on_disbursement(rp);
   flush_postings(rp);
@@ -890,17 +927,19 @@ ml_status ml_ledger_replay(ml_loan_status *status, ml_loan_installment *rows,
                .sink = sink,
                .sink_context = sink_context};
   status_init(status, as_of);
+  ml_rate_to_fraction(rp.options->default_rate, &rp.default_rate_num,
+                      &rp.default_rate_den);
   journal_space js;
   if (journal_space_init(&js, count) != ML_OK) {
     return ml_error_set(err, ML_ENOMEM, "", 0, 0,
                         "out of memory for a journal of %zu events", count);
   }
   ml_status st = read_journal(&rp, &js, events, count, as_of);
-  if (st == ML_OK) st = apply_disbursement_terms(&rp, events, count);
+  if (st == ML_OK) st = apply_disbursement_terms(&rp, events);
   if (st == ML_OK) st = build_schedule(&rp);
   if (st == ML_OK) {
     sort_replay_order(js.order, events, count);
-    disburse(&rp, events, count, as_of);
+    disburse(&rp, as_of);
     st = replay_events(&rp, &js, events, count, as_of);
   }
   if (st == ML_OK) st = apply_penalties(&rp, as_of, 1);

@@ -283,6 +283,25 @@ static ml_status grow_journal(ml_loan *loan, ml_error *err) {
   return ML_OK;
 }
 
+/* The journal events[0..count) must be valid at every date: the set of
+ * events that count changes only on the dates of reversals, so it is
+ * replayed to the day before each reversal and to the end. */
+static ml_status check_journal(ml_loan *loan, size_t count, ml_error *err) {
+  ml_loan_status status;
+  ml_status st = ml_ledger_replay(
+      &status, loan->rows, ML_SCHEDULE_MAX_INSTALLMENTS + 1, &loan->terms,
+      &loan->options, loan->events, count, ML_DATE_MAX, NULL, NULL, err);
+  for (size_t i = 0; i < count && st == ML_OK; i++) {
+    const ml_event *e = &loan->events[i];
+    if (e->type != ML_EVENT_REVERSAL || e->date <= ML_DATE_MIN) continue;
+    st = ml_ledger_replay(&status, loan->rows,
+                          ML_SCHEDULE_MAX_INSTALLMENTS + 1, &loan->terms,
+                          &loan->options, loan->events, count, e->date - 1,
+                          NULL, NULL, err);
+  }
+  return st;
+}
+
 ml_status ml_loan_append(ml_loan *loan, const ml_event *event, int64_t *id,
                          ml_error *err) {
   ML_ASSERT(loan != NULL && event != NULL);
@@ -292,11 +311,7 @@ ml_status ml_loan_append(ml_loan *loan, const ml_event *event, int64_t *id,
   *slot = *event;
   slot->id = (int64_t)loan->count + 1;
   slot->ref[ML_EVENT_REF_SIZE - 1] = '\0';
-  /* The whole journal must stay valid with the event in it. */
-  ml_loan_status status;
-  st = ml_ledger_replay(&status, loan->rows, ML_SCHEDULE_MAX_INSTALLMENTS + 1,
-                        &loan->terms, &loan->options, loan->events,
-                        loan->count + 1, ML_DATE_MAX, NULL, NULL, err);
+  st = check_journal(loan, loan->count + 1, err);
   if (st != ML_OK) return st;
   loan->count++;
   if (id != NULL) *id = slot->id;
