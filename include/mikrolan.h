@@ -8,5 +8,6 @@
 #include "mikrolan/date.h"
 #include "mikrolan/schedule.h"
 #include "mikrolan/loan.h"
+#include "mikrolan/portfolio.h"
 
 #endif /* MIKROLAN_H */

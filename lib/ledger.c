@@ -602,6 +602,7 @@ static void on_write_off(replay *rp, ml_date d) {
     for (int c = 0; c < ML_COMPONENTS; c++) {
       row->written_off[c] += row->outstanding[c];
       s->written_off_total += row->outstanding[c];
+      s->written_off[c] += row->outstanding[c];
       row->outstanding[c] = 0;
     }
   }

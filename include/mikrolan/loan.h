@@ -213,6 +213,7 @@ typedef struct ml_loan_status {
   ml_amount paid_total;   /* money received */
   ml_amount credit_balance; /* money owed back to the borrower */
   ml_amount written_off_total;
+  ml_amount written_off[ML_COMPONENTS]; /* by component */
   ml_date closed_on;      /* when it closed or was written off, or ML_DATE_NONE */
   int restructured;       /* 1 after a reschedule */
   size_t installment_count; /* rows written to the caller's buffer */
