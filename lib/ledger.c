@@ -461,7 +461,7 @@ static void term_reduction(const replay *rp, size_t from,
 /* The money beyond what is due at d, below the payoff: the prepayment
  * policy decides. Returns what is left after the next installments. */
 static ml_status prepay(replay *rp, ml_date d, ml_amount *amount) {
-  size_t j = current_row(rp, d);
+  size_t j = current_row(rp, d - 1); /* the first row due on or after d */
   ml_prepayment policy = rp->options->prepayment;
   int reduce = policy != ML_PREPAY_NEXT_INSTALLMENTS &&
                (rp->terms.method == ML_METHOD_ANNUITY ||
@@ -725,8 +725,17 @@ static ml_status check_journal_entry(replay *rp, const ml_event *events,
                         ? rp->terms.max_principal
                         : ML_SCHEDULE_PRINCIPAL_HARD_LIMIT;
   if (has_amount && e->amount > limit) {
-    return event_error(rp, ML_ELIMIT, "amount", index,
-                       "the amount is above the limit");
+    char amount[ML_AMOUNT_FORMAT_SIZE], most[ML_AMOUNT_FORMAT_SIZE];
+    char message[2 * ML_AMOUNT_FORMAT_SIZE + 40];
+    if (ml_amount_format(amount, sizeof amount, e->amount,
+                         rp->terms.currency) != ML_OK ||
+        ml_amount_format(most, sizeof most, limit, rp->terms.currency) !=
+            ML_OK) {
+      amount[0] = most[0] = '\0';
+    }
+    snprintf(message, sizeof message, "the amount %s is above the limit of %s",
+             amount, most);
+    return event_error(rp, ML_ELIMIT, "amount", index, message);
   }
   if (e->type == ML_EVENT_WAIVER && e->component == ML_PRINCIPAL) {
     return event_error(rp, ML_EINVAL, "component", index,
@@ -749,7 +758,7 @@ static ml_status check_journal_entry(replay *rp, const ml_event *events,
   }
   const ml_event *target = &events[e->target - 1];
   if (target->type == ML_EVENT_REVERSAL) {
-    return event_error(rp, ML_EINVAL, "target", index,
+    return event_error(rp, ML_ESTATE, "target", index,
                        "a reversal cannot be reversed");
   }
   if (target->type == ML_EVENT_DISBURSEMENT) {

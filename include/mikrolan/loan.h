@@ -135,11 +135,12 @@ typedef enum ml_allocation {
 typedef enum ml_prepayment {
   /* pays the next installments in order, fully, in the allocation order */
   ML_PREPAY_NEXT_INSTALLMENTS = 0,
-  /* reduces the principal of the current installment, then re-amortises
-   * the rest keeping the equal installment: fewer installments */
+  /* the extra principal is paid on the current installment (the first due
+   * on or after the date), and the later ones are re-amortised from its due
+   * date keeping the equal installment: fewer installments */
   ML_PREPAY_REDUCE_TERM = 1,
-  /* reduces the principal of the current installment, then re-amortises
-   * the rest over the same number of installments: smaller installments */
+  /* the same, re-amortised over the same number of later installments:
+   * smaller installments */
   ML_PREPAY_REDUCE_INSTALLMENT = 2
 } ml_prepayment;
 
@@ -207,8 +208,10 @@ typedef struct ml_loan_status {
   ml_date overdue_since;  /* the day it became overdue, or ML_DATE_NONE */
   ml_amount outstanding[ML_COMPONENTS]; /* all installments */
   ml_amount arrears;      /* unpaid amounts due before as_of */
-  ml_date next_due_date;  /* first installment due after as_of, or ML_DATE_NONE */
-  ml_amount next_due_amount; /* what is unpaid of it */
+  /* The first installment due on or after as_of with something unpaid,
+   * and what is unpaid of it; ML_DATE_NONE and 0 when there is none. */
+  ml_date next_due_date;
+  ml_amount next_due_amount;
   ml_amount payoff;       /* principal + interest accrued to as_of + fees + penalties */
   ml_amount paid_total;   /* money received */
   ml_amount credit_balance; /* money owed back to the borrower */
@@ -299,13 +302,16 @@ ML_API void ml_loan_free(ml_loan *loan); /* accepts NULL */
  * NULL). The journal is replayed with it; if any event would then be
  * invalid, the event is rejected and the journal is left unchanged:
  * ML_EINVAL for a zero or negative amount, an unknown type or component, a
- * reversal of an unknown event; ML_ESTATE for a repayment or charge before
- * the disbursement, a second disbursement, a reversal of an already
- * reversed event (or of a reversal), an event after the loan is closed or
+ * waiver of principal, a reversal of an unknown event or dated before its
+ * event; ML_ESTATE for a repayment or charge before the disbursement, a
+ * second disbursement, a reversal of an already reversed event, of a
+ * reversal or of the disbursement, an event after the loan is closed or
  * written off (except a reversal), a waiver larger than what is owed;
- * ML_ELIMIT for an amount above the terms' max_principal or a journal of
- * more than ML_LOAN_MAX_EVENTS events; ML_ERANGE for a date outside
- * 1900..2200. ML_ENOMEM when the journal cannot grow.
+ * ML_ELIMIT for a disbursement above the terms' max_principal, any other
+ * amount above ML_SCHEDULE_PRINCIPAL_HARD_LIMIT (a repayment may exceed the
+ * principal), or a journal of more than ML_LOAN_MAX_EVENTS events;
+ * ML_ERANGE for a date outside 1900..2200. ML_ENOMEM when the journal
+ * cannot grow.
  */
 ML_API ML_NODISCARD ml_status ml_loan_append(ml_loan *loan,
                                              const ml_event *event,
