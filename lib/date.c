@@ -438,7 +438,7 @@ const char *ml_day_count_name(ml_day_count dc) {
 ml_status ml_day_count_parse(ml_day_count *out, const char *text,
                              ml_error *err) {
   ML_ASSERT(out != NULL);
-  int i;
+  int i = 0;
   const ml_status s = parse_name(&i, day_count_names, COUNT_OF(day_count_names),
                                  text, "day_count", "day count", err);
   if (s == ML_OK) *out = (ml_day_count)i;
@@ -456,7 +456,7 @@ const char *ml_calendar_kind_name(ml_calendar_kind kind) {
 ml_status ml_calendar_kind_parse(ml_calendar_kind *out, const char *text,
                                  ml_error *err) {
   ML_ASSERT(out != NULL);
-  int i;
+  int i = 0;
   const ml_status s =
       parse_name(&i, calendar_kind_names, COUNT_OF(calendar_kind_names), text,
                  "calendar", "calendar", err);
@@ -475,7 +475,7 @@ const char *ml_business_day_name(ml_business_day conv) {
 ml_status ml_business_day_parse(ml_business_day *out, const char *text,
                                 ml_error *err) {
   ML_ASSERT(out != NULL);
-  int i;
+  int i = 0;
   const ml_status s =
       parse_name(&i, business_day_names, COUNT_OF(business_day_names), text,
                  "business_day", "business-day convention", err);

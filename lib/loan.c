@@ -86,7 +86,7 @@ const char *ml_account_name(ml_account a) {
 
 ml_status ml_event_type_parse(ml_event_type *out, const char *text,
                               ml_error *err) {
-  int i;
+  int i = 0;
   ml_status st = parse_name(&i, event_type_names, COUNT(event_type_names),
                             text, "type", err);
   if (st == ML_OK) *out = (ml_event_type)i;
@@ -94,7 +94,7 @@ ml_status ml_event_type_parse(ml_event_type *out, const char *text,
 }
 ml_status ml_component_parse(ml_component *out, const char *text,
                              ml_error *err) {
-  int i;
+  int i = 0;
   ml_status st = parse_name(&i, component_names, COUNT(component_names), text,
                             "component", err);
   if (st == ML_OK) *out = (ml_component)i;
@@ -102,7 +102,7 @@ ml_status ml_component_parse(ml_component *out, const char *text,
 }
 ml_status ml_allocation_parse(ml_allocation *out, const char *text,
                               ml_error *err) {
-  int i;
+  int i = 0;
   ml_status st = parse_name(&i, allocation_names, COUNT(allocation_names),
                             text, "allocation", err);
   if (st == ML_OK) *out = (ml_allocation)i;
@@ -110,7 +110,7 @@ ml_status ml_allocation_parse(ml_allocation *out, const char *text,
 }
 ml_status ml_prepayment_parse(ml_prepayment *out, const char *text,
                               ml_error *err) {
-  int i;
+  int i = 0;
   ml_status st = parse_name(&i, prepayment_names, COUNT(prepayment_names),
                             text, "prepayment", err);
   if (st == ML_OK) *out = (ml_prepayment)i;

@@ -166,7 +166,7 @@ static size_t random_journal(ml_event *out, const ml_schedule_terms *t,
     (void)!ml_loan_append(loan, &e, NULL, NULL);
   }
   size_t n = ml_loan_event_count(loan);
-  memcpy(out, ml_loan_events(loan), n * sizeof *out);
+  if (n > 0) memcpy(out, ml_loan_events(loan), n * sizeof *out);
   ml_loan_free(loan);
   return n;
 }
