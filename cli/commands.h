@@ -8,4 +8,12 @@
 /* `mikrolan schedule`: prints the repayment schedule of one loan. */
 int cli_schedule_main(int argc, char **argv);
 
+/* `mikrolan apr`: the effective annual rate, total cost of credit and total
+ * amount payable of a loan, from its terms or its dated flows. */
+int cli_apr_main(int argc, char **argv);
+
+/* `mikrolan status`: a loan's status (or postings) at a date, from its
+ * terms and a journal file. */
+int cli_status_main(int argc, char **argv);
+
 #endif /* MIKROLAN_CLI_COMMANDS_H */

@@ -10,6 +10,8 @@ const char *const cli_usage_mikrolan[] = {
     "       mikrolan --help | --version\n"
     "commands:\n"
     "  schedule    print the repayment schedule of a loan\n"
+    "  apr         print the effective annual rate and cost of a loan\n"
+    "  status      print a loan's status at a date from its journal\n"
     "Run 'mikrolan --help' or 'mikrolan COMMAND --help' for more.\n",
     NULL};
 
@@ -33,6 +35,16 @@ const char *const cli_help_mikrolan[] = {
     "    schedule\n"
     "        Print the repayment schedule of one loan as a table, CSV or\n"
     "        JSON. See mikrolan schedule --help.\n"
+    "    apr\n"
+    "        Print the effective annual rate (effektiv ranta), the total\n"
+    "        cost of credit and the total amount payable of a loan, from\n"
+    "        its terms or from a file of dated flows; or XIRR. See\n"
+    "        mikrolan apr --help.\n"
+    "    status\n"
+    "        Print a loan's status at a date - paid and outstanding per\n"
+    "        installment, arrears, days past due, payoff - or its postings,\n"
+    "        from its terms and a CSV journal of its events. See\n"
+    "        mikrolan status --help.\n"
     "\n"
     "OPTIONS\n"
     "    -h, --help\n"

@@ -18,6 +18,9 @@ extern const char *const cli_usage_mikrolan[];
 /* `mikrolan schedule --help`: every option, its values and default. */
 extern const char *const cli_help_schedule[];
 
+/* `mikrolan status --help` (cli/status_help.c). */
+extern const char *const cli_help_status[];
+
 /* Writes every part of page to out. */
 void cli_write_page(FILE *out, const char *const *page);
 

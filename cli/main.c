@@ -15,6 +15,8 @@ typedef struct command {
 
 static const command commands[] = {
     {"schedule", cli_schedule_main},
+    {"apr", cli_apr_main},
+    {"status", cli_status_main},
 };
 
 static const command *find_command(const char *name) {

@@ -9,5 +9,7 @@
 #include "mikrolan/schedule.h"
 #include "mikrolan/loan.h"
 #include "mikrolan/portfolio.h"
+#include "mikrolan/apr.h"
+#include "mikrolan/io.h"
 
 #endif /* MIKROLAN_H */
