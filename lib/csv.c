@@ -1,0 +1,606 @@
+/*
+ * lib/csv.c — the streaming RFC 4180 reader and the CSV writer
+ * (mikrolan/io.h).
+ *
+ * The reader looks at one byte at a time through a window: the caller's
+ * memory, or a block refilled from the FILE. Every byte it consumes goes
+ * through take(), which checks UTF-8, keeps the line and column of the
+ * next byte and counts the record's length, so each error can name the
+ * exact byte. Field texts are unquoted into one buffer, each followed by a
+ * NUL; all buffers are allocated when the reader is made.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "mikrolan/io.h"
+#include "utf8.h"
+
+enum {
+  INPUT_BLOCK = 65536,
+  /* unquoted text of a record never exceeds its raw bytes, plus one NUL
+   * per field */
+  TEXT_SIZE = ML_CSV_MAX_RECORD + ML_CSV_MAX_COLUMNS + 1,
+  END_OF_INPUT = -1,
+  READ_FAILED = -2
+};
+
+typedef struct field_info {
+  size_t start;  /* offset of its text in reader->text */
+  size_t length; /* bytes, without the NUL */
+  long line;     /* where it starts as written */
+  long column;
+  int quoted;
+} field_info;
+
+/* UTF-8 validation state: how many continuation bytes are still owed,
+ * the range the next one must be in, and where the sequence began. */
+typedef struct utf8_state {
+  int owed;
+  unsigned char low, high;
+  long line, column;
+} utf8_state;
+
+struct ml_csv_reader {
+  FILE *file; /* NULL when reading memory */
+  const unsigned char *window;
+  size_t pos, len;      /* window[pos..len) not yet read */
+  unsigned char *block; /* the FILE's input block */
+  int at_end;           /* nothing after the window */
+  int read_failed;      /* ... because reading failed */
+  long line, column;    /* position of window[pos] */
+  utf8_state utf8;
+
+  size_t columns; /* of the header */
+  char *names;    /* the header's texts, NUL-separated */
+  size_t *name_start;
+
+  char *text; /* the current record's fields */
+  size_t text_len;
+  field_info *info;
+  size_t fields;
+  long record_line;
+  size_t record_bytes;
+  int in_header;
+
+  ml_status failed; /* ML_OK, or the final error */
+  ml_error failure;
+};
+
+/* ---- errors --------------------------------------------------------------- */
+
+/* The name of the column the byte being read belongs to, or "". */
+static const char *current_column(const ml_csv_reader *r) {
+  if (r->in_header || r->fields >= r->columns) return "";
+  return r->names + r->name_start[r->fields];
+}
+
+/* Records a final error at (line, column) and copies it to err. */
+static ml_status fail_at(ml_csv_reader *r, ml_error *err, ml_status code,
+                         long line, long column, const char *fmt, ...)
+    ML_PRINTF(6, 7);
+
+static ml_status fail_at(ml_csv_reader *r, ml_error *err, ml_status code,
+                         long line, long column, const char *fmt, ...) {
+  char message[ML_ERROR_MESSAGE_SIZE];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(message, sizeof message, fmt, ap);
+  va_end(ap);
+  r->failed = ml_error_set(&r->failure, code, current_column(r), line,
+                           column, "%s", message);
+  if (err != NULL) *err = r->failure;
+  return code;
+}
+
+/* "'x'" for a printable ASCII byte, "byte 0xNN" otherwise. */
+static void describe_byte(char buf[16], int b) {
+  if (b > 0x20 && b < 0x7f) {
+    snprintf(buf, 16, "'%c'", b);
+  } else {
+    snprintf(buf, 16, "byte 0x%02x", (unsigned)b);
+  }
+}
+
+/* ---- input ---------------------------------------------------------------- */
+
+/* The next byte without consuming it; END_OF_INPUT or READ_FAILED. */
+static int peek(ml_csv_reader *r) {
+  if (r->pos < r->len) return r->window[r->pos];
+  if (r->at_end) return r->read_failed ? READ_FAILED : END_OF_INPUT;
+  size_t got = fread(r->block, 1, INPUT_BLOCK, r->file);
+  if (got > 0) {
+    r->pos = 0;
+    r->len = got;
+    return r->window[0];
+  }
+  /* fread is short only at the end or on an error: the window stays, so
+   * skip_bom can give back what it looked at */
+  r->at_end = 1;
+  r->read_failed = ferror(r->file) != 0;
+  return r->read_failed ? READ_FAILED : END_OF_INPUT;
+}
+
+static ml_status invalid_utf8(ml_csv_reader *r, ml_error *err, long line,
+                              long column, int b) {
+  return fail_at(r, err, ML_EPARSE, line, column,
+                 "invalid UTF-8: byte 0x%02x does not start a valid "
+                 "sequence; the input must be UTF-8 text",
+                 (unsigned)b);
+}
+
+/* Checks byte b, at the current position, as the next byte of UTF-8. */
+static ml_status check_utf8(ml_csv_reader *r, ml_error *err, int b) {
+  utf8_state *u = &r->utf8;
+  if (u->owed > 0) {
+    if (b < u->low || b > u->high) {
+      return fail_at(r, err, ML_EPARSE, u->line, u->column,
+                     "invalid UTF-8: the sequence starting here is cut "
+                     "short or malformed (then byte 0x%02x at column %ld); "
+                     "the input must be UTF-8 text",
+                     (unsigned)b, r->column);
+    }
+    u->owed--;
+    u->low = 0x80;
+    u->high = 0xbf;
+    return ML_OK;
+  }
+  if (b == 0) {
+    return fail_at(r, err, ML_EPARSE, r->line, r->column,
+                   "a NUL byte is not allowed in CSV text");
+  }
+  int owed = ml_utf8_lead((unsigned char)b, &u->low, &u->high);
+  if (owed == 0) return ML_OK;
+  if (owed < 0) return invalid_utf8(r, err, r->line, r->column, b);
+  u->owed = owed;
+  u->line = r->line;
+  u->column = r->column;
+  return ML_OK;
+}
+
+/* Consumes byte b (what peek returned): checks it, counts it in the
+ * record unless it ends the record, and moves the position past it. */
+static ml_status take(ml_csv_reader *r, ml_error *err, int b,
+                      int in_record) {
+  ml_status st = check_utf8(r, err, b);
+  if (st != ML_OK) return st;
+  if (in_record && ++r->record_bytes > ML_CSV_MAX_RECORD) {
+    return fail_at(r, err, ML_ELIMIT, r->line, r->column,
+                   "the record starting on line %ld is longer than %d bytes",
+                   r->record_line, ML_CSV_MAX_RECORD);
+  }
+  r->pos++;
+  if (b == '\n') {
+    r->line++;
+    r->column = 1;
+  } else {
+    r->column++;
+  }
+  return ML_OK;
+}
+
+/* END_OF_INPUT is fine only when no UTF-8 sequence is left open. */
+static ml_status check_end(ml_csv_reader *r, ml_error *err, int b) {
+  if (b == READ_FAILED) {
+    return fail_at(r, err, ML_EIO, r->line, r->column,
+                   "reading the input failed");
+  }
+  if (r->utf8.owed > 0) {
+    return fail_at(r, err, ML_EPARSE, r->utf8.line, r->utf8.column,
+                   "invalid UTF-8: the input ends inside a multi-byte "
+                   "sequence; the input must be UTF-8 text");
+  }
+  return ML_OK;
+}
+
+/* ---- records --------------------------------------------------------------- */
+
+/* Adds byte b, which was read at (line, column), to the current field. */
+static ml_status append(ml_csv_reader *r, ml_error *err, int b, long line,
+                        long column) {
+  field_info *f = &r->info[r->fields];
+  if (f->length == ML_CSV_MAX_FIELD) {
+    return fail_at(r, err, ML_ELIMIT, line, column,
+                   "the field starting at line %ld, column %ld is longer "
+                   "than %d bytes",
+                   f->line, f->column, ML_CSV_MAX_FIELD);
+  }
+  r->text[r->text_len++] = (char)b;
+  f->length++;
+  return ML_OK;
+}
+
+/* Consumes a line ending: "\n", or "\r" that must be followed by "\n". */
+static ml_status take_line_end(ml_csv_reader *r, ml_error *err, int b) {
+  long line = r->line, column = r->column;
+  ml_status st = take(r, err, b, 0);
+  if (st != ML_OK || b == '\n') return st;
+  int next = peek(r);
+  if (next != '\n') {
+    return fail_at(r, err, ML_EPARSE, line, column,
+                   "a carriage return not followed by a line feed; lines "
+                   "end with CRLF or LF (quote a field that holds a CR)");
+  }
+  return take(r, err, next, 0);
+}
+
+typedef enum field_end { MORE_FIELDS, END_OF_RECORD } field_end;
+
+/* After a field: a comma (more fields), a line ending or the end. */
+static ml_status end_of_field(ml_csv_reader *r, ml_error *err, int b,
+                              field_end *end) {
+  if (b == ',') {
+    *end = MORE_FIELDS;
+    return take(r, err, b, 1);
+  }
+  *end = END_OF_RECORD;
+  if (b == '\n' || b == '\r') return take_line_end(r, err, b);
+  return check_end(r, err, b);
+}
+
+static ml_status read_quoted(ml_csv_reader *r, ml_error *err,
+                             field_end *end) {
+  const field_info *f = &r->info[r->fields];
+  ml_status st = take(r, err, '"', 1);
+  for (int b = peek(r); st == ML_OK; b = peek(r)) {
+    if (b < 0) {
+      st = check_end(r, err, b);
+      if (st != ML_OK) return st;
+      return fail_at(r, err, ML_EPARSE, f->line, f->column,
+                     "the quoted field starting here is never closed; "
+                     "expected a closing '\"'");
+    }
+    long line = r->line, column = r->column;
+    st = take(r, err, b, 1);
+    if (st != ML_OK || b != '"') {
+      if (st == ML_OK) st = append(r, err, b, line, column);
+      continue;
+    }
+    int next = peek(r);
+    if (next != '"') break; /* the closing quote */
+    st = take(r, err, next, 1);
+    if (st == ML_OK) st = append(r, err, '"', line, column);
+  }
+  if (st != ML_OK) return st;
+  int b = peek(r);
+  if (b >= 0 && b != ',' && b != '\n' && b != '\r') {
+    char shown[16];
+    describe_byte(shown, b);
+    return fail_at(r, err, ML_EPARSE, r->line, r->column,
+                   "unexpected %s after the closing quote; expected a "
+                   "comma or the end of the line",
+                   shown);
+  }
+  return end_of_field(r, err, b, end);
+}
+
+static ml_status read_unquoted(ml_csv_reader *r, ml_error *err,
+                               field_end *end) {
+  for (;;) {
+    int b = peek(r);
+    if (b < 0 || b == ',' || b == '\n' || b == '\r') {
+      return end_of_field(r, err, b, end);
+    }
+    if (b == '"') {
+      return fail_at(r, err, ML_EPARSE, r->line, r->column,
+                     "a quote inside an unquoted field; enclose the whole "
+                     "field in quotes and double the quote (\"\")");
+    }
+    long line = r->line, column = r->column;
+    ml_status st = take(r, err, b, 1);
+    if (st == ML_OK) st = append(r, err, b, line, column);
+    if (st != ML_OK) return st;
+  }
+}
+
+static ml_status begin_field(ml_csv_reader *r, ml_error *err) {
+  if (r->fields == ML_CSV_MAX_COLUMNS) {
+    return fail_at(r, err, ML_ELIMIT, r->line, r->column,
+                   "the record on line %ld has more than %d fields",
+                   r->record_line, ML_CSV_MAX_COLUMNS);
+  }
+  if (!r->in_header && r->fields == r->columns) {
+    return fail_at(r, err, ML_EPARSE, r->line, r->column,
+                   "the record on line %ld has more fields than the "
+                   "header's %zu",
+                   r->record_line, r->columns);
+  }
+  int b = peek(r);
+  r->info[r->fields] =
+      (field_info){r->text_len, 0, r->line, r->column, b == '"'};
+  return ML_OK;
+}
+
+static ml_status read_field(ml_csv_reader *r, ml_error *err,
+                            field_end *end) {
+  ml_status st = begin_field(r, err);
+  if (st != ML_OK) return st;
+  st = r->info[r->fields].quoted ? read_quoted(r, err, end)
+                                 : read_unquoted(r, err, end);
+  if (st != ML_OK) return st;
+  r->text[r->text_len++] = '\0';
+  r->fields++;
+  return ML_OK;
+}
+
+/* Skips empty lines; *b is then the first byte of a record, or < 0. */
+static ml_status skip_empty_lines(ml_csv_reader *r, ml_error *err, int *b) {
+  for (*b = peek(r); *b == '\n' || *b == '\r'; *b = peek(r)) {
+    ml_status st = take_line_end(r, err, *b);
+    if (st != ML_OK) return st;
+  }
+  return ML_OK;
+}
+
+static ml_status read_record(ml_csv_reader *r, int *has_record,
+                             ml_error *err) {
+  int b;
+  ml_status st = skip_empty_lines(r, err, &b);
+  if (st == ML_OK && b < 0) st = check_end(r, err, b);
+  *has_record = 0;
+  if (st != ML_OK || b < 0) return st;
+  r->record_line = r->line;
+  r->record_bytes = 0;
+  r->text_len = 0;
+  r->fields = 0;
+  field_end end = MORE_FIELDS;
+  while (end == MORE_FIELDS) {
+    st = read_field(r, err, &end);
+    if (st != ML_OK) return st;
+  }
+  if (!r->in_header && r->fields != r->columns) {
+    return fail_at(r, err, ML_EPARSE, r->record_line, 0,
+                   "the record on line %ld has %zu field%s but the header "
+                   "has %zu",
+                   r->record_line, r->fields, r->fields == 1 ? "" : "s",
+                   r->columns);
+  }
+  *has_record = 1;
+  return ML_OK;
+}
+
+/* ---- the header ------------------------------------------------------------ */
+
+static ml_status check_header_names(ml_csv_reader *r, ml_error *err) {
+  for (size_t i = 0; i < r->fields; i++) {
+    const field_info *f = &r->info[i];
+    if (f->length == 0) {
+      return fail_at(r, err, ML_EPARSE, f->line, f->column,
+                     "header field %zu is empty; every column needs a name",
+                     i + 1);
+    }
+    for (size_t k = 0; k < i; k++) {
+      if (strcmp(r->text + r->info[k].start, r->text + f->start) == 0) {
+        char quoted[64];
+        ml_quote_input(quoted, sizeof quoted, r->text + f->start);
+        return fail_at(r, err, ML_EPARSE, f->line, f->column,
+                       "the header names the column %s twice (fields %zu "
+                       "and %zu); column names must be unique",
+                       quoted, k + 1, i + 1);
+      }
+    }
+  }
+  return ML_OK;
+}
+
+/* Reads the header and keeps a copy of its names. */
+static ml_status read_header(ml_csv_reader *r, ml_error *err) {
+  int has_record = 0;
+  r->in_header = 1;
+  ml_status st = read_record(r, &has_record, err);
+  if (st != ML_OK) return st;
+  if (!has_record) {
+    return fail_at(r, err, ML_EPARSE, r->line, r->column,
+                   "the input is empty; expected a header row naming the "
+                   "columns");
+  }
+  st = check_header_names(r, err);
+  if (st != ML_OK) return st;
+  r->names = malloc(r->text_len);
+  r->name_start = malloc(r->fields * sizeof *r->name_start);
+  if (r->names == NULL || r->name_start == NULL) {
+    return ml_error_set(err, ML_ENOMEM, "", 0, 0,
+                        "out of memory for the CSV header");
+  }
+  memcpy(r->names, r->text, r->text_len);
+  for (size_t i = 0; i < r->fields; i++) r->name_start[i] = r->info[i].start;
+  r->columns = r->fields;
+  r->in_header = 0;
+  return ML_OK;
+}
+
+/* A UTF-8 byte-order mark at the very start is not part of the text. */
+static void skip_bom(ml_csv_reader *r) {
+  static const unsigned char bom[3] = {0xef, 0xbb, 0xbf};
+  for (int i = 0; i < 3; i++) {
+    if (peek(r) != bom[i]) {
+      r->pos -= (size_t)i; /* still in the first window: give them back */
+      return;
+    }
+    r->pos++;
+  }
+}
+
+/* ---- making and freeing ---------------------------------------------------- */
+
+static ml_status allocate(ml_csv_reader **out, ml_error *err) {
+  ml_csv_reader *r = calloc(1, sizeof *r);
+  if (r != NULL) {
+    r->text = malloc(TEXT_SIZE);
+    r->info = malloc(ML_CSV_MAX_COLUMNS * sizeof *r->info);
+  }
+  if (r == NULL || r->text == NULL || r->info == NULL) {
+    ml_csv_reader_free(r);
+    return ml_error_set(err, ML_ENOMEM, "", 0, 0,
+                        "out of memory for a CSV reader");
+  }
+  r->line = 1;
+  r->column = 1;
+  *out = r;
+  return ML_OK;
+}
+
+static ml_status start(ml_csv_reader **out, ml_csv_reader *r,
+                       ml_error *err) {
+  skip_bom(r);
+  ml_status st = read_header(r, err);
+  if (st != ML_OK) {
+    ml_csv_reader_free(r);
+    return st;
+  }
+  *out = r;
+  return ML_OK;
+}
+
+ml_status ml_csv_reader_new(ml_csv_reader **out, FILE *in, ml_error *err) {
+  ML_ASSERT(out != NULL && in != NULL);
+  *out = NULL;
+  ml_csv_reader *r;
+  ml_status st = allocate(&r, err);
+  if (st != ML_OK) return st;
+  r->file = in;
+  r->block = malloc(INPUT_BLOCK);
+  if (r->block == NULL) {
+    ml_csv_reader_free(r);
+    return ml_error_set(err, ML_ENOMEM, "", 0, 0,
+                        "out of memory for a CSV reader");
+  }
+  r->window = r->block;
+  return start(out, r, err);
+}
+
+ml_status ml_csv_reader_new_memory(ml_csv_reader **out, const void *data,
+                                   size_t size, ml_error *err) {
+  ML_ASSERT(out != NULL && (data != NULL || size == 0));
+  *out = NULL;
+  ml_csv_reader *r;
+  ml_status st = allocate(&r, err);
+  if (st != ML_OK) return st;
+  r->window = data;
+  r->len = size;
+  r->at_end = 1;
+  return start(out, r, err);
+}
+
+void ml_csv_reader_free(ml_csv_reader *reader) {
+  if (reader == NULL) return;
+  free(reader->block);
+  free(reader->text);
+  free(reader->info);
+  free(reader->names);
+  free(reader->name_start);
+  free(reader);
+}
+
+/* ---- the record API ------------------------------------------------------- */
+
+size_t ml_csv_column_count(const ml_csv_reader *reader) {
+  ML_ASSERT(reader != NULL);
+  return reader->columns;
+}
+
+const char *ml_csv_column_name(const ml_csv_reader *reader, size_t index) {
+  ML_ASSERT(reader != NULL && index < reader->columns);
+  return reader->names + reader->name_start[index];
+}
+
+size_t ml_csv_column_find(const ml_csv_reader *reader, const char *name) {
+  ML_ASSERT(reader != NULL && name != NULL);
+  for (size_t i = 0; i < reader->columns; i++) {
+    if (strcmp(reader->names + reader->name_start[i], name) == 0) return i;
+  }
+  return ML_CSV_NO_COLUMN;
+}
+
+ml_status ml_csv_next(ml_csv_reader *reader, int *has_record,
+                      ml_error *err) {
+  ML_ASSERT(reader != NULL && has_record != NULL);
+  *has_record = 0;
+  if (reader->failed != ML_OK) {
+    if (err != NULL) *err = reader->failure;
+    return reader->failed;
+  }
+  return read_record(reader, has_record, err);
+}
+
+const char *ml_csv_field(const ml_csv_reader *reader, size_t index) {
+  ML_ASSERT(reader != NULL && index < reader->fields);
+  return reader->text + reader->info[index].start;
+}
+
+size_t ml_csv_field_length(const ml_csv_reader *reader, size_t index) {
+  ML_ASSERT(reader != NULL && index < reader->fields);
+  return reader->info[index].length;
+}
+
+long ml_csv_record_line(const ml_csv_reader *reader) {
+  ML_ASSERT(reader != NULL);
+  return reader->record_line;
+}
+
+void ml_csv_locate(const ml_csv_reader *reader, size_t index, size_t offset,
+                   ml_error *err) {
+  ML_ASSERT(reader != NULL && index < reader->fields);
+  if (err == NULL) return;
+  const field_info *f = &reader->info[index];
+  const char *name = index < reader->columns
+                         ? reader->names + reader->name_start[index]
+                         : "";
+  snprintf(err->field, sizeof err->field, "%s", name);
+  long line = f->line, column = f->column;
+  if (offset > 0) {
+    const char *text = reader->text + f->start;
+    size_t before = offset - 1 < f->length ? offset - 1 : f->length;
+    column += f->quoted; /* past the opening quote */
+    for (size_t i = 0; i < before; i++) {
+      if (text[i] == '\n') {
+        line++;
+        column = 1;
+      } else {
+        column += (f->quoted && text[i] == '"') ? 2 : 1;
+      }
+    }
+  }
+  err->line = line;
+  err->column = column;
+}
+
+/* ---- writing -------------------------------------------------------------- */
+
+static int needs_quotes(const char *field, size_t count) {
+  if (field[0] == '\0') return count == 1;
+  if (strncmp(field, "\xef\xbb\xbf", 3) == 0) return 1;
+  return strpbrk(field, ",\"\r\n") != NULL;
+}
+
+/* Writes a quoted field: runs between quotes as they are, each quote
+ * doubled. 0 on success, EOF on a write error. */
+static int write_quoted(FILE *out, const char *field) {
+  if (fputc('"', out) == EOF) return EOF;
+  for (const char *p = field;;) {
+    size_t run = strcspn(p, "\"");
+    if (run > 0 && fwrite(p, 1, run, out) != run) return EOF;
+    p += run;
+    if (*p == '\0') break;
+    if (fputs("\"\"", out) == EOF) return EOF;
+    p++;
+  }
+  return fputc('"', out) == EOF ? EOF : 0;
+}
+
+ml_status ml_csv_write_record(FILE *out, const char *const *fields,
+                              size_t count, ml_csv_newline newline) {
+  ML_ASSERT(out != NULL && fields != NULL && count >= 1);
+  ML_ASSERT(newline == ML_CSV_LF || newline == ML_CSV_CRLF);
+  for (size_t i = 0; i < count; i++) {
+    ML_ASSERT(fields[i] != NULL);
+    if (i > 0 && fputc(',', out) == EOF) return ML_EIO;
+    int failed = needs_quotes(fields[i], count)
+                     ? write_quoted(out, fields[i])
+                     : fputs(fields[i], out);
+    if (failed == EOF) return ML_EIO;
+  }
+  return fputs(newline == ML_CSV_CRLF ? "\r\n" : "\n", out) == EOF ? ML_EIO
+                                                                   : ML_OK;
+}

@@ -1,0 +1,843 @@
+/*
+ * lib/journal_io.c — loan journals as CSV, and the CSV reports
+ * (mikrolan/io.h).
+ *
+ * The reader streams loan by loan over ml_csv_reader: a loan ends at the
+ * first row with another loan id, which stays in the CSV reader as the
+ * next loan's first row. Row values are only read here (their syntax, and
+ * which columns a type needs); whether an event makes sense in its journal
+ * is the loan layer's question (ml_loan_append).
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "mikrolan/io.h"
+#include "utf8.h"
+
+/* ---- the columns ------------------------------------------------------------ */
+
+typedef enum column {
+  COL_LOAN_ID,
+  COL_DATE,
+  COL_TYPE,
+  COL_AMOUNT,
+  COL_REF,
+  COL_ID,
+  COL_COMPONENT,
+  COL_TARGET,
+  COL_RATE,
+  COL_TERM,
+  COL_GRACE,
+  COL_INSTALLMENT,
+  COLUMN_KINDS
+} column;
+
+enum { REQUIRED_COLUMNS = COL_REF + 1 };
+
+/* In the order the writer writes them. */
+static const char *const column_names[COLUMN_KINDS] = {
+    "loan_id", "date", "type", "amount", "ref", "id",
+    "component", "target", "rate", "term", "grace_principal", "installment"};
+
+/* ---- the set of loan ids seen ------------------------------------------------ */
+
+typedef struct seen_entry {
+  uint64_t hash;   /* 0 = empty slot */
+  size_t offset;   /* of the id in the arena */
+  long line;       /* where the loan began */
+} seen_entry;
+
+typedef struct id_set {
+  seen_entry *slots;
+  size_t capacity, count; /* capacity a power of two, or 0 */
+  char *arena;
+  size_t arena_used, arena_size;
+} id_set;
+
+static uint64_t hash_id(const char *id) { /* FNV-1a, never 0 */
+  uint64_t h = 0xcbf29ce484222325u;
+  for (const unsigned char *p = (const unsigned char *)id; *p; p++) {
+    h = (h ^ *p) * 0x100000001b3u;
+  }
+  return h == 0 ? 1 : h;
+}
+
+/* The slot of id, or the empty slot where it would go. */
+static seen_entry *set_slot(const id_set *s, const char *id, uint64_t h) {
+  size_t mask = s->capacity - 1;
+  for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+    seen_entry *e = &s->slots[i];
+    if (e->hash == 0) return e;
+    if (e->hash == h && strcmp(s->arena + e->offset, id) == 0) return e;
+  }
+}
+
+static int set_grow(id_set *s) {
+  size_t capacity = s->capacity ? s->capacity * 2 : 1024;
+  seen_entry *slots = calloc(capacity, sizeof *slots);
+  if (slots == NULL) return 0;
+  id_set bigger = *s;
+  bigger.slots = slots;
+  bigger.capacity = capacity;
+  for (size_t i = 0; i < s->capacity; i++) {
+    const seen_entry *e = &s->slots[i];
+    if (e->hash != 0) {
+      *set_slot(&bigger, s->arena + e->offset, e->hash) = *e;
+    }
+  }
+  free(s->slots);
+  *s = bigger;
+  return 1;
+}
+
+static int set_store(id_set *s, const char *id, size_t len) {
+  if (s->arena_used + len + 1 > s->arena_size) {
+    size_t size = s->arena_size ? s->arena_size * 2 : 16384;
+    char *arena = realloc(s->arena, size);
+    if (arena == NULL) return 0;
+    s->arena = arena;
+    s->arena_size = size;
+  }
+  memcpy(s->arena + s->arena_used, id, len + 1);
+  return 1;
+}
+
+/* Adds id; *earlier = the line where it began when it was already there
+ * (then nothing is added), else 0. 0 when memory ran out. */
+static int set_add(id_set *s, const char *id, long line, long *earlier) {
+  *earlier = 0;
+  if (2 * (s->count + 1) > s->capacity && !set_grow(s)) return 0;
+  uint64_t h = hash_id(id);
+  seen_entry *e = set_slot(s, id, h);
+  if (e->hash != 0) {
+    *earlier = e->line;
+    return 1;
+  }
+  size_t len = strlen(id);
+  if (!set_store(s, id, len)) return 0;
+  *e = (seen_entry){h, s->arena_used, line};
+  s->arena_used += len + 1;
+  s->count++;
+  return 1;
+}
+
+static void set_free(id_set *s) {
+  free(s->slots);
+  free(s->arena);
+}
+
+/* ---- the reader --------------------------------------------------------------- */
+
+struct ml_journal_reader {
+  ml_csv_reader *csv;
+  ml_journal_options options;
+  size_t at[COLUMN_KINDS]; /* CSV index of each column, or ML_CSV_NO_COLUMN */
+  int has_row;             /* the CSV reader holds a row not yet used */
+  int skipping;            /* the rest of a rejected loan is to be skipped */
+  char skip[ML_CSV_MAX_FIELD + 1];
+  int has_previous; /* ML_JOURNAL_SORTED: the last loan id */
+  char previous[ML_LOAN_ID_SIZE];
+  id_set seen;
+};
+
+void ml_journal_options_init(ml_journal_options *options) {
+  ML_ASSERT(options != NULL);
+  options->currency = ml_currency_default();
+  options->grouping = ML_JOURNAL_GROUPED;
+}
+
+/* The header's cell named like `name`, for errors about it. */
+static ml_status header_error(const ml_csv_reader *csv, size_t index,
+                              ml_status code, ml_error *err,
+                              const char *message) {
+  ml_error_set(err, code, "", 0, 0, "%s", message);
+  ml_csv_locate(csv, index, 0, err);
+  return code;
+}
+
+static ml_status unknown_column(const ml_csv_reader *csv, size_t index,
+                                ml_error *err) {
+  char quoted[64], message[ML_ERROR_MESSAGE_SIZE];
+  ml_quote_input(quoted, sizeof quoted, ml_csv_column_name(csv, index));
+  snprintf(message, sizeof message,
+           "unknown column %s; a journal's columns are loan_id, date, type, "
+           "amount, ref, id, component, target, rate, term, "
+           "grace_principal and installment",
+           quoted);
+  return header_error(csv, index, ML_EINVAL, err, message);
+}
+
+/* Finds every known column and rejects unknown ones and missing required
+ * ones. */
+static ml_status map_columns(ml_journal_reader *r, ml_error *err) {
+  const ml_csv_reader *csv = r->csv;
+  for (int c = 0; c < COLUMN_KINDS; c++) {
+    r->at[c] = ml_csv_column_find(csv, column_names[c]);
+  }
+  for (size_t i = 0; i < ml_csv_column_count(csv); i++) {
+    int known = 0;
+    for (int c = 0; c < COLUMN_KINDS; c++) known |= r->at[c] == i;
+    if (!known) return unknown_column(csv, i, err);
+  }
+  for (int c = 0; c < REQUIRED_COLUMNS; c++) {
+    if (r->at[c] == ML_CSV_NO_COLUMN) {
+      return ml_error_set(err, ML_EPARSE, column_names[c],
+                          ml_csv_record_line(csv), 0,
+                          "the header has no %s column; a journal needs "
+                          "loan_id, date, type, amount and ref",
+                          column_names[c]);
+    }
+  }
+  return ML_OK;
+}
+
+static ml_status start_reader(ml_journal_reader **out, ml_csv_reader *csv,
+                              const ml_journal_options *options,
+                              ml_error *err) {
+  ml_journal_reader *r = calloc(1, sizeof *r);
+  if (r == NULL) {
+    ml_csv_reader_free(csv);
+    return ml_error_set(err, ML_ENOMEM, "", 0, 0,
+                        "out of memory for a journal reader");
+  }
+  r->csv = csv;
+  if (options != NULL) {
+    ML_ASSERT(options->grouping == ML_JOURNAL_GROUPED ||
+              options->grouping == ML_JOURNAL_SORTED);
+    r->options = *options;
+  } else {
+    ml_journal_options_init(&r->options);
+  }
+  ml_status st = map_columns(r, err);
+  if (st != ML_OK) {
+    ml_journal_reader_free(r);
+    return st;
+  }
+  *out = r;
+  return ML_OK;
+}
+
+ml_status ml_journal_reader_new(ml_journal_reader **out, FILE *in,
+                                const ml_journal_options *options,
+                                ml_error *err) {
+  ML_ASSERT(out != NULL && in != NULL);
+  *out = NULL;
+  ml_csv_reader *csv;
+  ml_status st = ml_csv_reader_new(&csv, in, err);
+  return st != ML_OK ? st : start_reader(out, csv, options, err);
+}
+
+ml_status ml_journal_reader_new_memory(ml_journal_reader **out,
+                                       const void *data, size_t size,
+                                       const ml_journal_options *options,
+                                       ml_error *err) {
+  ML_ASSERT(out != NULL);
+  *out = NULL;
+  ml_csv_reader *csv;
+  ml_status st = ml_csv_reader_new_memory(&csv, data, size, err);
+  return st != ML_OK ? st : start_reader(out, csv, options, err);
+}
+
+void ml_journal_reader_free(ml_journal_reader *reader) {
+  if (reader == NULL) return;
+  ml_csv_reader_free(reader->csv);
+  set_free(&reader->seen);
+  free(reader);
+}
+
+/* ---- one row's values ------------------------------------------------------- */
+
+/* The row's text in column c ("" when the file has no such column). */
+static const char *cell(const ml_journal_reader *r, column c) {
+  return r->at[c] == ML_CSV_NO_COLUMN ? "" : ml_csv_field(r->csv, r->at[c]);
+}
+
+/* Places an error already in err (from a library parser, whose column is
+ * an offset in the value) at column c of the row. Returns st. */
+static ml_status located(const ml_journal_reader *r, column c, ml_status st,
+                         ml_error *err) {
+  if (st == ML_OK || err == NULL) return st;
+  ml_csv_locate(r->csv, r->at[c], err->column > 0 ? (size_t)err->column : 0,
+                err);
+  return st;
+}
+
+/* An error about the value in column c as a whole (at its first byte;
+ * column 0 when the file has no such column). */
+static ml_status cell_error(const ml_journal_reader *r, column c,
+                            ml_status code, ml_error *err,
+                            const char *fmt, ...) ML_PRINTF(5, 6);
+
+static ml_status cell_error(const ml_journal_reader *r, column c,
+                            ml_status code, ml_error *err,
+                            const char *fmt, ...) {
+  if (err == NULL) return code;
+  char message[ML_ERROR_MESSAGE_SIZE];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(message, sizeof message, fmt, ap);
+  va_end(ap);
+  ml_error_set(err, code, column_names[c], ml_csv_record_line(r->csv), 0,
+               "%s", message);
+  if (r->at[c] != ML_CSV_NO_COLUMN) ml_csv_locate(r->csv, r->at[c], 0, err);
+  return code;
+}
+
+/* A value the row's type needs: present, and in a column the file has. */
+static ml_status require(const ml_journal_reader *r, column c,
+                         ml_event_type type, ml_error *err) {
+  const char *article = type == ML_EVENT_DISBURSEMENT ? "" : "a ";
+  if (r->at[c] == ML_CSV_NO_COLUMN) {
+    return cell_error(r, c, ML_EINVAL, err,
+                      "%s%s needs a %s, but the file has no %s column",
+                      article, ml_event_type_name(type), column_names[c],
+                      column_names[c]);
+  }
+  if (cell(r, c)[0] == '\0') {
+    return cell_error(r, c, ML_EINVAL, err, "%s is empty; %s%s needs one",
+                      column_names[c], article, ml_event_type_name(type));
+  }
+  return ML_OK;
+}
+
+/* A value the row's type does not use must be left empty. */
+static ml_status forbid(const ml_journal_reader *r, column c,
+                        ml_event_type type, ml_error *err) {
+  if (cell(r, c)[0] == '\0') return ML_OK;
+  char quoted[64];
+  ml_quote_input(quoted, sizeof quoted, cell(r, c));
+  return cell_error(r, c, ML_EINVAL, err,
+                    "%s %s is not used by a %s; leave it empty",
+                    column_names[c], quoted, ml_event_type_name(type));
+}
+
+/* A whole number: digits only, no leading zeros, at most max. */
+static ml_status parse_digits(int64_t *out, const ml_journal_reader *r,
+                              column c, int64_t max, ml_error *err) {
+  const char *text = cell(r, c);
+  char quoted[64];
+  ml_quote_input(quoted, sizeof quoted, text);
+  size_t len = strlen(text), digits = strspn(text, "0123456789");
+  if (digits < len || (len > 1 && text[0] == '0')) {
+    ml_status st = cell_error(
+        r, c, ML_EPARSE, err,
+        "%s %s is not a whole number; expected digits such as 12 (no "
+        "sign, spaces or leading zeros)",
+        column_names[c], quoted);
+    if (err != NULL) {
+      ml_csv_locate(r->csv, r->at[c], digits < len ? digits + 1 : 1, err);
+    }
+    return st;
+  }
+  int64_t n = 0;
+  for (size_t i = 0; i < len; i++) {
+    if (n > (max - (text[i] - '0')) / 10) {
+      return cell_error(r, c, ML_ERANGE, err,
+                        "%s %s is too large; expected at most %lld",
+                        column_names[c], quoted, (long long)max);
+    }
+    n = n * 10 + (text[i] - '0');
+  }
+  *out = n;
+  return ML_OK;
+}
+
+static ml_status parse_count(int32_t *out, const ml_journal_reader *r,
+                             column c, ml_error *err) {
+  int64_t n = 0;
+  ml_status st = parse_digits(&n, r, c, INT32_MAX, err);
+  if (st == ML_OK) *out = (int32_t)n;
+  return st;
+}
+
+static ml_status parse_amount(ml_amount *out, const ml_journal_reader *r,
+                              column c, ml_error *err) {
+  return located(r, c,
+                 ml_amount_parse(out, cell(r, c), r->options.currency, NULL,
+                                 err),
+                 err);
+}
+
+static int has_amount(ml_event_type type) {
+  return type <= ML_EVENT_WAIVER;
+}
+
+static ml_status read_amount(ml_event *e, const ml_journal_reader *r,
+                             ml_error *err) {
+  if (!has_amount(e->type)) return forbid(r, COL_AMOUNT, e->type, err);
+  ml_status st = require(r, COL_AMOUNT, e->type, err);
+  return st != ML_OK ? st : parse_amount(&e->amount, r, COL_AMOUNT, err);
+}
+
+static ml_status read_component(ml_event *e, const ml_journal_reader *r,
+                                ml_error *err) {
+  if (e->type != ML_EVENT_WAIVER) return forbid(r, COL_COMPONENT, e->type, err);
+  ml_status st = require(r, COL_COMPONENT, e->type, err);
+  if (st != ML_OK) return st;
+  return located(r, COL_COMPONENT,
+                 ml_component_parse(&e->component, cell(r, COL_COMPONENT),
+                                    err),
+                 err);
+}
+
+static ml_status read_target(ml_event *e, const ml_journal_reader *r,
+                             ml_error *err) {
+  if (e->type != ML_EVENT_REVERSAL) return forbid(r, COL_TARGET, e->type, err);
+  ml_status st = require(r, COL_TARGET, e->type, err);
+  return st != ML_OK ? st : parse_digits(&e->target, r, COL_TARGET, INT64_MAX, err);
+}
+
+static ml_status read_reschedule(ml_event *e, const ml_journal_reader *r,
+                                 ml_error *err) {
+  static const column columns[] = {COL_RATE, COL_TERM, COL_GRACE,
+                                   COL_INSTALLMENT};
+  if (e->type != ML_EVENT_RESCHEDULE) {
+    ml_status st = ML_OK;
+    for (size_t i = 0; i < 4 && st == ML_OK; i++) {
+      st = forbid(r, columns[i], e->type, err);
+    }
+    return st;
+  }
+  ml_reschedule *how = &e->reschedule;
+  ml_status st = require(r, COL_RATE, e->type, err);
+  if (st == ML_OK) {
+    st = located(r, COL_RATE,
+                 ml_rate_parse(&how->annual_rate, cell(r, COL_RATE),
+                               ML_RATE_PERCENT, err),
+                 err);
+  }
+  if (st == ML_OK) st = require(r, COL_TERM, e->type, err);
+  if (st == ML_OK) st = parse_count(&how->installments, r, COL_TERM, err);
+  if (st == ML_OK && cell(r, COL_GRACE)[0] != '\0') {
+    st = parse_count(&how->grace_principal, r, COL_GRACE, err);
+  }
+  if (st == ML_OK && cell(r, COL_INSTALLMENT)[0] != '\0') {
+    st = parse_amount(&how->fixed_installment, r, COL_INSTALLMENT, err);
+  }
+  return st;
+}
+
+/* The optional id column: when filled, the event's position. */
+static ml_status read_id(const ml_journal_reader *r, int64_t position,
+                         const char *loan_id, ml_error *err) {
+  if (cell(r, COL_ID)[0] == '\0') return ML_OK;
+  int64_t id = 0;
+  ml_status st = parse_digits(&id, r, COL_ID, INT64_MAX, err);
+  if (st != ML_OK || id == position) return st;
+  char quoted[64];
+  ml_quote_input(quoted, sizeof quoted, loan_id);
+  return cell_error(r, COL_ID, ML_EINVAL, err,
+                    "id %lld is not the event's position: this row is event "
+                    "%lld of loan %s (ids count 1, 2, 3... per loan in file "
+                    "order)",
+                    (long long)id, (long long)position, quoted);
+}
+
+static ml_status read_ref(ml_event *e, const ml_journal_reader *r,
+                          ml_error *err) {
+  size_t len = strlen(cell(r, COL_REF));
+  if (len >= ML_EVENT_REF_SIZE) {
+    return cell_error(r, COL_REF, ML_ELIMIT, err,
+                      "ref is %zu bytes long; at most %d", len,
+                      ML_EVENT_REF_SIZE - 1);
+  }
+  memcpy(e->ref, cell(r, COL_REF), len + 1);
+  return ML_OK;
+}
+
+/* The event of the current row, the position-th of its loan. */
+static ml_status read_event(ml_event *e, const ml_journal_reader *r,
+                            int64_t position, const char *loan_id,
+                            ml_error *err) {
+  ml_event_type type;
+  ml_date date;
+  ml_status st = located(r, COL_TYPE,
+                         ml_event_type_parse(&type, cell(r, COL_TYPE), err),
+                         err);
+  if (st == ML_OK) {
+    st = located(r, COL_DATE, ml_date_parse(&date, cell(r, COL_DATE), err),
+                 err);
+  }
+  if (st != ML_OK) return st;
+  ml_event_init(e, type, date, 0);
+  e->id = position;
+  st = read_id(r, position, loan_id, err);
+  if (st == ML_OK) st = read_amount(e, r, err);
+  if (st == ML_OK) st = read_component(e, r, err);
+  if (st == ML_OK) st = read_target(e, r, err);
+  if (st == ML_OK) st = read_reschedule(e, r, err);
+  if (st == ML_OK) st = read_ref(e, r, err);
+  return st;
+}
+
+/* ---- loans --------------------------------------------------------------------- */
+
+/* Checks the current row's loan id as an id. */
+static ml_status check_loan_id(const ml_journal_reader *r, ml_error *err) {
+  const char *id = cell(r, COL_LOAN_ID);
+  size_t len = strlen(id);
+  char quoted[64];
+  ml_quote_input(quoted, sizeof quoted, id);
+  if (len == 0) {
+    return cell_error(r, COL_LOAN_ID, ML_EINVAL, err,
+                      "loan_id is empty; every row needs its loan's id");
+  }
+  if (len >= ML_LOAN_ID_SIZE) {
+    return cell_error(r, COL_LOAN_ID, ML_ELIMIT, err,
+                      "loan_id %s is %zu bytes long; at most %d", quoted, len,
+                      ML_LOAN_ID_SIZE - 1);
+  }
+  for (size_t i = 0; i < len; i++) {
+    unsigned char b = (unsigned char)id[i];
+    if (b < 0x20 || b == 0x7f) {
+      ml_status st = cell_error(
+          r, COL_LOAN_ID, ML_EPARSE, err,
+          "loan_id %s has a control character (byte 0x%02x); expected "
+          "printable text",
+          quoted, (unsigned)b);
+      ml_csv_locate(r->csv, r->at[COL_LOAN_ID], i + 1, err);
+      return st;
+    }
+  }
+  return ML_OK;
+}
+
+/* A new loan begins at the current row: its id must not have come before. */
+static ml_status check_grouping(ml_journal_reader *r, const char *id,
+                                ml_error *err) {
+  char quoted[64];
+  ml_quote_input(quoted, sizeof quoted, id);
+  long line = ml_csv_record_line(r->csv);
+  if (r->options.grouping == ML_JOURNAL_SORTED) {
+    if (r->has_previous && strcmp(id, r->previous) <= 0) {
+      char before[64];
+      ml_quote_input(before, sizeof before, r->previous);
+      return cell_error(r, COL_LOAN_ID, ML_EINVAL, err,
+                        "loan %s comes after loan %s; in a sorted journal "
+                        "loan ids ascend and each loan's rows are together",
+                        quoted, before);
+    }
+    memcpy(r->previous, id, strlen(id) + 1);
+    r->has_previous = 1;
+    return ML_OK;
+  }
+  long earlier;
+  if (!set_add(&r->seen, id, line, &earlier)) {
+    return ml_error_set(err, ML_ENOMEM, "loan_id", line, 0,
+                        "out of memory for the set of loan ids");
+  }
+  if (earlier == 0) return ML_OK;
+  return cell_error(r, COL_LOAN_ID, ML_EINVAL, err,
+                    "the rows of loan %s are not together: it also has rows "
+                    "from line %ld; a journal lists each loan's rows one "
+                    "after another",
+                    quoted, earlier);
+}
+
+/* Moves to the next row (r->has_row = 0 at the end). */
+static ml_status advance(ml_journal_reader *r, ml_error *err) {
+  return ml_csv_next(r->csv, &r->has_row, err);
+}
+
+/* After a rejected row: its loan's remaining rows are skipped by the next
+ * call. */
+static ml_status reject_loan(ml_journal_reader *r, ml_status st) {
+  const char *id = cell(r, COL_LOAN_ID);
+  memcpy(r->skip, id, strlen(id) + 1);
+  r->skipping = 1;
+  return st;
+}
+
+static ml_status skip_rejected(ml_journal_reader *r, ml_error *err) {
+  ml_status st = ML_OK;
+  while (st == ML_OK && r->skipping && r->has_row &&
+         strcmp(cell(r, COL_LOAN_ID), r->skip) == 0) {
+    st = advance(r, err);
+  }
+  if (st == ML_OK) r->skipping = 0;
+  return st;
+}
+
+static ml_status too_many_events(const ml_journal_reader *r, size_t limit,
+                                 const char *loan_id, ml_error *err) {
+  char quoted[64];
+  ml_quote_input(quoted, sizeof quoted, loan_id);
+  return cell_error(r, COL_LOAN_ID, ML_ELIMIT, err,
+                    "loan %s has more than %zu events; at most %zu fit%s",
+                    quoted, limit, limit,
+                    limit == ML_LOAN_MAX_EVENTS ? " a journal"
+                                                : " the caller's buffer");
+}
+
+/* Reads the rows of the loan that begins at the current row. */
+static ml_status read_loan_rows(ml_journal_reader *r, const char *loan_id,
+                                ml_event *events, long *lines,
+                                size_t capacity, size_t *count,
+                                ml_error *err) {
+  size_t limit = capacity < ML_LOAN_MAX_EVENTS ? capacity : ML_LOAN_MAX_EVENTS;
+  size_t n = 0;
+  ml_status st = ML_OK;
+  while (st == ML_OK && r->has_row &&
+         strcmp(cell(r, COL_LOAN_ID), loan_id) == 0) {
+    if (n == limit) return reject_loan(r, too_many_events(r, limit, loan_id, err));
+    st = read_event(&events[n], r, (int64_t)n + 1, loan_id, err);
+    if (st != ML_OK) return reject_loan(r, st);
+    if (lines != NULL) lines[n] = ml_csv_record_line(r->csv);
+    n++;
+    st = advance(r, err);
+  }
+  if (st == ML_OK) *count = n;
+  return st;
+}
+
+ml_status ml_journal_next_loan(ml_journal_reader *reader, char *loan_id,
+                               ml_event *events, long *lines,
+                               size_t capacity, size_t *count,
+                               ml_error *err) {
+  ML_ASSERT(reader != NULL && loan_id != NULL && count != NULL);
+  ML_ASSERT(events != NULL || capacity == 0);
+  ml_journal_reader *r = reader;
+  *count = 0;
+  loan_id[0] = '\0';
+  ml_status st = ML_OK;
+  if (!r->has_row) st = advance(r, err);
+  if (st == ML_OK && r->skipping) st = skip_rejected(r, err);
+  if (st != ML_OK || !r->has_row) return st;
+  st = check_loan_id(r, err);
+  if (st != ML_OK) return reject_loan(r, st);
+  const char *id = cell(r, COL_LOAN_ID);
+  memcpy(loan_id, id, strlen(id) + 1);
+  st = check_grouping(r, loan_id, err);
+  if (st != ML_OK) return reject_loan(r, st);
+  return read_loan_rows(r, loan_id, events, lines, capacity, count, err);
+}
+
+/* ---- writing a journal ---------------------------------------------------------- */
+
+ml_status ml_journal_write_header(FILE *out) {
+  ML_ASSERT(out != NULL);
+  return ml_csv_write_record(out, column_names, COLUMN_KINDS, ML_CSV_LF);
+}
+
+/* strlen, but at most max (C17 has no strnlen). */
+static size_t bounded_length(const char *text, size_t max) {
+  const char *nul = memchr(text, '\0', max);
+  return nul != NULL ? (size_t)(nul - text) : max;
+}
+
+static ml_status check_loan_id_text(const char *id, ml_error *err) {
+  char quoted[64];
+  size_t len = bounded_length(id, ML_LOAN_ID_SIZE), bad = 0;
+  if (len == 0 || len == ML_LOAN_ID_SIZE) {
+    return ml_error_set(err, ML_EINVAL, "loan_id", 0, 0,
+                        "a loan id must be 1 to %d bytes long",
+                        ML_LOAN_ID_SIZE - 1);
+  }
+  ml_quote_input(quoted, sizeof quoted, id);
+  for (size_t i = 0; i < len; i++) {
+    unsigned char b = (unsigned char)id[i];
+    if (b < 0x20 || b == 0x7f) {
+      return ml_error_set(err, ML_EINVAL, "loan_id", 0, (long)i + 1,
+                          "loan id %s has a control character (byte 0x%02x)",
+                          quoted, (unsigned)b);
+    }
+  }
+  if (!ml_utf8_valid(id, len, &bad)) {
+    return ml_error_set(err, ML_EINVAL, "loan_id", 0, (long)bad + 1,
+                        "loan id %s is not valid UTF-8", quoted);
+  }
+  return ML_OK;
+}
+
+/* What the writer needs of each event, checked before anything is
+ * written. */
+static ml_status check_written_event(const ml_event *e, size_t i,
+                                     ml_error *err) {
+  ML_ASSERT((unsigned)e->type <= ML_EVENT_RESCHEDULE);
+  ML_ASSERT(e->type != ML_EVENT_WAIVER ||
+            (unsigned)e->component < ML_COMPONENTS);
+  size_t len = bounded_length(e->ref, ML_EVENT_REF_SIZE), bad = 0;
+  if ((uint64_t)e->id != i + 1) {
+    return ml_error_set(err, ML_EINVAL, "id", (long)i + 1, 0,
+                        "event %zu has the id %lld; a journal's ids are 1, "
+                        "2, 3... in order of entry",
+                        i + 1, (long long)e->id);
+  }
+  if (len == ML_EVENT_REF_SIZE) {
+    return ml_error_set(err, ML_EINVAL, "ref", (long)i + 1, 0,
+                        "event %zu: ref is not NUL-terminated within %d "
+                        "bytes",
+                        i + 1, ML_EVENT_REF_SIZE);
+  }
+  if (!ml_utf8_valid(e->ref, len, &bad)) {
+    return ml_error_set(err, ML_EINVAL, "ref", (long)i + 1, (long)bad + 1,
+                        "event %zu: ref is not valid UTF-8", i + 1);
+  }
+  return ML_OK;
+}
+
+/* Text of every column for one event; "" where its type has nothing. */
+typedef struct event_cells {
+  char id[24], date[ML_DATE_FORMAT_SIZE], amount[ML_AMOUNT_FORMAT_SIZE];
+  char target[24], rate[ML_RATE_FORMAT_SIZE], term[16], grace[16];
+  char installment[ML_AMOUNT_FORMAT_SIZE];
+} event_cells;
+
+static void format_cells(event_cells *c, const ml_event *e,
+                         ml_currency cur) {
+  memset(c, 0, sizeof *c);
+  snprintf(c->id, sizeof c->id, "%lld", (long long)e->id);
+  ML_ASSERT(ml_date_format(c->date, sizeof c->date, e->date) == ML_OK);
+  if (has_amount(e->type)) {
+    ML_ASSERT(ml_amount_format(c->amount, sizeof c->amount, e->amount,
+                               cur) == ML_OK);
+  }
+  if (e->type == ML_EVENT_REVERSAL) {
+    snprintf(c->target, sizeof c->target, "%lld", (long long)e->target);
+  }
+  if (e->type != ML_EVENT_RESCHEDULE) return;
+  const ml_reschedule *how = &e->reschedule;
+  ML_ASSERT(ml_rate_format_percent(c->rate, sizeof c->rate,
+                                   how->annual_rate) == ML_OK);
+  snprintf(c->term, sizeof c->term, "%ld", (long)how->installments);
+  snprintf(c->grace, sizeof c->grace, "%ld", (long)how->grace_principal);
+  if (how->fixed_installment != 0) {
+    ML_ASSERT(ml_amount_format(c->installment, sizeof c->installment,
+                               how->fixed_installment, cur) == ML_OK);
+  }
+}
+
+static ml_status write_event(FILE *out, const char *loan_id,
+                             const ml_event *e, ml_currency cur) {
+  event_cells c;
+  format_cells(&c, e, cur);
+  const char *component =
+      e->type == ML_EVENT_WAIVER ? ml_component_name(e->component) : "";
+  const char *fields[COLUMN_KINDS] = {
+      [COL_LOAN_ID] = loan_id,
+      [COL_DATE] = c.date,
+      [COL_TYPE] = ml_event_type_name(e->type),
+      [COL_AMOUNT] = c.amount,
+      [COL_REF] = e->ref,
+      [COL_ID] = c.id,
+      [COL_COMPONENT] = component,
+      [COL_TARGET] = c.target,
+      [COL_RATE] = c.rate,
+      [COL_TERM] = c.term,
+      [COL_GRACE] = c.grace,
+      [COL_INSTALLMENT] = c.installment};
+  return ml_csv_write_record(out, fields, COLUMN_KINDS, ML_CSV_LF);
+}
+
+ml_status ml_journal_write_loan(FILE *out, const char *loan_id,
+                                const ml_event *events, size_t count,
+                                ml_currency currency, ml_error *err) {
+  ML_ASSERT(out != NULL && loan_id != NULL);
+  ML_ASSERT(events != NULL || count == 0);
+  ml_status st = check_loan_id_text(loan_id, err);
+  for (size_t i = 0; i < count && st == ML_OK; i++) {
+    st = check_written_event(&events[i], i, err);
+  }
+  for (size_t i = 0; i < count && st == ML_OK; i++) {
+    st = write_event(out, loan_id, &events[i], currency);
+  }
+  if (st == ML_EIO) {
+    ml_error_set(err, ML_EIO, "", 0, 0, "writing the journal failed");
+  }
+  return st;
+}
+
+/* ---- CSV reports -------------------------------------------------------------- */
+
+static void format_amount(char buf[ML_AMOUNT_FORMAT_SIZE], ml_amount a,
+                          ml_currency cur) {
+  ML_ASSERT(ml_amount_format(buf, ML_AMOUNT_FORMAT_SIZE, a, cur) == ML_OK);
+}
+
+static void format_date(char buf[ML_DATE_FORMAT_SIZE], ml_date d) {
+  ML_ASSERT(ml_date_format(buf, ML_DATE_FORMAT_SIZE, d) == ML_OK);
+}
+
+/* 0 when everything written so far reached the stream. */
+static ml_status written(FILE *out) { return ferror(out) ? ML_EIO : ML_OK; }
+
+ml_status ml_schedule_write_csv(FILE *out, const ml_installment *rows,
+                                size_t count, ml_currency currency) {
+  ML_ASSERT(out != NULL && (rows != NULL || count == 0));
+  fputs("n,due_date,principal,interest,fees,total,balance\n", out);
+  for (size_t i = 0; i < count; i++) {
+    const ml_installment *r = &rows[i];
+    char due[ML_DATE_FORMAT_SIZE], a[5][ML_AMOUNT_FORMAT_SIZE];
+    const ml_amount values[5] = {r->principal, r->interest, r->fees,
+                                 r->total, r->balance};
+    format_date(due, r->due_date);
+    for (int k = 0; k < 5; k++) format_amount(a[k], values[k], currency);
+    fprintf(out, "%ld,%s,%s,%s,%s,%s,%s\n", (long)r->n, due, a[0], a[1],
+            a[2], a[3], a[4]);
+  }
+  return written(out);
+}
+
+/* The five amounts kept per component of an installment, in CSV order. */
+static const char *const status_groups[5] = {"due", "paid", "waived",
+                                             "written_off", "outstanding"};
+
+static const ml_amount *status_group(const ml_loan_installment *r, int g) {
+  const ml_amount *groups[5] = {r->due, r->paid, r->waived, r->written_off,
+                                r->outstanding};
+  return groups[g];
+}
+
+static void status_header(FILE *out) {
+  fputs("n,due_date", out);
+  for (int g = 0; g < 5; g++) {
+    for (int c = 0; c < ML_COMPONENTS; c++) {
+      fprintf(out, ",%s_%s", status_groups[g],
+              ml_component_name((ml_component)c));
+    }
+  }
+  fputc('\n', out);
+}
+
+ml_status ml_loan_status_write_csv(FILE *out, const ml_loan_status *status,
+                                   const ml_loan_installment *rows,
+                                   ml_currency currency) {
+  ML_ASSERT(out != NULL && status != NULL);
+  ML_ASSERT(rows != NULL || status->installment_count == 0);
+  status_header(out);
+  for (size_t i = 0; i < status->installment_count; i++) {
+    char due[ML_DATE_FORMAT_SIZE], a[ML_AMOUNT_FORMAT_SIZE];
+    format_date(due, rows[i].due_date);
+    fprintf(out, "%ld,%s", (long)rows[i].n, due);
+    for (int g = 0; g < 5; g++) {
+      const ml_amount *values = status_group(&rows[i], g);
+      for (int c = 0; c < ML_COMPONENTS; c++) {
+        format_amount(a, values[c], currency);
+        fprintf(out, ",%s", a);
+      }
+    }
+    fputc('\n', out);
+  }
+  return written(out);
+}
+
+ml_status ml_postings_write_csv(FILE *out, const ml_posting *postings,
+                                size_t count, ml_currency currency) {
+  ML_ASSERT(out != NULL && (postings != NULL || count == 0));
+  fputs("event_id,date,account,debit,credit\n", out);
+  for (size_t i = 0; i < count; i++) {
+    const ml_posting *p = &postings[i];
+    const char *account = ml_account_name(p->account);
+    ML_ASSERT(account != NULL);
+    char date[ML_DATE_FORMAT_SIZE], debit[ML_AMOUNT_FORMAT_SIZE],
+        credit[ML_AMOUNT_FORMAT_SIZE];
+    format_date(date, p->date);
+    format_amount(debit, p->debit, currency);
+    format_amount(credit, p->credit, currency);
+    fprintf(out, "%lld,%s,%s,%s,%s\n", (long long)p->event_id, date,
+            account, debit, credit);
+  }
+  return written(out);
+}
