@@ -456,7 +456,7 @@ static ml_status start(ml_csv_reader **out, ml_csv_reader *r,
 ml_status ml_csv_reader_new(ml_csv_reader **out, FILE *in, ml_error *err) {
   ML_ASSERT(out != NULL && in != NULL);
   *out = NULL;
-  ml_csv_reader *r;
+  ml_csv_reader *r = NULL;
   ml_status st = allocate(&r, err);
   if (st != ML_OK) return st;
   r->file = in;
@@ -474,7 +474,7 @@ ml_status ml_csv_reader_new_memory(ml_csv_reader **out, const void *data,
                                    size_t size, ml_error *err) {
   ML_ASSERT(out != NULL && (data != NULL || size == 0));
   *out = NULL;
-  ml_csv_reader *r;
+  ml_csv_reader *r = NULL;
   ml_status st = allocate(&r, err);
   if (st != ML_OK) return st;
   r->window = data;
