@@ -16,4 +16,12 @@ int cli_apr_main(int argc, char **argv);
  * terms and a journal file. */
 int cli_status_main(int argc, char **argv);
 
+/* `mikrolan par`: portfolio at risk, aging and provisioning per segment,
+ * from a loans file and an events file. */
+int cli_par_main(int argc, char **argv);
+
+/* `mikrolan generate`: the loans and events files of a synthetic
+ * programme. */
+int cli_generate_main(int argc, char **argv);
+
 #endif /* MIKROLAN_CLI_COMMANDS_H */

@@ -12,6 +12,8 @@ const char *const cli_usage_mikrolan[] = {
     "  schedule    print the repayment schedule of a loan\n"
     "  apr         print the effective annual rate and cost of a loan\n"
     "  status      print a loan's status at a date from its journal\n"
+    "  par         print portfolio at risk per segment from loan files\n"
+    "  generate    write the files of a synthetic microloan programme\n"
     "Run 'mikrolan --help' or 'mikrolan COMMAND --help' for more.\n",
     NULL};
 
@@ -45,6 +47,14 @@ const char *const cli_help_mikrolan[] = {
     "        installment, arrears, days past due, payoff - or its postings,\n"
     "        from its terms and a CSV journal of its events. See\n"
     "        mikrolan status --help.\n"
+    "    par\n"
+    "        Print the portfolio's quality at a date - PAR>x, aging,\n"
+    "        provisioning, write-offs - per municipality, gender, group or\n"
+    "        any other column, from a loans file and an events file. See\n"
+    "        mikrolan par --help.\n"
+    "    generate\n"
+    "        Write the loans and events files of a synthetic programme\n"
+    "        for mikrolan par. See mikrolan generate --help.\n"
     "\n"
     "OPTIONS\n"
     "    -h, --help\n"

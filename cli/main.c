@@ -17,6 +17,8 @@ static const command commands[] = {
     {"schedule", cli_schedule_main},
     {"apr", cli_apr_main},
     {"status", cli_status_main},
+    {"par", cli_par_main},
+    {"generate", cli_generate_main},
 };
 
 static const command *find_command(const char *name) {
