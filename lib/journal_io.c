@@ -610,6 +610,9 @@ ml_status ml_journal_next_loan(ml_journal_reader *reader, char *loan_id,
   const char *id = cell(r, COL_LOAN_ID);
   memcpy(loan_id, id, strlen(id) + 1);
   st = check_grouping(r, loan_id, err);
+  /* Out of memory says nothing about the loan: its first row stays
+   * current, so a later call reads the same loan again. */
+  if (st == ML_ENOMEM) return st;
   if (st != ML_OK) return reject_loan(r, st);
   return read_loan_rows(r, loan_id, events, lines, capacity, count, err);
 }

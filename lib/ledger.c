@@ -172,8 +172,11 @@ static ml_status accrue_default_interest(replay *rp, ml_loan_installment *row,
   }
   if (st != ML_OK) return st;
   ml_amount interest;
-  st = round_fraction_product(&interest, base, rp->default_rate_num * dcf.num,
-                              rp->default_rate_den * dcf.den,
+  /* In 128 bits: a rate of 9 decimals (num up to 10^12) times an
+   * ACT/ACT fraction over decades (num up to about 4 * 10^7) leaves int64. */
+  st = round_fraction_product(&interest, base,
+                              (ml_i128)rp->default_rate_num * dcf.num,
+                              (ml_i128)rp->default_rate_den * dcf.den,
                               rp->terms.rounding);
   if (st != ML_OK) return st;
   row->due[ML_PENALTIES] += interest;
@@ -405,10 +408,18 @@ static ml_status reamortise(replay *rp, size_t from, const reamortisation *how) 
          rp->scratch[n - 1].interest == 0) {
     n--;
   }
-  if (from + n > rp->capacity) {
+  /* The term limit holds for the whole loan (row 0, an upfront fee, is
+   * not an installment); the caller's buffer is another matter. */
+  size_t installments = from + n - (rp->rows[0].n == 0 ? 1 : 0);
+  if (installments > ML_SCHEDULE_MAX_INSTALLMENTS) {
     return ml_error_set(rp->err, ML_ELIMIT, "term", 0, 0,
-                        "term: the loan would have %zu installments; at most "
-                        "%zu fit",
+                        "term: the loan would have %zu installments; the "
+                        "limit is %d",
+                        installments, ML_SCHEDULE_MAX_INSTALLMENTS);
+  }
+  if (from + n > rp->capacity) {
+    return ml_error_set(rp->err, ML_EBUFFER, "", 0, 0,
+                        "the loan has %zu installments; the buffer holds %zu",
                         from + n, rp->capacity);
   }
   for (size_t k = 0; k < n; k++) {
@@ -544,6 +555,7 @@ static ml_status on_repayment(replay *rp, ml_date d, ml_amount amount) {
 }
 
 static void on_charge(replay *rp, ml_date d, ml_component c, ml_amount amount) {
+  ML_ASSERT(rp->count > 0); /* a disbursed loan always has an installment */
   size_t i = current_row(rp, d - 1); /* the first row due on or after d */
   if (i == rp->count) i = rp->count - 1;
   ml_loan_installment *row = &rp->rows[i];
@@ -617,6 +629,18 @@ static ml_status on_reschedule(replay *rp, ml_date d, const ml_reschedule *r) {
                         "no installment is due after the reschedule date");
   }
   if (rp->rows[j].n == 0) j++; /* the upfront fee is not rescheduled */
+  /* With no principal left to re-amortise, a new schedule would have no
+   * rows, and the interest and charges still owed on the old ones would
+   * vanish with them (and a later charge find no installment). */
+  ml_amount principal = 0;
+  for (size_t i = j; i < rp->count; i++) {
+    principal += rp->rows[i].outstanding[ML_PRINCIPAL];
+  }
+  if (principal == 0) {
+    return ml_error_set(rp->err, ML_ESTATE, "date", 0, 0,
+                        "no principal is outstanding after the reschedule "
+                        "date; there is nothing to reschedule");
+  }
   /* Rescheduled from the last due date on or before d. */
   reamortisation how = {r->annual_rate, r->installments, r->grace_principal,
                         r->fixed_installment, 0, 0};
@@ -823,11 +847,6 @@ static ml_status journal_space_init(journal_space *js, size_t count) {
 static ml_status read_journal(replay *rp, journal_space *js,
                               const ml_event *events, size_t count,
                               ml_date as_of) {
-  if (count > ML_LOAN_MAX_EVENTS) {
-    return ml_error_set(rp->err, ML_ELIMIT, "", 0, 0,
-                        "the journal has %zu events; at most %d are kept",
-                        count, ML_LOAN_MAX_EVENTS);
-  }
   for (size_t i = 0; i < count; i++) {
     /* js->checked marks events reversed by any reversal entered so far. */
     ml_status st = check_journal_entry(rp, events, i, js->checked);
@@ -939,6 +958,13 @@ ml_status ml_ledger_replay(ml_loan_status *status, ml_loan_installment *rows,
   status_init(status, as_of);
   ml_rate_to_fraction(rp.options->default_rate, &rp.default_rate_num,
                       &rp.default_rate_den);
+  /* The limit comes before the work space is sized by count, so a huge
+   * count can neither overflow that size nor allocate in vain. */
+  if (count > ML_LOAN_MAX_EVENTS) {
+    return ml_error_set(err, ML_ELIMIT, "", 0, 0,
+                        "the journal has %zu events; at most %d are kept",
+                        count, ML_LOAN_MAX_EVENTS);
+  }
   journal_space js;
   if (journal_space_init(&js, count) != ML_OK) {
     return ml_error_set(err, ML_ENOMEM, "", 0, 0,

@@ -137,24 +137,61 @@ void ml_loan_options_init(ml_loan_options *o) {
   o->default_day_count = ML_DC_ACT_365F;
 }
 
+/* An amount option: 0 up to the hard limit of every amount. */
+static ml_status check_option_amount(const char *field, ml_amount value,
+                                     ml_error *err) {
+  if (value < 0) {
+    return ml_error_set(err, ML_EINVAL, field, 0, 0,
+                        "%s: must not be negative", field);
+  }
+  if (value > ML_SCHEDULE_PRINCIPAL_HARD_LIMIT) {
+    return ml_error_set(err, ML_ELIMIT, field, 0, 0,
+                        "%s: %lld minor units is above the limit of %lld",
+                        field, (long long)value,
+                        (long long)ML_SCHEDULE_PRINCIPAL_HARD_LIMIT);
+  }
+  return ML_OK;
+}
+
+/* The most days a late fee may wait: ten years. */
+enum { LATE_FEE_MAX_DAYS = 3660 };
+
 static ml_status check_options(const ml_loan_options *o, ml_error *err) {
   const char *field = NULL;
   if ((unsigned)o->allocation > ML_ALLOC_DUE_THEN_ADVANCE) field = "allocation";
   else if ((unsigned)o->prepayment > ML_PREPAY_REDUCE_INSTALLMENT) field = "prepayment";
-  else if (o->arrears_tolerance < 0 ||
-           o->arrears_tolerance > ML_SCHEDULE_PRINCIPAL_HARD_LIMIT) field = "arrears-tolerance";
-  else if (o->late_fee < 0 || o->late_fee > ML_SCHEDULE_PRINCIPAL_HARD_LIMIT) field = "late-fee";
-  else if (o->late_fee_days < 0 || o->late_fee_days > 3660) field = "late-fee-days";
   else if ((unsigned)o->default_day_count > ML_DC_30E_360_ISDA) field = "default-day-count";
   if (field != NULL) {
     return ml_error_set(err, ML_EINVAL, field, 0, 0,
                         "%s: the value is not allowed", field);
+  }
+  ml_status st = check_option_amount("arrears-tolerance",
+                                     o->arrears_tolerance, err);
+  if (st == ML_OK) st = check_option_amount("late-fee", o->late_fee, err);
+  if (st != ML_OK) return st;
+  if (o->late_fee_days < 0) {
+    return ml_error_set(err, ML_EINVAL, "late-fee-days", 0, 0,
+                        "late-fee-days: must not be negative");
+  }
+  if (o->late_fee_days > LATE_FEE_MAX_DAYS) {
+    return ml_error_set(err, ML_ELIMIT, "late-fee-days", 0, 0,
+                        "late-fee-days: %ld days is above the limit of %d",
+                        (long)o->late_fee_days, LATE_FEE_MAX_DAYS);
   }
   ml_rate copy;
   if (ml_rate_make(&copy, o->default_rate.coefficient,
                    o->default_rate.scale) != ML_OK) {
     return ml_error_set(err, ML_ERANGE, "default-rate", 0, 0,
                         "default-rate: must be from 0 %% to 1000 %%");
+  }
+  return ML_OK;
+}
+
+/* The status date of the batch forms: within the supported dates. */
+static ml_status check_as_of(ml_date as_of, ml_error *err) {
+  if (as_of < ML_DATE_MIN || as_of > ML_DATE_MAX) {
+    return ml_error_set(err, ML_ERANGE, "as-of", 0, 0,
+                        "as-of: the date is outside 1900-01-01..2200-12-31");
   }
   return ML_OK;
 }
@@ -171,11 +208,8 @@ ml_status ml_loan_status_compute(ml_loan_status *status,
   ML_ASSERT(rows != NULL || capacity == 0);
   ML_ASSERT(events != NULL || count == 0);
   ml_status st = check_options(options, err);
+  if (st == ML_OK) st = check_as_of(as_of, err);
   if (st != ML_OK) return st;
-  if (as_of < ML_DATE_MIN || as_of > ML_DATE_MAX) {
-    return ml_error_set(err, ML_ERANGE, "as-of", 0, 0,
-                        "as-of: the date is outside 1900-01-01..2200-12-31");
-  }
   return ml_ledger_replay(status, rows, capacity, terms, options, events,
                           count, as_of, NULL, NULL, err);
 }
@@ -201,6 +235,7 @@ ml_status ml_loan_postings_compute(ml_posting *out, size_t capacity,
   ML_ASSERT(out != NULL || capacity == 0);
   *count = 0;
   ml_status st = check_options(options, err);
+  if (st == ML_OK) st = check_as_of(as_of, err);
   if (st != ML_OK) return st;
   ml_loan_installment *rows =
       malloc((ML_SCHEDULE_MAX_INSTALLMENTS + 1) * sizeof *rows);

@@ -209,17 +209,18 @@ static void loan_figures(ml_portfolio_figures *f, const ml_portfolio_options *o,
 /* sum += f, or ML_EOVERFLOW with sum unchanged. */
 static ml_status add_figures(ml_portfolio_figures *sum,
                              const ml_portfolio_figures *f) {
-  /* The figures are int64 fields throughout: add them as an array. */
+  /* The figures are int64 fields throughout: add them as an array, after
+   * checking every field, so that a failure changes nothing. */
   enum { FIELDS = sizeof(ml_portfolio_figures) / sizeof(int64_t) };
   _Static_assert(sizeof(ml_portfolio_figures) % sizeof(int64_t) == 0,
                  "figures are a whole number of int64 fields");
-  int64_t result[FIELDS];
-  const int64_t *a = (const int64_t *)(const void *)sum;
+  int64_t *a = (int64_t *)(void *)sum;
   const int64_t *b = (const int64_t *)(const void *)f;
   for (size_t i = 0; i < FIELDS; i++) {
-    if (__builtin_add_overflow(a[i], b[i], &result[i])) return ML_EOVERFLOW;
+    int64_t unused;
+    if (__builtin_add_overflow(a[i], b[i], &unused)) return ML_EOVERFLOW;
   }
-  memcpy(sum, result, sizeof result);
+  for (size_t i = 0; i < FIELDS; i++) a[i] += b[i];
   return ML_OK;
 }
 
@@ -230,7 +231,7 @@ ml_status ml_portfolio_add(ml_portfolio *p, const char *key,
   ML_ASSERT((unsigned)at_end->state <= ML_LOAN_CREDIT_BALANCE);
   ml_portfolio_figures f;
   loan_figures(&f, &p->options, at_end, at_start);
-  size_t index;
+  size_t index = 0;
   ml_status st = segment_for(p, key, &index, err);
   if (st != ML_OK) return st;
   if (add_figures(&p->segments[index].sums, &f) != ML_OK) {
@@ -261,6 +262,70 @@ static int same_options(const ml_portfolio_options *a,
   return 1;
 }
 
+/* The number of distinct keys of two sorted segment arrays. */
+static size_t merged_count(const ml_portfolio *a, const ml_portfolio *b) {
+  size_t i = 0, j = 0, n = 0;
+  while (i < a->count && j < b->count) {
+    int c = strcmp(a->segments[i].key, b->segments[j].key);
+    i += c <= 0;
+    j += c >= 0;
+    n++;
+  }
+  return n + (a->count - i) + (b->count - j);
+}
+
+/* After a failed merge: frees the keys copied from `from` into
+ * merged[0..count) (those that are not into's, which keep their order). */
+static void free_copied_keys(const ml_portfolio *into, segment *merged,
+                             size_t count) {
+  size_t i = 0;
+  for (size_t k = 0; k < count; k++) {
+    if (i < into->count && merged[k].key == into->segments[i].key) {
+      i++;
+    } else {
+      free(merged[k].key);
+    }
+  }
+}
+
+/* Fills merged (room for every distinct key) with into's and from's
+ * segments in key order; *filled counts the rows written, also on
+ * failure. */
+static ml_status merge_segments(segment *merged, size_t *filled,
+                                const ml_portfolio *into,
+                                const ml_portfolio *from, ml_error *err) {
+  size_t i = 0, j = 0, k = 0;
+  ml_status st = ML_OK;
+  while (st == ML_OK && (i < into->count || j < from->count)) {
+    int c = i == into->count  ? 1
+            : j == from->count ? -1
+                               : strcmp(into->segments[i].key,
+                                        from->segments[j].key);
+    if (c <= 0) merged[k] = into->segments[i++];
+    if (c == 0 && add_figures(&merged[k].sums, &from->segments[j++].sums) !=
+                      ML_OK) {
+      st = ml_error_set(err, ML_EOVERFLOW, "", 0, 0,
+                        "a merged sum leaves the int64 range");
+    }
+    if (c > 0) {
+      const segment *s = &from->segments[j++];
+      size_t len = strlen(s->key);
+      merged[k] = (segment){malloc(len + 1), s->sums};
+      if (merged[k].key == NULL) {
+        st = ml_error_set(err, ML_ENOMEM, "", 0, 0,
+                          "out of memory for a segment");
+        break;
+      }
+      memcpy(merged[k].key, s->key, len + 1);
+    }
+    k++;
+  }
+  *filled = k;
+  return st;
+}
+
+/* Builds the merged segment array aside and swaps it in only when every
+ * step succeeded: a failed merge leaves into unchanged. */
 ml_status ml_portfolio_merge(ml_portfolio *into, const ml_portfolio *from,
                              ml_error *err) {
   ML_ASSERT(into != NULL && from != NULL);
@@ -268,16 +333,28 @@ ml_status ml_portfolio_merge(ml_portfolio *into, const ml_portfolio *from,
     return ml_error_set(err, ML_EINVAL, "", 0, 0,
                         "the portfolios were made with different options");
   }
-  for (size_t i = 0; i < from->count; i++) {
-    size_t index;
-    ml_status st = segment_for(into, from->segments[i].key, &index, err);
-    if (st != ML_OK) return st;
-    if (add_figures(&into->segments[index].sums, &from->segments[i].sums) !=
-        ML_OK) {
-      return ml_error_set(err, ML_EOVERFLOW, "", 0, 0,
-                          "a merged sum leaves the int64 range");
-    }
+  if (from->count == 0) return ML_OK;
+  size_t total = merged_count(into, from);
+  if (total > ML_PORTFOLIO_MAX_SEGMENTS) {
+    return ml_error_set(err, ML_ELIMIT, "key", 0, 0,
+                        "more than %d segments", ML_PORTFOLIO_MAX_SEGMENTS);
   }
+  segment *merged = malloc(total * sizeof *merged);
+  if (merged == NULL) {
+    return ml_error_set(err, ML_ENOMEM, "", 0, 0,
+                        "out of memory for a segment");
+  }
+  size_t filled = 0;
+  ml_status st = merge_segments(merged, &filled, into, from, err);
+  if (st != ML_OK) {
+    free_copied_keys(into, merged, filled);
+    free(merged);
+    return st;
+  }
+  free(into->segments);
+  into->segments = merged;
+  into->count = into->capacity = total;
+  into->last = 0;
   return ML_OK;
 }
 

@@ -103,8 +103,10 @@ static ml_status first_period_pro_rata(period_rate *out,
   *out = (period_rate){plan->rate_num, plan->rate_den};
   if (t->first_due == ML_DATE_NONE) return ML_OK;
   ml_date regular_first, previous;
+  /* D + 1 period may lie past 2200-12-31, and then it is not F (which is
+   * within the range): the first period is irregular. */
   ml_status st = ml_terms_period_date(&regular_first, t, t->disbursed, 1);
-  if (st != ML_OK || t->first_due == regular_first) return st;
+  if (st == ML_OK && t->first_due == regular_first) return ML_OK;
   st = ml_terms_period_date(&previous, t, t->first_due, -1);
   out->num *= t->first_due - t->disbursed;
   out->den *= t->first_due - previous;

@@ -189,9 +189,10 @@ ml_status ml_due_dates_at(const ml_due_dates *c, int32_t k,
                      ? add_months_from_civil(unadjusted, c, periods)
                      : ml_terms_period_date(unadjusted, t, c->anchor,
                                             k + c->offset);
-  if (st != ML_OK || !c->adjusts) {
+  if (st != ML_OK) return st; /* *unadjusted is not set */
+  if (!c->adjusts) {
     *adjusted = *unadjusted;
-    return st;
+    return ML_OK;
   }
   return ml_calendar_adjust(adjusted, &t->calendar, *unadjusted,
                             t->business_day);
@@ -254,7 +255,7 @@ ml_status ml_terms_due_date(ml_date *out, const ml_schedule_terms *t,
   ml_due_dates_init(&dates, t);
   ml_date plain, moved;
   ml_status st = ml_due_dates_at(&dates, k, &plain, &moved);
-  *out = adjusted ? moved : plain;
+  if (st == ML_OK) *out = adjusted ? moved : plain;
   return st;
 }
 
@@ -393,6 +394,31 @@ static ml_status check_calendar(const ml_schedule_terms *t, ml_error *err) {
   return ML_OK;
 }
 
+/* Why due date k (1 or the last) cannot be computed: its calendar finds
+ * no business day near it, the calendar moves it out of the supported
+ * dates, or the date itself is past them. */
+static ml_status due_date_error(const ml_schedule_terms *t, int32_t k,
+                                ml_status st, ml_error *err) {
+  if (st == ML_ELIMIT) {
+    return invalid(err, ML_ELIMIT, "calendar",
+                   "no business day within 31 days of a due date (the "
+                   "extra closed days close too many days in a row)");
+  }
+  ml_schedule_terms unadjusted = *t;
+  unadjusted.business_day = ML_BD_UNADJUSTED;
+  ml_date plain;
+  if (ml_terms_due_date(&plain, &unadjusted, k, 0) == ML_OK) {
+    char day[ML_DATE_FORMAT_SIZE];
+    ML_ASSERT(ml_date_format(day, sizeof day, plain) == ML_OK);
+    return ml_error_set(err, ML_ERANGE, "business-day", 0, 0,
+                        "business-day: the due date %s moves outside "
+                        "1900-01-01..2200-12-31",
+                        day);
+  }
+  return ml_error_set(err, ML_ERANGE, "term", 0, 0,
+                      "term: the last due date falls after 2200-12-31");
+}
+
 static ml_status check_dates(const ml_schedule_terms *t, ml_error *err) {
   if (t->disbursed == ML_DATE_NONE) {
     return invalid(err, ML_EINVAL, "disbursed", "the date is required");
@@ -407,20 +433,31 @@ static ml_status check_dates(const ml_schedule_terms *t, ml_error *err) {
                    "must be after the disbursement date and at most "
                    "2200-12-31");
   }
+  /* Per-period interest prorates an irregular first period over the
+   * regular period that ends on the first due date (F - 1 period .. F),
+   * which must start within the supported dates. */
+  ml_date previous;
+  if (t->first_due != ML_DATE_NONE &&
+      t->interest_basis == ML_INTEREST_PER_PERIOD &&
+      ml_terms_period_date(&previous, t, t->first_due, -1) != ML_OK) {
+    return invalid(err, ML_ERANGE, "first-due",
+                   "one period before it is before 1900-01-01; per-period "
+                   "interest prorates the first period over the regular "
+                   "period that ends on the first due date");
+  }
   /* Due dates grow with k, and every convention keeps that order, so the
    * last one bounds them all and the first one is the earliest. */
   ml_due_dates dates;
   ml_due_dates_init(&dates, t);
   ml_date plain, first, last;
-  if (ml_due_dates_at(&dates, t->installments, &plain, &last) != ML_OK) {
-    return ml_error_set(err, ML_ERANGE, "term", 0, 0,
-                        "term: the last due date falls after 2200-12-31");
-  }
-  ml_status st = ml_due_dates_at(&dates, 1, &plain, &first);
-  if (st != ML_OK || first < t->disbursed) {
-    char moved[ML_DATE_FORMAT_SIZE] = "", from[ML_DATE_FORMAT_SIZE] = "";
-    if (st == ML_OK) st = ml_date_format(moved, sizeof moved, first);
-    if (st == ML_OK) st = ml_date_format(from, sizeof from, t->disbursed);
+  ml_status st = ml_due_dates_at(&dates, t->installments, &plain, &last);
+  if (st != ML_OK) return due_date_error(t, t->installments, st, err);
+  st = ml_due_dates_at(&dates, 1, &plain, &first);
+  if (st != ML_OK) return due_date_error(t, 1, st, err);
+  if (first < t->disbursed) {
+    char moved[ML_DATE_FORMAT_SIZE], from[ML_DATE_FORMAT_SIZE];
+    ML_ASSERT(ml_date_format(moved, sizeof moved, first) == ML_OK);
+    ML_ASSERT(ml_date_format(from, sizeof from, t->disbursed) == ML_OK);
     return ml_error_set(err, ML_EINVAL, "business-day", 0, 0,
                         "business-day: the first due date moves to %s, "
                         "before the disbursement on %s",
