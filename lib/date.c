@@ -87,7 +87,7 @@ static void describe_civil_problem(char *buf, size_t size, civil_problem p,
       break;
     case CIVIL_OK:
     default:
-      ML_ASSERT(0 && "a civil problem to describe");
+      ML_UNREACHABLE("a civil problem to describe");
   }
 }
 
@@ -140,12 +140,13 @@ static void describe_found(char *buf, size_t size, char c) {
 
 /* Checks the shape "DDDD-DD-DD" and nothing after it; on a mismatch fills
  * err with the 1-based column of the first wrong character. */
-static ml_status check_iso_shape(const char *text, const char *quoted,
-                                 ml_error *err) {
+static ml_status check_iso_shape(const char *text, ml_error *err) {
+  char quoted[64];
   for (int i = 0; i < ISO_LENGTH; i++) {
     const int want_dash = i == 4 || i == 7;
     const char c = text[i];
     if (want_dash ? c == '-' : is_digit(c)) continue;
+    ml_quote_input(quoted, sizeof quoted, text);
     char found[32];
     describe_found(found, sizeof found, c);
     return ml_error_set(err, ML_EPARSE, "date", 0, i + 1,
@@ -154,6 +155,7 @@ static ml_status check_iso_shape(const char *text, const char *quoted,
                         quoted, want_dash ? "'-'" : "a digit", i + 1, found);
   }
   if (text[ISO_LENGTH] != '\0') {
+    ml_quote_input(quoted, sizeof quoted, text);
     return ml_error_set(err, ML_EPARSE, "date", 0, ISO_LENGTH + 1,
                         "date %s is not in the form YYYY-MM-DD: unexpected "
                         "text after column %d",
@@ -165,9 +167,8 @@ static ml_status check_iso_shape(const char *text, const char *quoted,
 ml_status ml_date_parse(ml_date *out, const char *text, ml_error *err) {
   ML_ASSERT(out != NULL);
   ML_ASSERT(text != NULL);
-  char quoted[64];
-  ml_quote_input(quoted, sizeof quoted, text);
-  const ml_status shape = check_iso_shape(text, quoted, err);
+  /* The input is quoted only for a message: parsing is a hot path. */
+  const ml_status shape = check_iso_shape(text, err);
   if (shape != ML_OK) return shape;
 
   const int year = digits_value(text, 4);
@@ -176,7 +177,8 @@ ml_status ml_date_parse(ml_date *out, const char *text, ml_error *err) {
   const civil_problem p = check_civil(year, month, day);
   if (p != CIVIL_OK) {
     static const long column_of[] = {0, 1, 6, 9}; /* by civil_problem */
-    char why[128];
+    char why[128], quoted[64];
+    ml_quote_input(quoted, sizeof quoted, text);
     describe_civil_problem(why, sizeof why, p, year, month, day);
     return ml_error_set(err, ML_ERANGE, "date", 0, column_of[p],
                         "date %s is not a supported date: %s", quoted, why);
@@ -303,7 +305,7 @@ static ml_fraction act_act_isda(ml_date start, ml_date end) {
   int64_t leap_days, other_days;
   split_days_by_year_kind(start, end, &leap_days, &other_days);
   /* leap/366 + other/365 over the common denominator 366 * 365. */
-  return reduced(leap_days * 365 + other_days * 366, 366 * 365);
+  return reduced(leap_days * 365 + other_days * 366, (int64_t)366 * 365);
 }
 
 typedef struct civil_date {
@@ -347,7 +349,7 @@ static ml_fraction thirty_360(ml_day_count dc, ml_date start, ml_date end,
     case ML_DC_ACT_360:
     case ML_DC_ACT_ACT_ISDA:
     default:
-      ML_ASSERT(0 && "a 30/360 day count");
+      ML_UNREACHABLE("a 30/360 day count");
   }
   const int64_t days = 360 * (int64_t)(c2.year - c1.year) +
                        30 * (int64_t)(c2.month - c1.month) + (d2 - d1);
@@ -619,7 +621,7 @@ static ml_status search_status(search_result r) {
       return ML_ELIMIT;
     case SEARCH_LEFT_MONTH:
     default:
-      ML_ASSERT(0 && "a search result with a status");
+      ML_UNREACHABLE("a search result with a status");
       return ML_EINVAL; /* unreachable */
   }
 }
@@ -655,7 +657,7 @@ ml_status ml_calendar_adjust(ml_date *out, const ml_calendar *cal, ml_date d,
       return adjust_modified(out, cal, d, -1);
     case ML_BD_UNADJUSTED:
     default:
-      ML_ASSERT(0 && "an adjusting business-day convention");
+      ML_UNREACHABLE("an adjusting business-day convention");
       return ML_EINVAL; /* unreachable */
   }
 }

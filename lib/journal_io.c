@@ -317,10 +317,10 @@ static ml_status forbid(const ml_journal_reader *r, column c,
 static ml_status parse_digits(int64_t *out, const ml_journal_reader *r,
                               column c, int64_t max, ml_error *err) {
   const char *text = cell(r, c);
-  char quoted[64];
-  ml_quote_input(quoted, sizeof quoted, text);
+  char quoted[64]; /* filled only for a message: this is a hot path */
   size_t len = strlen(text), digits = strspn(text, "0123456789");
   if (digits < len || (len > 1 && text[0] == '0')) {
+    ml_quote_input(quoted, sizeof quoted, text);
     ml_status st = cell_error(
         r, c, ML_EPARSE, err,
         "%s %s is not a whole number; expected digits such as 12 (no "
@@ -334,6 +334,7 @@ static ml_status parse_digits(int64_t *out, const ml_journal_reader *r,
   int64_t n = 0;
   for (size_t i = 0; i < len; i++) {
     if (n > (max - (text[i] - '0')) / 10) {
+      ml_quote_input(quoted, sizeof quoted, text);
       return cell_error(r, c, ML_ERANGE, err,
                         "%s %s is too large; expected at most %lld",
                         column_names[c], quoted, (long long)max);
