@@ -233,6 +233,7 @@ static void set_times(apr_equation *eq, apr_term *terms, const ml_date *dates,
 static ml_status solve_sorted(ml_apr_result *out, const ml_flow *sorted,
                               size_t count, const rate_request *rq,
                               ml_error *err) {
+  ML_ASSERT(count > 0); /* checked by every caller */
   apr_term *terms = malloc(count * sizeof *terms);
   ml_date *dates = malloc(count * sizeof *dates);
   ml_status st = ML_ENOMEM;

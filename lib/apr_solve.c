@@ -51,6 +51,8 @@ static void log_sum(double *value, double *mean_t, const guess_term *gt,
     sum += w;
     weighted += w * gt[i].years;
   }
+  /* every equation has terms of both signs (checked before solving) */
+  ML_ASSERT(sum > 0);
   *value = top + log(sum);
   *mean_t = weighted / sum;
 }

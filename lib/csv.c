@@ -464,7 +464,7 @@ static ml_status allocate(ml_csv_reader **out, ml_error *err) {
   if (r == NULL || r->text == NULL || r->info == NULL) {
     ml_csv_reader_free(r);
     ml_error_set(err, ML_ENOMEM, "", 0, 0, "out of memory for a CSV reader");
-    return ML_ENOMEM; /* stated here: *out stays unset only on failure */
+    return ML_ENOMEM; /* explicit: the analyzer then sees *out set on ML_OK */
   }
   r->line = 1;
   r->column = 1;

@@ -22,6 +22,7 @@
 #include <gmp.h>
 #include <stdint.h>
 
+#include "internal.h"
 #include "mikrolan/core.h"
 #include "mikrolan/money.h"
 
@@ -52,7 +53,7 @@ static inline int ml_round_away(ml_rounding mode, int negative, int half,
   case ML_ROUND_CEILING: return !negative;
   case ML_ROUND_FLOOR: return negative;
   }
-  ML_ASSERT(0 && "mode is an ml_rounding");
+  ML_UNREACHABLE("mode is an ml_rounding");
   return 0;
 }
 
