@@ -1,10 +1,29 @@
 #!/usr/bin/env python3
-"""Checks that a shared library exports only ml_* symbols (DESIGN.md).
+"""Checks that a shared library exports only ml_* symbols (DESIGN.md), and,
+given the include directory, exactly the functions the public headers
+declare with ML_API (a declared function the library lacks would fail only
+when a program calls it; an exported function no header declares is an
+unintended export).
 
-Reads the dynamic symbol table with `nm -D --defined-only` and prints a TAP
-line per check."""
+Usage: check_exports.py LIBRARY [INCLUDE_DIR]. Reads the dynamic symbol
+table with `nm -D --defined-only` and prints a TAP line per check."""
+import glob
+import os
+import re
 import subprocess
 import sys
+
+
+def declared(include_dir):
+    """The names of the functions declared ML_API in include_dir/mikrolan."""
+    names = set()
+    for path in glob.glob(os.path.join(include_dir, "mikrolan", "*.h")):
+        with open(path) as f:
+            text = re.sub(r"/\*.*?\*/", " ", f.read(), flags=re.S)
+        text = re.sub(r"#\s*define[^\n]*(\\\n[^\n]*)*", " ", text)
+        names |= set(re.findall(r"\bML_API\b[^;(]*?\b(ml_\w+)\s*\(", text))
+    return names
+
 
 lib = sys.argv[1]
 out = subprocess.run(["nm", "-D", "--defined-only", lib], check=True,
@@ -12,9 +31,22 @@ out = subprocess.run(["nm", "-D", "--defined-only", lib], check=True,
 names = [line.split()[-1] for line in out.splitlines() if line.strip()]
 # The linker adds no other defined symbols on ELF; anything else is a leak.
 bad = [n for n in names if not n.startswith("ml_")]
-print("1..2")
-print(("ok" if not bad else "not ok") + " 1 - only ml_* exported"
-      + ("" if not bad else " (also: " + ", ".join(sorted(bad)) + ")"))
-print(("ok" if "ml_version_string" in names else "not ok")
-      + " 2 - ml_version_string is exported")
-sys.exit(1 if bad or "ml_version_string" not in names else 0)
+checks = [
+    (not bad, "only ml_* exported"
+     + ("" if not bad else " (also: " + ", ".join(sorted(bad)) + ")")),
+    ("ml_version_string" in names, "ml_version_string is exported"),
+]
+if len(sys.argv) > 2:
+    want = declared(sys.argv[2])
+    missing = sorted(want - set(names))
+    extra = sorted(set(names) - want)
+    checks.append((want and not missing,
+                   f"every ML_API function of the headers ({len(want)}) is "
+                   "exported" + (f" (missing: {', '.join(missing)})"
+                                 if missing else "")))
+    checks.append((not extra, "every export is declared ML_API in a header"
+                   + (f" (undeclared: {', '.join(extra)})" if extra else "")))
+print(f"1..{len(checks)}")
+for i, (ok, what) in enumerate(checks, 1):
+    print(("ok" if ok else "not ok") + f" {i} - {what}")
+sys.exit(0 if all(ok for ok, _ in checks) else 1)

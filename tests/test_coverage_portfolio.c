@@ -1,0 +1,175 @@
+/*
+ * tests/test_coverage_portfolio.c — portfolio paths that
+ * tests/test_portfolio.c does not reach: a merge of portfolios whose
+ * options differ in each field, sums that leave int64 (add and merge, and
+ * nothing changes), a provisioning rate that is not a rate, the risk
+ * coverage without a 30-day threshold, a ratio too large to format, and
+ * write-offs outside the period.
+ *
+ * Golden values by hand: 5 * 10^18 + 5 * 10^18 > INT64_MAX (about 9.22 *
+ * 10^18); INT64_MAX * 10^12 does not fit in int64 units.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "mikrolan.h"
+
+static ml_date date_of(const char *iso) {
+  ml_date d;
+  if (ml_date_parse(&d, iso, NULL) != ML_OK) fail_msg("bad date %s", iso);
+  return d;
+}
+
+static ml_loan_status status(ml_loan_state state, ml_amount principal) {
+  ml_loan_status s;
+  memset(&s, 0, sizeof s);
+  s.as_of = date_of("2026-06-30");
+  s.state = state;
+  s.outstanding[ML_PRINCIPAL] = principal;
+  s.closed_on = ML_DATE_NONE;
+  return s;
+}
+
+static ml_portfolio *new_portfolio(const ml_portfolio_options *o) {
+  ml_portfolio *p = NULL;
+  ml_error err;
+  if (ml_portfolio_new(&p, o, &err) != ML_OK) fail_msg("%s", err.message);
+  return p;
+}
+
+static void merge_needs_the_same_options(void **state) {
+  (void)state;
+  ml_portfolio_options base;
+  ml_portfolio_options_init(&base);
+  ml_portfolio *into = new_portfolio(&base);
+  for (int field = 0; field < 7; field++) {
+    ml_portfolio_options o = base;
+    switch (field) {
+      case 0: o.threshold_count = 5; break;
+      case 1: o.bucket_count = 5; break;
+      case 2: o.restructured_at_risk = 0; break;
+      case 3: o.period_start = date_of("2026-01-01"); break;
+      case 4: o.thresholds[2] = 61; break;
+      case 5: o.bucket_to[2] = 61; break;
+      default: o.provisioning[6] = (ml_rate){99, 2}; break;
+    }
+    ml_portfolio *from = new_portfolio(&o);
+    ml_error err;
+    assert_int_equal(ml_portfolio_merge(into, from, &err), ML_EINVAL);
+    assert_string_equal(err.message,
+                        "the portfolios were made with different options");
+    ml_portfolio_free(from);
+  }
+  /* equal options written differently (1 % as {1, 2} and {10, 3}) */
+  ml_portfolio_options o = base;
+  o.provisioning[1] = (ml_rate){100, 3};
+  ml_portfolio *from = new_portfolio(&o);
+  assert_int_equal(ml_portfolio_merge(into, from, NULL), ML_OK);
+  ml_portfolio_free(from);
+  ml_portfolio_free(into);
+  ml_portfolio_free(NULL);
+}
+
+static void sums_beyond_int64(void **state) {
+  (void)state;
+  ml_portfolio_options o;
+  ml_portfolio_options_init(&o);
+  ml_portfolio *a = new_portfolio(&o);
+  ml_portfolio *b = new_portfolio(&o);
+  ml_loan_status big = status(ML_LOAN_ACTIVE, INT64_C(5000000000000000000));
+  ml_error err;
+  assert_int_equal(ml_portfolio_add(a, "x", &big, NULL, &err), ML_OK);
+  assert_int_equal(ml_portfolio_add(a, "y", &big, NULL, &err), ML_OK);
+  assert_int_equal(ml_portfolio_add(b, "x", &big, NULL, &err), ML_OK);
+  assert_int_equal(ml_portfolio_add(a, "x", &big, NULL, &err),
+                   ML_EOVERFLOW);
+  assert_string_equal(err.message,
+                      "a sum of segment \"x\" leaves the int64 range");
+  assert_int_equal(ml_portfolio_merge(a, b, &err), ML_EOVERFLOW);
+  assert_string_equal(err.message, "a merged sum leaves the int64 range");
+  /* nothing changed */
+  assert_int_equal(ml_portfolio_segment_count(a), 2);
+  ml_portfolio_figures f;
+  ml_portfolio_segment(a, 0, NULL, &f);
+  assert_int_equal(f.loans, 1);
+  assert_int_equal(f.gross_portfolio, INT64_C(5000000000000000000));
+  ml_portfolio_free(a);
+  ml_portfolio_free(b);
+}
+
+static void options_and_ratios(void **state) {
+  (void)state;
+  ml_portfolio_options o;
+  ml_portfolio_options_init(&o);
+  o.provisioning[0] = (ml_rate){1, 12}; /* scale 12: not a rate */
+  ml_error err;
+  assert_int_equal(ml_portfolio_options_validate(&o, &err), ML_EINVAL);
+  assert_string_equal(err.field, "provisioning");
+  assert_string_equal(err.message,
+                      "provisioning: rate 1 must be from 0 % to 100 %");
+  ml_portfolio_options_init(&o);
+  o.threshold_count = 2; /* 1 and 30 days */
+  ml_portfolio *p = new_portfolio(&o);
+  ml_loan_status late = status(ML_LOAN_ACTIVE, 400);
+  late.days_past_due = 45;
+  assert_int_equal(ml_portfolio_add(p, "", &late, NULL, NULL), ML_OK);
+  ml_portfolio_figures f;
+  ml_portfolio_total(p, &f);
+  ml_ratio r = {0, 0};
+  assert_int_equal(ml_portfolio_risk_coverage(&r, p, &f, 100), ML_OK);
+  assert_int_equal(r.num, 100); /* reserve 100 / PAR30 400 */
+  assert_int_equal(r.den, 400);
+  ml_portfolio_free(p);
+  o.thresholds[1] = 31; /* no 30-day threshold */
+  p = new_portfolio(&o);
+  assert_int_equal(ml_portfolio_risk_coverage(&r, p, &f, 100), ML_EINVAL);
+  ml_portfolio_free(p);
+  char buf[48];
+  assert_int_equal(ml_ratio_format(buf, sizeof buf, (ml_ratio){INT64_MAX, 1},
+                                   12),
+                   ML_ERANGE);
+  assert_int_equal(ml_ratio_format(buf, 4, (ml_ratio){1, 3}, 6),
+                   ML_EBUFFER);
+  assert_int_equal(ml_ratio_format(buf, sizeof buf, (ml_ratio){1, 3}, 6),
+                   ML_OK);
+  assert_string_equal(buf, "0.333333");
+}
+
+/* Write-offs count in the period (period_start, as_of] only. */
+static void write_offs_outside_the_period(void **state) {
+  (void)state;
+  ml_portfolio_options o;
+  ml_portfolio_options_init(&o);
+  o.period_start = date_of("2026-01-01");
+  ml_portfolio *p = new_portfolio(&o);
+  static const char *const closed[] = {"2026-01-01", "2026-01-02",
+                                       "2026-06-30", "2026-07-01"};
+  for (int i = 0; i < 4; i++) {
+    ml_loan_status s = status(ML_LOAN_WRITTEN_OFF, 0);
+    s.closed_on = date_of(closed[i]);
+    s.written_off[ML_PRINCIPAL] = 1000 * (i + 1);
+    assert_int_equal(ml_portfolio_add(p, "", &s, NULL, NULL), ML_OK);
+  }
+  ml_portfolio_figures f;
+  ml_portfolio_total(p, &f);
+  /* 2026-01-02 (2,000) and 2026-06-30 (3,000); not the period's first day
+   * nor after the as-of date */
+  assert_int_equal(f.written_off_in_period, 5000);
+  assert_int_equal(f.by_state[ML_LOAN_WRITTEN_OFF], 4);
+  ml_portfolio_free(p);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(merge_needs_the_same_options),
+      cmocka_unit_test(sums_beyond_int64),
+      cmocka_unit_test(options_and_ratios),
+      cmocka_unit_test(write_offs_outside_the_period),
+  };
+  return cmocka_run_group_tests_name("coverage_portfolio", tests, NULL, NULL);
+}
