@@ -215,7 +215,7 @@ static const char *const column_names[] = {"date", "amount"};
 static int read_record(csv_field f[2], csv_reader *r, cli_error *err) {
   for (int i = 0;; i++) {
     const char *name = i < 2 ? column_names[i] : "record";
-    csv_field extra;
+    csv_field extra = {0};
     csv_field *into = i < 2 ? &f[i] : &extra;
     int last = 0;
     int st = read_field(into, &last, r, name, err);
@@ -245,7 +245,7 @@ static int read_header(csv_reader *r, cli_error *err) {
     return fail_at(err, r, 1, 1, "header",
                    "the file is empty; expected the header date,amount");
   }
-  csv_field f[2];
+  csv_field f[2] = {{"", 0, 0}, {"", 0, 0}};
   int st = read_record(f, r, err);
   if (st != 0) return st;
   for (int i = 0; i < 2; i++) {
@@ -328,7 +328,7 @@ static int read_rows(ml_flow **flows, size_t *count, csv_reader *r,
                      "more than %d flows; expected at most %d",
                      ML_APR_MAX_FLOWS, ML_APR_MAX_FLOWS);
     }
-    csv_field f[2];
+    csv_field f[2] = {{"", 0, 0}, {"", 0, 0}};
     ml_flow x;
     int st = read_record(f, r, err);
     if (st == 0) st = parse_flow(&x, f, r, cur, err);

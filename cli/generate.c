@@ -102,6 +102,7 @@ static int fail_path(cli_error *err, const char *what, const char *path) {
 }
 
 static int open_outputs(outputs *w, const char *dir, cli_error *err) {
+  ML_ASSERT(dir != NULL); /* --out is required */
   if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
     return fail_path(err, "create", dir);
   }
@@ -203,7 +204,7 @@ typedef struct workspace {
 } workspace;
 
 static int run(const generate_request *q) {
-  cli_error err;
+  cli_error err = {0};
   outputs w = {0};
   workspace *space = malloc(sizeof *space);
   if (space == NULL) {
@@ -240,7 +241,7 @@ int cli_generate_main(int argc, char **argv) {
     cli_write_page(stdout, cli_help_generate);
     return cli_finish_output(COMMAND);
   }
-  generate_request q;
+  generate_request q = {0};
   if (parsed == CLI_BAD || read_request(&q, options, &err) != 0) {
     cli_report(COMMAND, &err);
     return CLI_EXIT_USAGE;

@@ -429,12 +429,11 @@ static int unknown_loan(par_sorted *s, par_merge *m, const loan_entry *e,
   if (!s->group.bad) {
     const char *id = s->ids.bytes + e->id;
     uint32_t first = e->first - 1;
-    uint32_t start = s->starts[(size_t)first * s->columns];
     size_t id_col = 0;
     while (id_col < s->columns && strcmp(s->names[id_col], "loan_id") != 0) {
       id_col++;
     }
-    start = s->starts[(size_t)first * s->columns + id_col];
+    uint32_t start = s->starts[(size_t)first * s->columns + id_col];
     par_problem_set(&p, PAR_FILE_EVENTS, s->rows[first].line,
                     (long)(start & ~QUOTED_BIT), "loan_id", id,
                     "no loan \"%.40s%s\" in %s", id,

@@ -216,9 +216,10 @@ static int make_workers(par_work *w, cli_error *err) {
 
 static int make_chunks(par_work *w, cli_error *err) {
   w->chunk_count = w->worker_count == 1 ? 1 : w->worker_count + 2;
-  w->chunks = calloc(w->chunk_count, sizeof *w->chunks);
-  w->full = calloc(w->chunk_count, sizeof *w->full);
-  w->spare = calloc(w->chunk_count, sizeof *w->spare);
+  /* Arrays of pointers to chunks. */
+  w->chunks = calloc(w->chunk_count, sizeof(chunk *));
+  w->full = calloc(w->chunk_count, sizeof(chunk *));
+  w->spare = calloc(w->chunk_count, sizeof(chunk *));
   if (w->chunks == NULL || w->full == NULL || w->spare == NULL) {
     return out_of_memory(err);
   }

@@ -134,7 +134,8 @@ static void json_upfront_fee(json_object *o, const ml_schedule_terms *t) {
   }
   char buf[ML_RATE_FORMAT_SIZE + 1];
   format_rate(buf, t->upfront_fee_rate);
-  strcat(buf, "%");
+  size_t used = strlen(buf);
+  snprintf(buf + used, sizeof buf - used, "%%");
   json_text(o, "upfront-fee", buf);
 }
 
@@ -279,7 +280,7 @@ static void print_cells(FILE *out, const size_t widths[COLUMNS],
 }
 
 static void print_rule(FILE *out, const size_t widths[COLUMNS]) {
-  size_t total = 2 * (COLUMNS - 1);
+  size_t total = 2 * (size_t)(COLUMNS - 1);
   for (int c = 0; c < COLUMNS; c++) total += widths[c];
   for (size_t i = 0; i < total; i++) fputc('-', out);
   fputc('\n', out);

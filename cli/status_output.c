@@ -194,8 +194,8 @@ static void summary_amount(FILE *out, const char *label, ml_amount a,
                            ml_currency cur) {
   char value[ML_AMOUNT_FORMAT_SIZE + 8];
   format_sv(value, a, cur);
-  strcat(value, " ");
-  strcat(value, cur.code);
+  size_t used = strlen(value);
+  snprintf(value + used, sizeof value - used, " %s", cur.code);
   summary_line(out, label, value);
 }
 
