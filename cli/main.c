@@ -66,7 +66,13 @@ int main(int argc, char **argv) {
   if (first[0] == '-') {
     return usage_error(first, "unknown option; see mikrolan --help");
   }
-  return usage_error(first,
-                     "unknown command; the commands are: schedule (see "
-                     "mikrolan --help)");
+  char message[160] = "unknown command; the commands are:";
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+    size_t used = strlen(message);
+    snprintf(message + used, sizeof message - used, "%s %s",
+             i == 0 ? "" : ",", commands[i].name);
+  }
+  size_t used = strlen(message);
+  snprintf(message + used, sizeof message - used, " (see mikrolan --help)");
+  return usage_error(first, message);
 }

@@ -350,7 +350,8 @@ def test_usage_errors():
           "no arguments: usage on stderr, exit 2", err)
     cases = [
         (["frobnicate"], "mikrolan: frobnicate: unknown command; the "
-         "commands are: schedule (see mikrolan --help)"),
+         "commands are: schedule, apr, status, par, generate (see mikrolan "
+         "--help)"),
         (["--frobnicate"], "mikrolan: --frobnicate: unknown option; see "
          "mikrolan --help"),
         (["--version", "x"], "mikrolan: --version: takes no arguments after "
