@@ -194,8 +194,9 @@ ML_API size_t ml_schedule_row_count(const ml_schedule_terms *terms);
  * < ml_schedule_row_count(terms) (ML_SCHEDULE_MAX_INSTALLMENTS + 1 always
  * suffices). Allocates nothing in the common case; an annuity whose
  * installment lies within about 10^-9 minor units of a rounding boundary
- * (or has an extreme rate) is settled with GMP, which allocates
- * (ML_ENOMEM if that fails). Thread-safe; rows is caller-owned.
+ * (or has an extreme rate) is settled with GMP, which allocates through
+ * its own allocator (GMP aborts the process when memory runs out).
+ * Thread-safe; rows is caller-owned.
  */
 ML_API ML_NODISCARD ml_status ml_schedule_compute(
     ml_installment *rows, size_t capacity, size_t *count,
