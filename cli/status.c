@@ -14,6 +14,7 @@
 
 #include "commands.h"
 #include "help.h"
+#include "loan_options.h"
 #include "options.h"
 #include "status_output.h"
 #include "terms_options.h"
@@ -33,26 +34,16 @@ enum {
   OPT_EVENTS = CLI_TERMS_OPTION_COUNT,
   OPT_LOAN_ID,
   OPT_AS_OF,
-  OPT_ALLOCATION,
-  OPT_PREPAYMENT,
-  OPT_ARREARS_TOLERANCE,
-  OPT_LATE_FEE,
-  OPT_LATE_FEE_DAYS,
-  OPT_DEFAULT_RATE,
-  OPT_DEFAULT_DAY_COUNT,
-  OPT_FORMAT,
+  OPT_LOAN_OPTIONS, /* CLI_LOAN_OPTION_COUNT of them (cli/loan_options.h) */
+  OPT_FORMAT = OPT_LOAN_OPTIONS + CLI_LOAN_OPTION_COUNT,
   OPT_POSTINGS,
   OPTION_COUNT
 };
 
-static const cli_option own_options[OPTION_COUNT - OPT_EVENTS] = {
-    {"events", 1, NULL},           {"loan-id", 1, NULL},
-    {"as-of", 1, NULL},            {"allocation", 1, NULL},
-    {"prepayment", 1, NULL},       {"arrears-tolerance", 1, NULL},
-    {"late-fee", 1, NULL},         {"late-fee-days", 1, NULL},
-    {"default-rate", 1, NULL},     {"default-day-count", 1, NULL},
-    {"format", 1, NULL},           {"postings", 0, NULL},
-};
+static const cli_option journal_options[OPT_LOAN_OPTIONS - OPT_EVENTS] = {
+    {"events", 1, NULL}, {"loan-id", 1, NULL}, {"as-of", 1, NULL}};
+static const cli_option output_options[OPTION_COUNT - OPT_FORMAT] = {
+    {"format", 1, NULL}, {"postings", 0, NULL}};
 
 typedef struct status_request {
   ml_schedule_terms terms;
@@ -66,11 +57,6 @@ typedef struct status_request {
 
 /* ---- reading the options ------------------------------------------------ */
 
-static int library_verdict(cli_error *err, const cli_option *opt,
-                           ml_status st, const ml_error *lib) {
-  return st == ML_OK ? 0 : cli_fail_library(err, opt, lib);
-}
-
 static int read_required(status_request *q, const cli_option *options,
                          cli_error *err) {
   static const int required[] = {OPT_EVENTS, OPT_AS_OF};
@@ -83,55 +69,6 @@ static int read_required(status_request *q, const cli_option *options,
   q->events_path = options[OPT_EVENTS].value;
   q->loan_id = options[OPT_LOAN_ID].value;
   return cli_parse_date(&q->as_of, &options[OPT_AS_OF], err);
-}
-
-/* The allocation and prepayment names, and the day count. */
-static int read_policies(ml_loan_options *o, const cli_option *options,
-                         cli_error *err) {
-  ml_error lib;
-  const cli_option *a = &options[OPT_ALLOCATION];
-  const cli_option *p = &options[OPT_PREPAYMENT];
-  const cli_option *d = &options[OPT_DEFAULT_DAY_COUNT];
-  int st = 0;
-  if (a->value != NULL) {
-    st = library_verdict(err, a, ml_allocation_parse(&o->allocation, a->value,
-                                                     &lib),
-                         &lib);
-  }
-  if (st == 0 && p->value != NULL) {
-    st = library_verdict(err, p, ml_prepayment_parse(&o->prepayment, p->value,
-                                                     &lib),
-                         &lib);
-  }
-  if (st == 0 && d->value != NULL) {
-    st = library_verdict(
-        err, d, ml_day_count_parse(&o->default_day_count, d->value, &lib),
-        &lib);
-  }
-  return st;
-}
-
-/* The arrears tolerance and the penalties. */
-static int read_penalties(ml_loan_options *o, const cli_option *options,
-                          ml_currency cur, cli_error *err) {
-  const cli_option *tolerance = &options[OPT_ARREARS_TOLERANCE];
-  const cli_option *fee = &options[OPT_LATE_FEE];
-  const cli_option *days = &options[OPT_LATE_FEE_DAYS];
-  const cli_option *rate = &options[OPT_DEFAULT_RATE];
-  int st = 0;
-  if (tolerance->value != NULL) {
-    st = cli_parse_amount(&o->arrears_tolerance, tolerance, cur, err);
-  }
-  if (st == 0 && fee->value != NULL) {
-    st = cli_parse_amount(&o->late_fee, fee, cur, err);
-  }
-  if (st == 0 && days->value != NULL) {
-    st = cli_parse_count(&o->late_fee_days, days, err);
-  }
-  if (st == 0 && rate->value != NULL) {
-    st = cli_parse_percent(&o->default_rate, rate, err);
-  }
-  return st;
 }
 
 static int read_output(status_request *q, const cli_option *options,
@@ -153,9 +90,10 @@ static int read_request(status_request *q, const cli_option *options,
                         cli_error *err) {
   int st = cli_terms_read(&q->terms, options, err);
   if (st == 0) st = read_required(q, options, err);
-  ml_loan_options_init(&q->options);
-  if (st == 0) st = read_policies(&q->options, options, err);
-  if (st == 0) st = read_penalties(&q->options, options, q->terms.currency, err);
+  if (st == 0) {
+    st = cli_loan_options_read(&q->options, &options[OPT_LOAN_OPTIONS],
+                               q->terms.currency, err);
+  }
   if (st == 0) st = read_output(q, options, err);
   return st;
 }
@@ -406,7 +344,9 @@ static int run_request(const status_request *q, cli_error *err) {
 int cli_status_main(int argc, char **argv) {
   cli_option options[OPTION_COUNT];
   cli_terms_options(options);
-  memcpy(&options[OPT_EVENTS], own_options, sizeof own_options);
+  memcpy(&options[OPT_EVENTS], journal_options, sizeof journal_options);
+  cli_loan_options(&options[OPT_LOAN_OPTIONS]);
+  memcpy(&options[OPT_FORMAT], output_options, sizeof output_options);
   cli_error err;
   cli_parse_result parsed =
       cli_parse_options(options, OPTION_COUNT, argc, argv, &err);
