@@ -20,22 +20,11 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "bench.h"
 #include "mikrolan.h"
 
 #define DEFAULT_COUNT 100000
 #define EXPECTED_CHECKSUM INT64_C(10383168)
-
-static double now_seconds(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static long peak_rss_kib(void) {
-  struct rusage ru;
-  getrusage(RUSAGE_SELF, &ru);
-  return ru.ru_maxrss;
-}
 
 /* The partial checksums the Python script printed, by count. */
 static int expected_checksum(int64_t count, int64_t *out) {
@@ -61,7 +50,7 @@ int main(int argc, char **argv) {
   t.installment_fee = 2500;
   int64_t checksum = 0;
   int32_t most_bits = 0;
-  double start = now_seconds();
+  double start = bench_now_seconds();
   for (int64_t i = 0; i < count; i++) {
     t.principal = (10000 + (i * 7919) % 240000) * 100;
     t.installments = (int32_t)(6 + i % 55);
@@ -74,11 +63,11 @@ int main(int argc, char **argv) {
     checksum += r.units;
     if (r.proof_bits > most_bits) most_bits = r.proof_bits;
   }
-  double seconds = now_seconds() - start;
+  double seconds = bench_now_seconds() - start;
   printf("apr_of_terms count=%" PRId64 " seconds=%.3f rates_per_s=%.0f "
          "peak_rss_kib=%ld max_proof_bits=%" PRId32 " checksum=%" PRId64
          "\n",
-         count, seconds, (double)count / seconds, peak_rss_kib(), most_bits,
+         count, seconds, (double)count / seconds, bench_peak_rss_kib(), most_bits,
          checksum);
   int64_t want;
   if (expected_checksum(count, &want) && checksum != want) {

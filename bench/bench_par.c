@@ -26,6 +26,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
+
 #define GOAL_LOANS_PER_S 1000000.0
 #define GOAL_RSS_KIB (64L * 1024)
 #define OUTPUT_MAX (1 << 20)
@@ -40,12 +42,6 @@ typedef struct child_run {
   char *out; /* standard output, NUL-terminated */
   size_t out_len;
 } child_run;
-
-static double now_seconds(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /* Runs argv (NULL-terminated, at most 15 entries) with standard output
  * into r->out; 0, or -1 if it could not start. */
@@ -62,7 +58,7 @@ static int run_child(const char *const *argv, child_run *r) {
   posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
   posix_spawn_file_actions_addclose(&actions, fds[0]);
   pid_t pid;
-  double start = now_seconds();
+  double start = bench_now_seconds();
   int st = posix_spawn(&pid, args[0], &actions, NULL, args, environ);
   posix_spawn_file_actions_destroy(&actions);
   close(fds[1]);
@@ -81,7 +77,7 @@ static int run_child(const char *const *argv, child_run *r) {
   int status;
   struct rusage usage;
   if (wait4(pid, &status, 0, &usage) != pid) return -1;
-  r->seconds = now_seconds() - start;
+  r->seconds = bench_now_seconds() - start;
   r->peak_rss_kib = usage.ru_maxrss;
   r->cpu_seconds = (double)usage.ru_utime.tv_sec +
                    (double)usage.ru_utime.tv_usec * 1e-6 +

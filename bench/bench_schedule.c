@@ -14,21 +14,10 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "bench.h"
 #include "mikrolan.h"
 
 #define EXPECTED_CHECKSUM INT64_C(1637818729370)
-
-static double now_seconds(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static long peak_rss_kib(void) {
-  struct rusage ru;
-  getrusage(RUSAGE_SELF, &ru);
-  return ru.ru_maxrss;
-}
 
 static void bench_terms(ml_schedule_terms *t, int64_t i) {
   t->principal = (10000 + (i * 7919) % 240000) * 100;
@@ -44,7 +33,7 @@ int main(int argc, char **argv) {
   t.disbursed = 20468; /* 2026-01-15 */
   static ml_installment rows[ML_SCHEDULE_MAX_INSTALLMENTS + 1];
   int64_t interest = 0, installments = 0;
-  double start = now_seconds();
+  double start = bench_now_seconds();
   for (int64_t i = 0; i < count; i++) {
     bench_terms(&t, i);
     size_t n;
@@ -58,11 +47,11 @@ int main(int argc, char **argv) {
     for (size_t k = 0; k < n; k++) interest += rows[k].interest;
     installments += (int64_t)n;
   }
-  double seconds = now_seconds() - start;
+  double seconds = bench_now_seconds() - start;
   printf("schedule_compute count=%" PRId64 " seconds=%.3f schedules_per_s=%.0f "
          "installments_per_s=%.0f peak_rss_kib=%ld checksum=%" PRId64 "\n",
          count, seconds, (double)count / seconds,
-         (double)installments / seconds, peak_rss_kib(), interest);
+         (double)installments / seconds, bench_peak_rss_kib(), interest);
   if (count == 1000000 && interest != EXPECTED_CHECKSUM) {
     fprintf(stderr, "bench_schedule: checksum %" PRId64 " != %" PRId64 "\n",
             interest, EXPECTED_CHECKSUM);

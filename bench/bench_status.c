@@ -19,16 +19,11 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "bench.h"
 #include "mikrolan.h"
 
 #define POOL 16384
 #define EVENTS 20
-
-static double now_seconds(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static void loan_terms(ml_schedule_terms *t, int64_t i) {
   ml_schedule_terms_init(t);
@@ -80,7 +75,7 @@ int main(int argc, char **argv) {
   static ml_loan_installment rows[ML_SCHEDULE_MAX_INSTALLMENTS + 1];
   ml_date as_of = 20999; /* 2027-06-30 */
   int64_t checksum = 0, events = 0;
-  double start = now_seconds();
+  double start = bench_now_seconds();
   for (int64_t i = 0; i < count; i++) {
     const journal *j = &pool[i % POOL];
     ml_loan_status s;
@@ -94,14 +89,12 @@ int main(int argc, char **argv) {
     checksum += s.outstanding[ML_PRINCIPAL] + s.arrears + s.days_past_due;
     events += (int64_t)j->count;
   }
-  double seconds = now_seconds() - start;
-  struct rusage ru;
-  getrusage(RUSAGE_SELF, &ru);
+  double seconds = bench_now_seconds() - start;
   printf("loan_status_compute count=%" PRId64 " events=%" PRId64
          " seconds=%.3f statuses_per_s=%.0f events_per_s=%.0f "
          "peak_rss_kib=%ld checksum=%" PRId64 "\n",
          count, events, seconds, (double)count / seconds,
-         (double)events / seconds, ru.ru_maxrss, checksum);
+         (double)events / seconds, bench_peak_rss_kib(), checksum);
   free(pool);
   return 0;
 }
