@@ -84,7 +84,12 @@ static int read_request(generate_request *q, const cli_option *o,
     st = cli_parse_date(&q->until, &o[FLAG_UNTIL], err);
   }
   /* Disbursements reach 1095 days back; schedules 3 years and a half on. */
-  if (st == 0 && (q->until < ML_DATE_MIN + 1200 || q->until > ML_DATE_MAX - 1400)) {
+  /* Loans are disbursed up to four years before --until and run up to
+   * four years after it, all within the supported dates. */
+  ml_date lowest, highest;
+  ML_ASSERT(ml_date_from_civil(&lowest, 1904, 1, 1, NULL) == ML_OK);
+  ML_ASSERT(ml_date_from_civil(&highest, 2197, 2, 1, NULL) == ML_OK);
+  if (st == 0 && (q->until < lowest || q->until > highest)) {
     st = cli_fail(err, "until", "expected a date from 1904-01-01 to 2197-02-01");
   }
   return st;
