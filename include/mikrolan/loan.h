@@ -306,7 +306,9 @@ ML_API void ml_loan_free(ml_loan *loan); /* accepts NULL */
  * event; ML_ESTATE for a repayment or charge before the disbursement, a
  * second disbursement, a reversal of an already reversed event, of a
  * reversal or of the disbursement, an event after the loan is closed or
- * written off (except a reversal), a waiver larger than what is owed;
+ * written off (except a reversal), a waiver larger than what is owed, a
+ * reschedule with no installment due or no principal outstanding after its
+ * date;
  * ML_ELIMIT for a disbursement above the terms' max_principal, any other
  * amount above ML_SCHEDULE_PRINCIPAL_HARD_LIMIT (a repayment may exceed the
  * principal), or a journal of more than ML_LOAN_MAX_EVENTS events;

@@ -18,6 +18,8 @@
  * no input depends on what an earlier one wrote); inputs with an argument
  * containing '/' are skipped (no absolute or parent paths), and so is
  * `generate` of more than 200 loans. Standard output goes to /dev/null.
+ * Because the working directory changes, give libFuzzer absolute paths
+ * (corpus, -artifact_prefix, -dict), as ./dev fuzz does.
  */
 #define _XOPEN_SOURCE 700
 

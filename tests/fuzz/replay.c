@@ -5,7 +5,7 @@
  * the checked-in corpus without libFuzzer. A broken invariant aborts the
  * program; otherwise it prints how many inputs it replayed and exits 0.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700 /* realpath */
 
 #include <dirent.h>
 #include <stdio.h>
@@ -102,13 +102,17 @@ static long replay_dir(const char *dir) {
 int main(int argc, char **argv) {
   long total = 0;
   for (int i = 1; i < argc; i++) {
+    /* absolute: a target may change the working directory (fuzz_cli) */
+    char *path = realpath(argv[i], NULL);
     struct stat st;
-    if (stat(argv[i], &st) != 0) {
+    if (path == NULL || stat(path, &st) != 0) {
       perror(argv[i]);
+      free(path);
       return 1;
     }
-    long n = S_ISDIR(st.st_mode) ? replay_dir(argv[i])
-                                 : (replay_file(argv[i]) ? 1 : -1);
+    long n = S_ISDIR(st.st_mode) ? replay_dir(path)
+                                 : (replay_file(path) ? 1 : -1);
+    free(path);
     if (n < 0) return 1;
     total += n;
   }
@@ -116,6 +120,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "no inputs replayed; give files or directories\n");
     return 1;
   }
-  printf("replayed %ld inputs\n", total);
+  /* on stderr: a target may have sent stdout to /dev/null */
+  fprintf(stderr, "replayed %ld inputs\n", total);
   return 0;
 }
