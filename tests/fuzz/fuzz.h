@@ -95,7 +95,9 @@ static inline ml_date fuzz_date_near(fuzz_bytes *b, ml_date base) {
 /* A rate: mostly a valid, normalised one; sometimes any coefficient and
  * scale (which the library must reject with a status). */
 static inline ml_rate fuzz_rate(fuzz_bytes *b) {
-  ml_rate r = {0, 0};
+  /* memset, not {0, 0}: the padding too, as callers memcmp whole events */
+  ml_rate r;
+  memset(&r, 0, sizeof r);
   uint8_t how = fuzz_u8(b);
   if ((how & 7) == 0) {
     r.coefficient = fuzz_i64(b);
