@@ -23,17 +23,7 @@ ANCHOR = ["--principal", "250000", "--rate", "8.5", "--term", "36",
           "--disbursed", "2026-01-15"]
 CSV_HEADER = "n,due_date,principal,interest,fees,total,balance"
 
-results = []
-
-
-def check(ok, description, diagnostic=""):
-    """Records one TAP result; prints the diagnostic under a failure."""
-    results.append(bool(ok))
-    print(("ok" if ok else "not ok"), len(results), "-", description)
-    if not ok and diagnostic:
-        for line in str(diagnostic).splitlines():
-            print("#", line)
-    sys.stdout.flush()
+from tap import check, results, run_tests, tests_of  # noqa: E402
 
 
 def run(args, stdout=subprocess.PIPE):
@@ -542,16 +532,8 @@ def test_write_failures():
 
 
 def main():
-    tests = [v for k, v in list(globals().items())
-             if k.startswith("test_") and callable(v)]
-    for t in tests:
-        try:
-            t()
-        except Exception as e:  # a crash of one test is one failure
-            check(False, "%s raised %s: %s" % (t.__name__,
-                                              type(e).__name__, e))
-    print("1..%d" % len(results))
-    return 0 if all(results) else 1
+    status = run_tests(tests_of(globals()))
+    return status
 
 
 if __name__ == "__main__":

@@ -35,18 +35,9 @@ ANCHOR = ["--principal", "250000", "--rate", "8.5", "--term", "36",
 AS_OF = "2026-05-20"
 COMPONENTS = ["principal", "interest", "fees", "penalties"]
 
-results = []
+from tap import check, results, run_tests  # noqa: E402
+
 TMP = tempfile.mkdtemp(prefix="mikrolan-status-")
-
-
-def check(ok, description, diagnostic=""):
-    """Records one TAP result; prints the diagnostic under a failure."""
-    results.append(bool(ok))
-    print(("ok" if ok else "not ok"), len(results), "-", description)
-    if not ok and diagnostic:
-        for line in str(diagnostic).splitlines():
-            print("#", line)
-    sys.stdout.flush()
 
 
 def run(args, stdin=None, stdout=subprocess.PIPE):
@@ -633,10 +624,7 @@ def main():
              test_loan_id_and_journal_columns, test_fee_waived, test_help,
              test_rejected_options, test_rejected_journals,
              test_write_failures]
-    for t in tests:
-        t()
-    print("1..%d" % len(results))
-    return 0 if all(results) else 1
+    return run_tests(tests, catch=False)
 
 
 if __name__ == "__main__":
