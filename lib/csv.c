@@ -10,6 +10,7 @@
  * NUL; all buffers are allocated when the reader is made.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,7 +19,9 @@
 #include "utf8.h"
 
 enum {
-  INPUT_BLOCK = 65536,
+  /* twice the longest record, so that a record always fits in the block
+   * once the unread rest is moved to its start */
+  INPUT_BLOCK = 2 * ML_CSV_MAX_RECORD,
   /* unquoted text of a record never exceeds its raw bytes, plus one NUL
    * per field */
   TEXT_SIZE = ML_CSV_MAX_RECORD + ML_CSV_MAX_COLUMNS + 1,
@@ -391,6 +394,196 @@ static ml_status read_record(ml_csv_reader *r, int *has_record,
   return ML_OK;
 }
 
+/* ---- the fast path: a plain record on one line ---------------------------- */
+
+/*
+ * Nearly every record is one line of unquoted fields with nothing wrong in
+ * it. Such a line is split at its commas in one pass over its bytes, which
+ * are copied into the field texts as they are checked. Anything else (a
+ * quote, a stray CR or NUL, invalid UTF-8, a limit passed, the wrong
+ * number of fields, an empty line, a line not wholly in the window) is left
+ * to the byte-at-a-time reader above, from the same position, which then
+ * reads it or names the exact byte at fault: the fast path changes nothing
+ * until it has accepted the whole line.
+ */
+
+/* Moves the unread rest of the block to its start and fills the block up
+ * behind it (file input only). */
+static void refill_behind(ml_csv_reader *r) {
+  size_t rest = r->len - r->pos;
+  if (r->file == NULL || r->at_end || rest == INPUT_BLOCK) return;
+  memmove(r->block, r->window + r->pos, rest);
+  size_t got = fread(r->block + rest, 1, INPUT_BLOCK - rest, r->file);
+  r->pos = 0;
+  r->len = rest + got;
+  if (got < INPUT_BLOCK - rest) {
+    r->at_end = 1;
+    r->read_failed = ferror(r->file) != 0;
+  }
+}
+
+/* The bytes of a valid UTF-8 sequence starting at s[0] (>= 0x80) within
+ * s[0..n), or 0. */
+static size_t utf8_sequence(const unsigned char *s, size_t n) {
+  unsigned char low, high;
+  int owed = ml_utf8_lead(s[0], &low, &high);
+  if (owed < 0 || (size_t)owed >= n) return 0;
+  for (int k = 1; k <= owed; k++) {
+    if (s[k] < low || s[k] > high) return 0;
+    low = 0x80;
+    high = 0xbf;
+  }
+  return (size_t)owed + 1;
+}
+
+/* Eight bytes at a time: 0x80 in each byte of w that is zero (exact: no
+ * carry crosses a byte), and in each byte that needs a look: a comma, a
+ * line end, or a byte the fast path does not take as it is (quote, CR,
+ * NUL, >= 0x80). */
+#define EACH_BYTE(c) (UINT64_C(0x0101010101010101) * (uint8_t)(c))
+
+static uint64_t zero_bytes(uint64_t w) {
+  const uint64_t low7 = EACH_BYTE(0x7f);
+  return ~(((w & low7) + low7) | w | low7);
+}
+
+static uint64_t bytes_to_look_at(uint64_t w) {
+  return zero_bytes(w ^ EACH_BYTE(',')) | zero_bytes(w ^ EACH_BYTE('\n')) |
+         zero_bytes(w ^ EACH_BYTE('"')) | zero_bytes(w ^ EACH_BYTE('\r')) |
+         zero_bytes(w) | (w & EACH_BYTE(0x80));
+}
+
+/* Loads eight bytes with the first in the lowest bits, whatever the
+ * machine's byte order, so that the lowest set bit is the first byte. */
+static uint64_t load_first_low(const unsigned char *p) {
+  uint64_t w;
+  memcpy(&w, p, sizeof w);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  w = __builtin_bswap64(w);
+#endif
+  return w;
+}
+
+typedef enum scan_result {
+  SCAN_ON,
+  SCAN_LINE_END,
+  SCAN_GIVE_UP,
+  SCAN_WINDOW_END /* no line feed before the end of the window */
+} scan_result;
+
+/* A plain line being split: the window's bytes from the record's start. */
+typedef struct plain_scan {
+  const unsigned char *line;
+  size_t available;
+  size_t field_start;
+  size_t checked; /* bytes before this were checked as part of UTF-8 */
+} plain_scan;
+
+/* Closes the field that ends at offset end of the line; 0 when a limit
+ * or the header's column count would be passed. */
+static int close_plain_field(ml_csv_reader *r, size_t start, size_t end) {
+  if (r->fields == r->columns || end - start > ML_CSV_MAX_FIELD) return 0;
+  r->info[r->fields++] =
+      (field_info){start, end - start, r->line, (long)start + 1, 0};
+  return 1;
+}
+
+/* Looks at the byte at offset i, which is not plain ASCII text. */
+static scan_result look_at(ml_csv_reader *r, plain_scan *s, size_t i) {
+  if (i < s->checked) return SCAN_ON;
+  unsigned char c = s->line[i];
+  if (c == ',') {
+    r->text[i] = '\0';
+    if (!close_plain_field(r, s->field_start, i)) return SCAN_GIVE_UP;
+    s->field_start = i + 1;
+    return SCAN_ON;
+  }
+  if (c == '\n') return SCAN_LINE_END;
+  if (c == '\r' && i + 1 < s->available && s->line[i + 1] == '\n') {
+    return SCAN_ON; /* a CRLF ending */
+  }
+  if (c < 0x80) return SCAN_GIVE_UP; /* a quote, a stray CR or a NUL */
+  size_t len = utf8_sequence(s->line + i, s->available - i);
+  if (len == 0) return SCAN_GIVE_UP;
+  s->checked = i + len;
+  return SCAN_ON;
+}
+
+/* Copies the line into the field texts up to its line feed, splitting at
+ * commas; *end is then the line feed's offset. */
+static scan_result scan_plain_line(ml_csv_reader *r, plain_scan *s,
+                                   size_t *end) {
+  unsigned char *text = (unsigned char *)r->text;
+  size_t i = 0;
+  for (; i + 8 <= s->available; i += 8) {
+    uint64_t w;
+    memcpy(&w, s->line + i, sizeof w);
+    memcpy(text + i, &w, sizeof w);
+    for (uint64_t m = bytes_to_look_at(load_first_low(s->line + i)); m != 0;
+         m &= m - 1) {
+      size_t at = i + (size_t)__builtin_ctzll(m) / 8;
+      scan_result res = look_at(r, s, at);
+      *end = at;
+      if (res != SCAN_ON) return res;
+    }
+  }
+  for (; i < s->available; i++) {
+    text[i] = s->line[i];
+    unsigned char c = s->line[i];
+    if (c > '"' && c != ',' && c < 0x80) continue;
+    scan_result res = look_at(r, s, i);
+    *end = i;
+    if (res != SCAN_ON) return res;
+  }
+  return SCAN_WINDOW_END;
+}
+
+/* Splits the line at the window's position: *n is its length without the
+ * line ending, *ending the bytes the ending takes. */
+static scan_result split_plain_line(ml_csv_reader *r, size_t *n,
+                                    size_t *ending) {
+  size_t available = r->len - r->pos;
+  /* a record and its CRLF; the text buffer holds that and 8 bytes more */
+  if (available > ML_CSV_MAX_RECORD + 2) available = ML_CSV_MAX_RECORD + 2;
+  plain_scan s = {r->window + r->pos, available, 0, 0};
+  size_t lf = 0;
+  r->fields = 0;
+  scan_result res = scan_plain_line(r, &s, &lf);
+  if (res != SCAN_LINE_END) return res;
+  *n = lf;
+  *ending = 1;
+  if (*n > 0 && s.line[*n - 1] == '\r') {
+    --*n;
+    *ending = 2;
+  }
+  if (*n == 0 || *n > ML_CSV_MAX_RECORD ||
+      !close_plain_field(r, s.field_start, *n) || r->fields != r->columns) {
+    return SCAN_GIVE_UP;
+  }
+  r->text[*n] = '\0';
+  return SCAN_LINE_END;
+}
+
+/* Reads the next record when it is a plain line; 0 (nothing read) when
+ * the general reader must. */
+static int read_plain_record(ml_csv_reader *r) {
+  if (r->in_header || r->utf8.owed > 0) return 0;
+  size_t n = 0, ending = 0;
+  scan_result res = split_plain_line(r, &n, &ending);
+  if (res == SCAN_WINDOW_END && r->len - r->pos <= ML_CSV_MAX_RECORD + 2) {
+    refill_behind(r); /* the line goes on in the next block */
+    res = split_plain_line(r, &n, &ending);
+  }
+  if (res != SCAN_LINE_END) return 0;
+  r->record_line = r->line;
+  r->record_bytes = n;
+  r->text_len = n + 1;
+  r->pos += n + ending;
+  r->line++;
+  r->column = 1;
+  return 1;
+}
+
 /* ---- the header ------------------------------------------------------------ */
 
 static ml_status check_header_names(ml_csv_reader *r, ml_error *err) {
@@ -551,6 +744,10 @@ ml_status ml_csv_next(ml_csv_reader *reader, int *has_record,
   if (reader->failed != ML_OK) {
     if (err != NULL) *err = reader->failure;
     return reader->failed;
+  }
+  if (read_plain_record(reader)) {
+    *has_record = 1;
+    return ML_OK;
   }
   return read_record(reader, has_record, err);
 }

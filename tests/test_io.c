@@ -609,6 +609,113 @@ static void reads_across_input_blocks(void **state) {
   fclose(f);
 }
 
+/* Plain lines (the reader's fast path) of every length, with multi-byte
+ * characters and LF or CRLF endings, so that lines, characters and CRLFs
+ * fall across the 128 KiB input blocks at every offset; then one byte of
+ * one line spoilt at a time, near the block edges too: the error names
+ * the same line and column whether the text is read from memory or a file,
+ * as the byte-at-a-time reader would (the byte's offset in the line + 1). */
+enum { PLAIN_LINES = 12000 };
+
+static size_t plain_line(char *buf, int i) {
+  static const char *const text[] = {"x", "å", "€", "𝄞", "-"};
+  size_t n = (size_t)sprintf(buf, "%d,", i);
+  for (int k = 0; k < i % 37; k++) n += (size_t)sprintf(buf + n, "%s", text[(i + k) % 5]);
+  n += (size_t)sprintf(buf + n, ",%d%s", i % 11, i % 3 == 0 ? "\r\n" : "\n");
+  return n;
+}
+
+static char *plain_lines_text(size_t *size, size_t *line_start) {
+  char *text = malloc(PLAIN_LINES * 200 + 16);
+  assert_non_null(text);
+  size_t n = (size_t)sprintf(text, "id,text,n\n");
+  for (int i = 0; i < PLAIN_LINES; i++) {
+    line_start[i] = n;
+    n += plain_line(text + n, i);
+  }
+  *size = n;
+  return text;
+}
+
+static void read_plain_lines(ml_csv_reader *r) {
+  char line[256];
+  for (int i = 0; i < PLAIN_LINES; i++) {
+    next_record(r);
+    size_t n = plain_line(line, i);
+    line[n - (i % 3 == 0 ? 2 : 1)] = '\0';
+    char *second = strchr(line, ',') + 1, *third = strchr(second, ',');
+    *third++ = '\0';
+    assert_int_equal(atoi(ml_csv_field(r, 0)), i);
+    assert_string_equal(ml_csv_field(r, 1), second);
+    assert_string_equal(ml_csv_field(r, 2), third);
+    assert_int_equal(ml_csv_record_line(r), 2 + i);
+    ml_error err;
+    ml_csv_locate(r, 2, 1, &err);
+    assert_int_equal(err.column, (long)(third - line) + 1);
+  }
+  expect_end(r);
+}
+
+static void expect_spoilt_at(const char *text, size_t size, int line,
+                             long column) {
+  ml_error err;
+  for (int from_file = 0; from_file < 2; from_file++) {
+    FILE *f = from_file ? file_with(text, size) : NULL;
+    ml_csv_reader *r = NULL;
+    ml_status st = from_file ? ml_csv_reader_new(&r, f, &err)
+                             : ml_csv_reader_new_memory(&r, text, size, &err);
+    assert_int_equal(st, ML_OK);
+    int has_record = 1;
+    for (int i = 0; i < line - 1 && st == ML_OK; i++) {
+      st = ml_csv_next(r, &has_record, &err);
+    }
+    assert_int_equal(st, ML_EPARSE);
+    assert_string_equal(err.field, "text");
+    assert_int_equal(err.line, line);
+    assert_int_equal(err.column, column);
+    ml_csv_reader_free(r);
+    if (f != NULL) fclose(f);
+  }
+}
+
+static void reads_plain_lines_across_blocks(void **state) {
+  (void)state;
+  static size_t line_start[PLAIN_LINES];
+  size_t size = 0;
+  char *text = plain_lines_text(&size, line_start);
+  ml_csv_reader *r = NULL;
+  ml_error err;
+  assert_int_equal(ml_csv_reader_new_memory(&r, text, size, &err), ML_OK);
+  read_plain_lines(r);
+  ml_csv_reader_free(r);
+  FILE *f = file_with(text, size);
+  assert_int_equal(ml_csv_reader_new(&r, f, &err), ML_OK);
+  read_plain_lines(r);
+  ml_csv_reader_free(r);
+  fclose(f);
+
+  /* a byte of a "text" field spoilt about each block edge */
+  int spoilt = 0;
+  for (size_t edge = 131072; edge < size; edge += 131072) {
+    for (size_t at = edge - 64; at < edge + 64; at++) {
+      int i = 0;
+      while (i + 1 < PLAIN_LINES && line_start[i + 1] <= at) i++;
+      const char *second = strchr(text + line_start[i], ',') + 1;
+      const char *end = strchr(second, ',');
+      unsigned char c = (unsigned char)text[at];
+      if (text + at < second || text + at >= end || (c >= 0x80 && c < 0xc0)) {
+        continue; /* outside the field, or inside a character */
+      }
+      text[at] = (char)0xff;
+      expect_spoilt_at(text, size, i + 2, (long)(at - line_start[i]) + 1);
+      text[at] = (char)c;
+      spoilt++;
+    }
+  }
+  assert_true(spoilt > 100);
+  free(text);
+}
+
 /* ---- the journal reader ---------------------------------------------------- */
 
 static ml_journal_reader *open_journal(const char *text,
@@ -1562,6 +1669,7 @@ int main(void) {
       cmocka_unit_test(writes_quotes_only_when_needed),
       cmocka_unit_test(write_then_read_random_records),
       cmocka_unit_test(reads_across_input_blocks),
+      cmocka_unit_test(reads_plain_lines_across_blocks),
       cmocka_unit_test(reads_a_journal),
       cmocka_unit_test(reads_a_journal_from_a_file_in_another_currency),
       cmocka_unit_test(reads_sorted_journals),
