@@ -254,6 +254,12 @@ static const char *cell(const ml_journal_reader *r, column c) {
   return r->at[c] == ML_CSV_NO_COLUMN ? "" : ml_csv_field(r->csv, r->at[c]);
 }
 
+/* The length of the row's text in column c. */
+static size_t cell_length(const ml_journal_reader *r, column c) {
+  return r->at[c] == ML_CSV_NO_COLUMN ? 0
+                                      : ml_csv_field_length(r->csv, r->at[c]);
+}
+
 /* Places an error already in err (from a library parser, whose column is
  * an offset in the value) at column c of the row. Returns st. */
 static ml_status located(const ml_journal_reader *r, column c, ml_status st,
@@ -302,10 +308,18 @@ static ml_status require(const ml_journal_reader *r, column c,
   return ML_OK;
 }
 
-/* A value the row's type does not use must be left empty. */
-static ml_status forbid(const ml_journal_reader *r, column c,
-                        ml_event_type type, ml_error *err) {
-  if (cell(r, c)[0] == '\0') return ML_OK;
+static ml_status not_used(const ml_journal_reader *r, column c,
+                          ml_event_type type, ml_error *err);
+
+/* A value the row's type does not use must be left empty (the check is
+ * inlined on the hot path; the message is not). */
+static inline ml_status forbid(const ml_journal_reader *r, column c,
+                               ml_event_type type, ml_error *err) {
+  return cell_length(r, c) == 0 ? ML_OK : not_used(r, c, type, err);
+}
+
+static ml_status not_used(const ml_journal_reader *r, column c,
+                          ml_event_type type, ml_error *err) {
   char quoted[64];
   ml_quote_input(quoted, sizeof quoted, cell(r, c));
   return cell_error(r, c, ML_EINVAL, err,
@@ -318,7 +332,7 @@ static ml_status parse_digits(int64_t *out, const ml_journal_reader *r,
                               column c, int64_t max, ml_error *err) {
   const char *text = cell(r, c);
   char quoted[64]; /* filled only for a message: this is a hot path */
-  size_t len = strlen(text), digits = strspn(text, "0123456789");
+  size_t len = cell_length(r, c), digits = strspn(text, "0123456789");
   if (digits < len || (len > 1 && text[0] == '0')) {
     ml_quote_input(quoted, sizeof quoted, text);
     ml_status st = cell_error(
@@ -438,7 +452,7 @@ static ml_status read_id(const ml_journal_reader *r, int64_t position,
 
 static ml_status read_ref(ml_event *e, const ml_journal_reader *r,
                           ml_error *err) {
-  size_t len = strlen(cell(r, COL_REF));
+  size_t len = cell_length(r, COL_REF);
   if (len >= ML_EVENT_REF_SIZE) {
     return cell_error(r, COL_REF, ML_ELIMIT, err,
                       "ref is %zu bytes long; at most %d", len,
@@ -478,14 +492,14 @@ static ml_status read_event(ml_event *e, const ml_journal_reader *r,
 /* Checks the current row's loan id as an id. */
 static ml_status check_loan_id(const ml_journal_reader *r, ml_error *err) {
   const char *id = cell(r, COL_LOAN_ID);
-  size_t len = strlen(id);
-  char quoted[64];
-  ml_quote_input(quoted, sizeof quoted, id);
+  size_t len = cell_length(r, COL_LOAN_ID);
+  char quoted[64]; /* filled only for a message: this is a hot path */
   if (len == 0) {
     return cell_error(r, COL_LOAN_ID, ML_EINVAL, err,
                       "loan_id is empty; every row needs its loan's id");
   }
   if (len >= ML_LOAN_ID_SIZE) {
+    ml_quote_input(quoted, sizeof quoted, id);
     return cell_error(r, COL_LOAN_ID, ML_ELIMIT, err,
                       "loan_id %s is %zu bytes long; at most %d", quoted, len,
                       ML_LOAN_ID_SIZE - 1);
@@ -493,6 +507,7 @@ static ml_status check_loan_id(const ml_journal_reader *r, ml_error *err) {
   for (size_t i = 0; i < len; i++) {
     unsigned char b = (unsigned char)id[i];
     if (b < 0x20 || b == 0x7f) {
+      ml_quote_input(quoted, sizeof quoted, id);
       ml_status st = cell_error(
           r, COL_LOAN_ID, ML_EPARSE, err,
           "loan_id %s has a control character (byte 0x%02x); expected "
@@ -508,12 +523,12 @@ static ml_status check_loan_id(const ml_journal_reader *r, ml_error *err) {
 /* A new loan begins at the current row: its id must not have come before. */
 static ml_status check_grouping(ml_journal_reader *r, const char *id,
                                 ml_error *err) {
-  char quoted[64];
-  ml_quote_input(quoted, sizeof quoted, id);
+  char quoted[64]; /* filled only for a message: this is a hot path */
   long line = ml_csv_record_line(r->csv);
   if (r->options.grouping == ML_JOURNAL_SORTED) {
     if (r->has_previous && strcmp(id, r->previous) <= 0) {
       char before[64];
+      ml_quote_input(quoted, sizeof quoted, id);
       ml_quote_input(before, sizeof before, r->previous);
       return cell_error(r, COL_LOAN_ID, ML_EINVAL, err,
                         "loan %s comes after loan %s; in a sorted journal "
@@ -530,6 +545,7 @@ static ml_status check_grouping(ml_journal_reader *r, const char *id,
                         "out of memory for the set of loan ids");
   }
   if (earlier == 0) return ML_OK;
+  ml_quote_input(quoted, sizeof quoted, id);
   return cell_error(r, COL_LOAN_ID, ML_EINVAL, err,
                     "the rows of loan %s are not together: it also has rows "
                     "from line %ld; a journal lists each loan's rows one "
@@ -572,16 +588,22 @@ static ml_status too_many_events(const ml_journal_reader *r, size_t limit,
                                                 : " the caller's buffer");
 }
 
+/* Whether the current row belongs to the loan whose id is id[0..len). */
+static int row_of_loan(const ml_journal_reader *r, const char *id,
+                       size_t len) {
+  return cell_length(r, COL_LOAN_ID) == len &&
+         memcmp(cell(r, COL_LOAN_ID), id, len) == 0;
+}
+
 /* Reads the rows of the loan that begins at the current row. */
 static ml_status read_loan_rows(ml_journal_reader *r, const char *loan_id,
                                 ml_event *events, long *lines,
                                 size_t capacity, size_t *count,
                                 ml_error *err) {
   size_t limit = capacity < ML_LOAN_MAX_EVENTS ? capacity : ML_LOAN_MAX_EVENTS;
-  size_t n = 0;
+  size_t n = 0, id_length = strlen(loan_id);
   ml_status st = ML_OK;
-  while (st == ML_OK && r->has_row &&
-         strcmp(cell(r, COL_LOAN_ID), loan_id) == 0) {
+  while (st == ML_OK && r->has_row && row_of_loan(r, loan_id, id_length)) {
     if (n == limit) return reject_loan(r, too_many_events(r, limit, loan_id, err));
     st = read_event(&events[n], r, (int64_t)n + 1, loan_id, err);
     if (st != ML_OK) return reject_loan(r, st);

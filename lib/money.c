@@ -20,9 +20,15 @@ static const ml_currency known_currencies[] = {
  * beyond it is a programming error (ISO 4217 stops at 4). */
 enum { MAX_EXPONENT = 18 };
 
+/* A NUL within code[0..4): a loop, not memchr, as every parse asks. */
+static int code_terminated(const char code[4]) {
+  return code[0] == '\0' || code[1] == '\0' || code[2] == '\0' ||
+         code[3] == '\0';
+}
+
 static void assert_currency(ml_currency cur) {
   ML_ASSERT(cur.exponent >= 0 && cur.exponent <= MAX_EXPONENT);
-  ML_ASSERT(memchr(cur.code, '\0', sizeof cur.code) != NULL);
+  ML_ASSERT(code_terminated(cur.code));
 }
 
 ml_currency ml_currency_default(void) { return known_currencies[0]; }
