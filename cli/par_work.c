@@ -1,9 +1,10 @@
 /*
  * cli/par_work.c — the statuses and the accumulators of `mikrolan par`.
  *
- * Loans come in from the reading thread in chunks of CHUNK_LOANS, each
- * with a copy of its journal. With one thread a full chunk is processed
- * at once on the calling thread; with N threads it is queued for N worker
+ * With one thread each loan is processed at once on the calling thread,
+ * from the reader's own buffers. With N threads, loans come in from the
+ * reading thread in chunks of CHUNK_LOANS, each with a copy of its
+ * journal, and a full chunk is queued for N worker
  * threads, each with its own accumulator and row buffer, and a fixed
  * number of chunks circulates between the reader and the workers, so that
  * memory stays the same however many loans there are. At the end the
@@ -87,15 +88,14 @@ static void add_problem(worker *k, par_problem *p, uint64_t seq) {
 }
 
 /* What the ledger says about a journal, at the event's line. */
-static void ledger_problem(worker *k, const work_item *it, const chunk *c,
-                           const ml_error *lib) {
+static void ledger_problem(worker *k, const par_loan *loan,
+                           const par_journal *j, const ml_error *lib) {
   par_problem p;
-  const par_loan *loan = &it->loan;
-  if (lib->line > 0 && (size_t)lib->line <= it->count) {
-    size_t i = it->first + (size_t)lib->line - 1;
-    par_problem_set(&p, PAR_FILE_EVENTS, c->lines[i], 0, "", loan->id,
+  if (lib->line > 0 && (size_t)lib->line <= j->count) {
+    size_t i = (size_t)lib->line - 1;
+    par_problem_set(&p, PAR_FILE_EVENTS, j->lines[i], 0, "", loan->id,
                     "%s rejected: %s",
-                    ml_event_type_name(c->events[i].type), lib->message);
+                    ml_event_type_name(j->events[i].type), lib->message);
   } else {
     par_problem_set(&p, PAR_FILE_LOANS, loan->line, 0, lib->field, loan->id,
                     "%s", lib->message);
@@ -104,46 +104,51 @@ static void ledger_problem(worker *k, const work_item *it, const chunk *c,
 }
 
 /* The status at `date`; 0, or -1 after recording the problem. */
-static int status_at(worker *k, ml_loan_status *s, const work_item *it,
-                     const chunk *c, ml_date date) {
+static int status_at(worker *k, ml_loan_status *s, const par_loan *loan,
+                     const par_journal *j, ml_date date) {
   const par_request *q = k->work->q;
   ml_error lib;
-  const ml_event *events = it->count > 0 ? c->events + it->first : NULL;
   ml_status st = ml_loan_status_compute(s, k->rows, ROW_CAPACITY,
-                                        &it->loan.terms, &q->loan_options,
-                                        events, it->count, date, &lib);
+                                        &loan->terms, &q->loan_options,
+                                        j->count > 0 ? j->events : NULL,
+                                        j->count, date, &lib);
   if (st == ML_OK) return 0;
   if (st == ML_ENOMEM) {
-    fail_fatal(k, it->loan.seq, CLI_EXIT_FAILURE, "out of memory");
+    fail_fatal(k, loan->seq, CLI_EXIT_FAILURE, "out of memory");
   } else {
-    ledger_problem(k, it, c, &lib);
+    ledger_problem(k, loan, j, &lib);
   }
   return -1;
 }
 
-static void process_item(worker *k, const work_item *it, const chunk *c) {
+static void process_loan(worker *k, const par_loan *loan,
+                         const par_journal *j) {
   const par_request *q = k->work->q;
   ml_loan_status end, start;
   ml_date period_start = q->portfolio_options.period_start;
-  if (status_at(k, &end, it, c, q->as_of) != 0) return;
+  if (status_at(k, &end, loan, j, q->as_of) != 0) return;
   if (period_start != ML_DATE_NONE &&
-      status_at(k, &start, it, c, period_start) != 0) {
+      status_at(k, &start, loan, j, period_start) != 0) {
     return;
   }
-  if (it->loan.restructured) end.restructured = 1;
+  if (loan->restructured) end.restructured = 1;
   ml_error lib;
-  ml_status st = ml_portfolio_add(k->portfolio, it->loan.key, &end,
+  ml_status st = ml_portfolio_add(k->portfolio, loan->key, &end,
                                   period_start != ML_DATE_NONE ? &start : NULL,
                                   &lib);
   if (st != ML_OK) {
-    fail_fatal(k, it->loan.seq,
+    fail_fatal(k, loan->seq,
                st == ML_ENOMEM ? CLI_EXIT_FAILURE : CLI_EXIT_USAGE,
                lib.message);
   }
 }
 
 static void process_chunk(worker *k, chunk *c) {
-  for (size_t i = 0; i < c->count; i++) process_item(k, &c->items[i], c);
+  for (size_t i = 0; i < c->count; i++) {
+    const work_item *it = &c->items[i];
+    par_journal j = {c->events + it->first, c->lines + it->first, it->count};
+    process_loan(k, &it->loan, &j);
+  }
   c->count = 0;
   c->used = 0;
 }
@@ -176,10 +181,6 @@ static void *worker_main(void *arg) {
 
 /* Hands the current chunk to a worker and takes a spare one. */
 static void dispatch(par_work *w) {
-  if (w->worker_count == 1) {
-    process_chunk(&w->workers[0], w->current);
-    return;
-  }
   pthread_mutex_lock(&w->lock);
   w->full[(w->full_head + w->full_count) % w->chunk_count] = w->current;
   w->full_count++;
@@ -288,6 +289,10 @@ static int reserve_events(chunk *c, size_t more) {
 
 int par_work_add(par_work *w, const par_loan *loan, const par_journal *j,
                  cli_error *err) {
+  if (w->worker_count == 1) { /* on this thread, now: nothing to copy */
+    process_loan(&w->workers[0], loan, j);
+    return 0;
+  }
   chunk *c = w->current;
   if (reserve_events(c, j->count) != 0) return out_of_memory(err);
   work_item *it = &c->items[c->count++];
@@ -337,9 +342,6 @@ int par_work_finish(par_work *w, const ml_portfolio **portfolio,
                     par_problems *problems, cli_error *err) {
   if (w->current->count > 0) dispatch(w);
   stop_threads(w);
-  if (w->worker_count == 1 && w->current->count > 0) {
-    process_chunk(&w->workers[0], w->current);
-  }
   for (size_t i = 0; i < w->worker_count; i++) {
     const par_problems *own = &w->workers[i].problems;
     for (size_t k = 0; k < own->count; k++) {
