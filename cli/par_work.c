@@ -146,7 +146,11 @@ static void process_loan(worker *k, const par_loan *loan,
 static void process_chunk(worker *k, chunk *c) {
   for (size_t i = 0; i < c->count; i++) {
     const work_item *it = &c->items[i];
-    par_journal j = {c->events + it->first, c->lines + it->first, it->count};
+    par_journal j = {NULL, NULL, 0}; /* c->events is NULL until needed */
+    if (it->count > 0) {
+      j = (par_journal){c->events + it->first, c->lines + it->first,
+                        it->count};
+    }
     process_loan(k, &it->loan, &j);
   }
   c->count = 0;
