@@ -287,23 +287,27 @@ static void count_problems(par_counts *counts, const par_problems *list) {
 }
 
 /* Reads and adds every loan; the merged accumulator into *portfolio. */
-static int read_everything(const par_request *q, par_work *work,
-                           const ml_portfolio **portfolio,
-                           par_problems *problems, par_counts *counts,
+static int read_everything(const par_request *q, par_outcome *o,
                            cli_error *err) {
   par_loans *loans = NULL;
+  par_problems *problems = &o->problems;
   int st = par_loans_open(&loans, q, err);
   cli_error fatal;
-  if (st == 0) st = par_events_run(q, loans, work, problems, counts, &fatal);
+  if (st == 0) {
+    st = par_events_run(q, loans, o->work, problems, &o->counts, &fatal);
+    o->ascending = par_loans_ascending(loans);
+    snprintf(o->first_id, sizeof o->first_id, "%s", par_loans_first_id(loans));
+    snprintf(o->last_id, sizeof o->last_id, "%s", par_loans_last_id(loans));
+  }
   int opened = loans != NULL;
-  int finished = par_work_finish(work, portfolio, problems, err);
+  int finished = par_work_finish(o->work, &o->portfolio, problems, err);
   par_loans_free(loans);
   par_problems_sort(problems);
   int strict = q->skip_path == NULL;
   if (st != 0 && opened) {
     /* The first problem, when it came before the one that ended the run. */
     if (strict && problems->count > 0 &&
-        problems->items[0].seq <= counts->stop_seq) {
+        problems->items[0].seq <= o->counts.stop_seq) {
       return par_problem_fail(err, &problems->items[0], q);
     }
     *err = fatal;
@@ -317,23 +321,33 @@ static int read_everything(const par_request *q, par_work *work,
   return 0;
 }
 
+int par_run_files(const par_request *q, par_outcome *o, cli_error *err) {
+  memset(o, 0, sizeof *o);
+  int st = par_work_start(&o->work, q, err);
+  if (st == 0) st = read_everything(q, o, err);
+  count_problems(&o->counts, &o->problems);
+  return st;
+}
+
+void par_outcome_free(par_outcome *o) {
+  par_work_free(o->work);
+  ml_portfolio_free(o->merged);
+  par_problems_free(&o->problems);
+  memset(o, 0, sizeof *o);
+}
+
 static int run(const par_request *q, cli_error *err) {
-  par_work *work = NULL;
-  par_problems problems = {0};
-  par_counts counts = {0};
-  const ml_portfolio *portfolio = NULL;
-  int st = par_work_start(&work, q, err);
-  if (st == 0) {
-    st = read_everything(q, work, &portfolio, &problems, &counts, err);
+  par_outcome o;
+  int st = 0;
+  if (q->threads == 1 || q->sort_events || par_ranges_run(q, &o) != 0) {
+    st = par_run_files(q, &o, err);
   }
-  count_problems(&counts, &problems);
   if (st == 0 && q->skip_path != NULL) {
-    par_problems_sort_by_place(&problems);
-    st = write_skip_file(q, &problems, err);
+    par_problems_sort_by_place(&o.problems);
+    st = write_skip_file(q, &o.problems, err);
   }
-  if (st == 0) par_write_report(stdout, q, portfolio, &counts);
-  par_work_free(work);
-  par_problems_free(&problems);
+  if (st == 0) par_write_report(stdout, q, o.portfolio, &o.counts);
+  par_outcome_free(&o);
   return st;
 }
 

@@ -9,6 +9,8 @@
  *                  and sorted with --sort-events), matched to the loans
  *   par_work.c     the loans' statuses and the accumulators, on the
  *                  calling thread or on N worker threads
+ *   par_ranges.c   --threads N over N ranges of the files at once, each
+ *                  read by its own thread (ascending loan ids)
  *   par_output.c   the report as a table, CSV or JSON
  *   par_help.c     the manuals of `mikrolan par` and `mikrolan generate`
  *
@@ -37,6 +39,14 @@ typedef enum par_format {
   PAR_FORMAT_JSON = 2
 } par_format;
 
+/* A part of a file as the readers see it: the file's header line (bytes
+ * [0, header_end)), then the bytes [start, end). header_end 0: the whole
+ * file. */
+typedef struct par_range {
+  int64_t header_end;
+  int64_t start, end;
+} par_range;
+
 /* What the command was asked. */
 typedef struct par_request {
   const char *loans_path;
@@ -55,7 +65,12 @@ typedef struct par_request {
   int sort_events;
   par_format format;
   int progress; /* a progress line on stderr (it is a terminal) */
+  par_range loans_range, events_range; /* par_ranges.c: the parts read */
 } par_request;
+
+/* Opens the loans or the events file (the request's range of it) for
+ * reading; NULL with errno set when it cannot. */
+FILE *par_open_file(const par_request *q, int events);
 
 /* ---- problems ------------------------------------------------------------ */
 
@@ -161,6 +176,9 @@ int64_t par_loans_position(const par_loans *loans, const char *id);
 /* The line of the first row with this id (the file is read again: for
  * error messages only), or 0 when there is none. */
 long par_loans_find_line(const par_loans *loans, const char *id);
+/* The first pass's first and last valid loan ids ("" when none). */
+const char *par_loans_first_id(const par_loans *loans);
+const char *par_loans_last_id(const par_loans *loans);
 /* The index of column `name` in the loans file, or ML_CSV_NO_COLUMN. */
 size_t par_loans_column(const par_loans *loans, const char *name);
 
@@ -215,6 +233,36 @@ typedef struct par_counts {
 int par_events_run(const par_request *q, par_loans *loans, par_work *work,
                    par_problems *problems, par_counts *counts,
                    cli_error *err);
+
+/* ---- a run ------------------------------------------------------------------- */
+
+/* What a run over the files (or over one range of them) found. */
+typedef struct par_outcome {
+  par_work *work;
+  const ml_portfolio *portfolio; /* owned by work, or by merged */
+  ml_portfolio *merged;          /* par_ranges.c: the ranges' sum */
+  par_problems problems;
+  par_counts counts;
+  /* the loan ids of the first pass (all valid ones never descend, the
+   * first and the last of them), for the ranges' checks */
+  int ascending;
+  char first_id[ML_LOAN_ID_SIZE], last_id[ML_LOAN_ID_SIZE];
+} par_outcome;
+
+/* Reads the files (q's ranges of them) and adds every loan: 0, or
+ * CLI_EXIT_* with *err. *o is filled either way; par_outcome_free frees
+ * it. */
+int par_run_files(const par_request *q, par_outcome *o, cli_error *err);
+void par_outcome_free(par_outcome *o);
+
+/*
+ * --threads N (N > 1) over N ranges of the files, each read and added by
+ * its own thread. 0 with *o filled when the run went through without a
+ * single problem; -1 when it could not be done that way, or found
+ * anything to report: the caller then runs over the whole files, which
+ * reports exactly what it finds (*o is then left empty).
+ */
+int par_ranges_run(const par_request *q, par_outcome *o);
 
 /* ---- output ------------------------------------------------------------------ */
 

@@ -182,7 +182,7 @@ static int stream_open(stream *s, par_merge *m, cli_error *err) {
   const par_request *q = m->q;
   memset(s, 0, sizeof *s);
   s->m = m;
-  s->file = fopen(q->events_path, "rb");
+  s->file = par_open_file(q, 1);
   if (s->file == NULL) {
     return cli_fail(err, "events", "cannot open %s: %s", q->events_path,
                     strerror(errno));

@@ -136,6 +136,7 @@ struct par_loans {
   /* the first pass */
   int ascending;
   int64_t total;
+  char first_id[ML_LOAN_ID_SIZE], last_id[ML_LOAN_ID_SIZE]; /* valid ids */
   id_set ids;
   /* ascending ids: a second reader that looks ahead for an id */
   FILE *probe_file;
@@ -324,8 +325,10 @@ static void scan_order(par_loans *l, ml_csv_reader *csv, size_t col) {
       return;
     }
     memcpy(previous, id, strlen(id) + 1);
+    if (!any) memcpy(l->first_id, id, strlen(id) + 1);
     any = 1;
   }
+  memcpy(l->last_id, previous, sizeof previous);
   l->total = has ? -1 : rows;
 }
 
@@ -351,7 +354,7 @@ static int collect_ids(par_loans *l, ml_csv_reader *csv, size_t col,
 /* A reader over a fresh handle of the loans file, or NULL. */
 static ml_csv_reader *reopen(const par_loans *l, FILE **file) {
   ml_csv_reader *csv = NULL;
-  *file = fopen(l->q->loans_path, "rb");
+  *file = par_open_file(l->q, 0);
   if (*file == NULL) return NULL;
   if (ml_csv_reader_new(&csv, *file, NULL) != ML_OK) {
     fclose(*file);
@@ -390,7 +393,7 @@ int par_loans_open(par_loans **out, const par_request *q, cli_error *err) {
   l->q = q;
   cli_terms_options(l->terms);
   l->currency_flag = (size_t)(cli_terms_currency_option(l->terms) - l->terms);
-  l->file = fopen(q->loans_path, "rb");
+  l->file = par_open_file(q, 0);
   if (l->file == NULL) {
     cli_fail(err, "loans", "cannot open %s: %s", q->loans_path,
              strerror(errno));
@@ -413,6 +416,8 @@ int par_loans_open(par_loans **out, const par_request *q, cli_error *err) {
 }
 
 int par_loans_ascending(const par_loans *l) { return l->ascending; }
+const char *par_loans_first_id(const par_loans *l) { return l->first_id; }
+const char *par_loans_last_id(const par_loans *l) { return l->last_id; }
 int64_t par_loans_total(const par_loans *l) { return l->total; }
 
 int64_t par_loans_position(const par_loans *l, const char *id) {

@@ -252,7 +252,7 @@ int par_sorted_open(par_sorted **out, par_merge *m, cli_error *err) {
     par_sorted_free(s);
     return out_of_memory(err);
   }
-  FILE *file = fopen(m->q->events_path, "rb");
+  FILE *file = par_open_file(m->q, 1);
   if (file == NULL) {
     par_sorted_free(s);
     return cli_fail(err, "events", "cannot open %s: %s", m->q->events_path,

@@ -530,6 +530,96 @@ def test_generated_journals_accepted():
           "--sort-events")
 
 
+def run_traced(args):
+    """Runs mikrolan with MIKROLAN_TRACE_RANGES set; (status, stdout,
+    stderr without the trace line, the trace line)."""
+    env = dict(os.environ, MIKROLAN_TRACE_RANGES="1")
+    p = subprocess.run([MIKROLAN] + args, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, env=env)
+    lines = p.stderr.decode().splitlines(True)
+    trace = [l for l in lines if l.startswith(P + "ranges") or
+             l.startswith(P + "no ranges")]
+    rest = "".join(l for l in lines if l not in trace)
+    return p.returncode, p.stdout.decode(), rest, "".join(trace).strip()
+
+
+def first_cut(path):
+    """Where --threads 2 cuts a file: the first line that starts at or
+    after the middle of its body (as cli/par_ranges.c computes it)."""
+    with open(path, "rb") as f:
+        data = f.read()
+    header_end = data.index(b"\n") + 1
+    target = header_end + (len(data) - header_end) // 2
+    return data, data.index(b"\n", target - 1) + 1
+
+
+def same_as_one_thread(name, loans, events, extra, want_trace):
+    """--threads 2 and 8 give what --threads 1 gives (status, report,
+    message, skip file), and the trace says how the run went."""
+    results = []
+    for threads in ["1", "2", "8"]:
+        skip = os.path.join(WORK, "%s_skip_%s.csv" % (name, threads))
+        args = ["par", "--loans", loans, "--events", events, "--by",
+                "kommun,gender", "--format", "json", "--threads",
+                threads] + AS_OF + [a.replace("SKIP", skip) for a in extra]
+        status, out, err, trace = run_traced(args)
+        skipped = open(skip).read() if os.path.exists(skip) else None
+        results.append((status, out, err.replace(skip, "SKIP"), skipped))
+        if threads == "2":
+            check(trace.startswith(P + want_trace),
+                  "%s: --threads 2: %s" % (name, want_trace), trace)
+    check(results[1] == results[0] and results[2] == results[0],
+          "%s: --threads 2 and 8 report what --threads 1 does" % name,
+          repr(results)[:600])
+
+
+def test_ranges():
+    # --threads N reads N ranges of the files at once when the ids ascend;
+    # anything amiss drops the ranges and reads the whole files.
+    d, _ = generate("gen_ranges", 3000, 12)
+    loans = os.path.join(d, "loans.csv")
+    events = os.path.join(d, "events.csv")
+    same_as_one_thread("clean", loans, events, [], "ranges (2)")
+    same_as_one_thread("clean, period, reserve, skip file", loans, events,
+                       ["--period-start", "2025-06-30", "--reserve", "1000",
+                        "--skip-bad", "SKIP"], "ranges (2)")
+
+    # a quoted field over many lines, plain ids on each, at the cut
+    data, cut = first_cut(loans)
+    row_start = data.rindex(b"\n", 0, cut - 1) + 1
+    row = data[row_start:cut].decode()
+    kommun = row.split(",")[9]
+    bulky = '"%s\n%s"' % (kommun, "\n".join(["L9999999"] * 4000))
+    text = data[:row_start].decode() + row.replace(
+        "," + kommun + ",", "," + bulky + ",", 1) + data[cut:].decode()
+    quoted = write("ranges_quoted_loans.csv", text)
+    same_as_one_thread("a quoted field across the cut", quoted, events, [],
+                       "ranges dropped")
+
+    # the same id on both sides of the cut (ids are of one width)
+    data, cut = first_cut(loans)
+    before = data.rindex(b"\n", 0, cut - 1) + 1
+    dup = data[:cut] + data[before:before + 8] + data[cut + 8:]
+    dup_loans = write("ranges_dup_loans.csv", dup)
+    same_as_one_thread("a loan id twice across the cut", dup_loans, events,
+                       [], "ranges dropped")
+    same_as_one_thread("... with --skip-bad", dup_loans, events,
+                       ["--skip-bad", "SKIP"], "ranges dropped")
+
+    # ids that do not ascend
+    lines = open(loans).read().splitlines(True)
+    head, rows = lines[0], lines[1:]
+    rows[0], rows[-1] = rows[-1], rows[0]
+    swapped = write("ranges_swapped_loans.csv", head + "".join(rows))
+    same_as_one_thread("ids that do not ascend", swapped, events,
+                       ["--skip-bad", "SKIP"], "ranges dropped")
+
+    # an events file that is not there to cut: one reader reports it
+    same_as_one_thread("no events file", loans,
+                       os.path.join(WORK, "missing.csv"), [],
+                       "no ranges")
+
+
 def test_shuffled_loans_file():
     # The same programme with the loans rows in another order (ids no
     # longer ascending) and the events in that order: same report.
