@@ -114,9 +114,10 @@ cli_parse_result cli_parse_options(cli_option *options, size_t count,
 int cli_parse_count(int32_t *out, const cli_option *opt, cli_error *err) {
   const char *s = opt->value;
   size_t len = strlen(s);
-  char quoted[QUOTE_SIZE];
-  quote(quoted, s);
+  char quoted[QUOTE_SIZE]; /* filled only for a message: par reads every
+                              term of every loan with this */
   if (len == 0 || strspn(s, "0123456789") != len || (len > 1 && s[0] == '0')) {
+    quote(quoted, s);
     return cli_fail(err, opt->name,
                     "%s is not a whole number; expected digits only, such "
                     "as 12 (no sign, spaces or leading zeros)",
@@ -126,6 +127,7 @@ int cli_parse_count(int32_t *out, const cli_option *opt, cli_error *err) {
   for (size_t i = 0; i < len; i++) {
     n = n * 10 + (s[i] - '0');
     if (n > INT32_MAX) {
+      quote(quoted, s);
       return cli_fail(err, opt->name, "%s is too large; expected at most %ld",
                       quoted, (long)INT32_MAX);
     }
