@@ -378,11 +378,40 @@ static ml_status out_of_range_error(const amount_text *t, ml_currency cur) {
                       quoted, lowest, highest, cur.code);
 }
 
+/*
+ * The common case read at once: ASCII digits, optionally a '.' and one to
+ * `exponent` digits, nothing else, and at most 18 digits once padded to
+ * the currency's decimals (so the value fits without a check). The value
+ * is the one the general parser gives; 0 when the text is anything else.
+ */
+static int parse_plain_amount(ml_amount *out, const char *text,
+                              int exponent) {
+  uint64_t value = 0;
+  int digits = 0, decimals = 0;
+  const char *p = text;
+  for (; is_digit(*p); p++, digits++) value = value * 10 + (uint64_t)(*p - '0');
+  if (digits == 0) return 0;
+  if (*p == '.') {
+    for (p++; is_digit(*p); p++, decimals++) {
+      value = value * 10 + (uint64_t)(*p - '0');
+    }
+    if (decimals == 0) return 0;
+  }
+  if (*p != '\0' || decimals > exponent ||
+      digits + exponent > 18) {
+    return 0;
+  }
+  for (int i = decimals; i < exponent; i++) value *= 10;
+  *out = (ml_amount)value;
+  return 1;
+}
+
 ml_status ml_amount_parse(ml_amount *out, const char *text, ml_currency cur,
                           const ml_rounding *rounding, ml_error *err) {
   ML_ASSERT(out != NULL && text != NULL);
   assert_currency(cur);
   if (rounding != NULL) ml_round_assert_mode(*rounding);
+  if (parse_plain_amount(out, text, cur.exponent)) return ML_OK;
 
   const char *p = text;
   while (*p == ' ') p++;

@@ -1040,6 +1040,53 @@ static void round_trips(void **state) {
   }
 }
 
+/* Plain amounts ("123", "0.5", "0012.30"), which ml_amount_parse reads
+ * on a short path, against the general path (the same text after a space,
+ * which only the general path takes) and against the value worked out
+ * here digit by digit in 128 bits: the same status and value, for every
+ * length up to past the range, in currencies with 0, 2 and 3 decimals. */
+static void parse_plain_amounts_as_the_general_path(void **state) {
+  (void)state;
+  static const ml_currency currencies[] = {{"SEK", 2}, {"JPY", 0},
+                                           {"XXX", 3}};
+  rng r = {SEED ^ 0x706c61696eULL}; /* "plain" */
+  for (int i = 0; i < 200000; i++) {
+    ml_currency cur = currencies[i % 3];
+    char text[64], spaced[66];
+    int digits = 1 + (int)(rng_next(&r) % 21);
+    int decimals = (int)(rng_next(&r) % 5) - 1; /* -1: no decimal mark */
+    size_t n = 0;
+    ml_i128 value = 0;
+    for (int k = 0; k < digits; k++) {
+      int d = (int)(rng_next(&r) % 10);
+      text[n++] = (char)('0' + d);
+      value = value * 10 + d;
+    }
+    if (decimals >= 0) text[n++] = '.';
+    for (int k = 0; k < decimals; k++) {
+      int d = (int)(rng_next(&r) % 10);
+      text[n++] = (char)('0' + d);
+      value = value * 10 + d;
+    }
+    text[n] = '\0';
+    snprintf(spaced, sizeof spaced, " %s", text);
+    for (int k = decimals < 0 ? 0 : decimals; k < cur.exponent; k++) {
+      value *= 10;
+    }
+    int fits = decimals != 0 && decimals <= cur.exponent &&
+               value <= (ml_i128)INT64_MAX;
+    ml_amount got = -1, general = -2;
+    ml_status st = ml_amount_parse(&got, text, cur, NULL, NULL);
+    ml_status st_general = ml_amount_parse(&general, spaced, cur, NULL, NULL);
+    if (st != st_general || (st == ML_OK && got != general) ||
+        (st == ML_OK) != fits || (fits && got != (ml_amount)value)) {
+      fail_msg("\"%s\" in %s: %d/%lld, general %d/%lld, fits %d", text,
+               cur.code, st, (long long)got, st_general, (long long)general,
+               fits);
+    }
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(currency_default_is_sek),
@@ -1056,6 +1103,7 @@ int main(void) {
       cmocka_unit_test(mpz_int64_conversions),
       cmocka_unit_test(parse_header_examples),
       cmocka_unit_test(parse_accepted_forms),
+      cmocka_unit_test(parse_plain_amounts_as_the_general_path),
       cmocka_unit_test(parse_limits),
       cmocka_unit_test(parse_excess_decimals_rounded),
       cmocka_unit_test(parse_rejects_malformed),
