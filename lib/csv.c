@@ -32,7 +32,7 @@ enum {
 typedef struct field_info {
   size_t start;  /* offset of its text in reader->text */
   size_t length; /* bytes, without the NUL */
-  long line;     /* where it starts as written */
+  long line;     /* where it starts as written (not set in a plain record) */
   long column;
   int quoted;
 } field_info;
@@ -65,6 +65,9 @@ struct ml_csv_reader {
   size_t fields;
   long record_line;
   size_t record_bytes;
+  int plain_record; /* read by the fast path: one line, no quotes; its
+                       fields' places are not stored but follow from
+                       their starts */
   int in_header;
 
   ml_status failed; /* ML_OK, or the final error */
@@ -376,6 +379,7 @@ static ml_status read_record(ml_csv_reader *r, int *has_record,
   if (st != ML_OK || b < 0) return st;
   r->record_line = r->line;
   r->record_bytes = 0;
+  r->plain_record = 0;
   r->text_len = 0;
   r->fields = 0;
   field_end end = MORE_FIELDS;
@@ -483,8 +487,9 @@ typedef struct plain_scan {
  * or the header's column count would be passed. */
 static int close_plain_field(ml_csv_reader *r, size_t start, size_t end) {
   if (r->fields == r->columns || end - start > ML_CSV_MAX_FIELD) return 0;
-  r->info[r->fields++] =
-      (field_info){start, end - start, r->line, (long)start + 1, 0};
+  field_info *f = &r->info[r->fields++];
+  f->start = start;
+  f->length = end - start;
   return 1;
 }
 
@@ -577,6 +582,7 @@ static int read_plain_record(ml_csv_reader *r) {
   if (res != SCAN_LINE_END) return 0;
   r->record_line = r->line;
   r->record_bytes = n;
+  r->plain_record = 1;
   r->text_len = n + 1;
   r->pos += n + ending;
   r->line++;
@@ -776,17 +782,19 @@ void ml_csv_locate(const ml_csv_reader *reader, size_t index, size_t offset,
                          ? reader->names + reader->name_start[index]
                          : "";
   snprintf(err->field, sizeof err->field, "%s", name);
-  long line = f->line, column = f->column;
+  int quoted = !reader->plain_record && f->quoted;
+  long line = reader->plain_record ? reader->record_line : f->line;
+  long column = reader->plain_record ? (long)f->start + 1 : f->column;
   if (offset > 0) {
     const char *text = reader->text + f->start;
     size_t before = offset - 1 < f->length ? offset - 1 : f->length;
-    column += f->quoted; /* past the opening quote */
+    column += quoted; /* past the opening quote */
     for (size_t i = 0; i < before; i++) {
       if (text[i] == '\n') {
         line++;
         column = 1;
       } else {
-        column += (f->quoted && text[i] == '"') ? 2 : 1;
+        column += (quoted && text[i] == '"') ? 2 : 1;
       }
     }
   }
