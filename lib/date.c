@@ -262,18 +262,9 @@ int32_t ml_date_days_between(ml_date start, ml_date end) {
 
 /* ---- day counts ----------------------------------------------------------- */
 
-static int64_t gcd64(int64_t a, int64_t b) {
-  while (b != 0) {
-    const int64_t t = a % b;
-    a = b;
-    b = t;
-  }
-  return a;
-}
-
 static ml_fraction reduced(int64_t num, int64_t den) {
   ML_ASSERT(num >= 0 && den > 0);
-  const int64_t g = gcd64(num, den); /* >= 1 because den > 0 */
+  const int64_t g = ml_gcd64(num, den); /* >= 1 because den > 0 */
   ml_fraction f = {num / g, den / g};
   return f;
 }

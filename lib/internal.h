@@ -30,6 +30,24 @@ static inline ml_status ml_add_checked(int64_t *out, int64_t a, int64_t b) {
   return __builtin_add_overflow(a, b, out) ? ML_EOVERFLOW : ML_OK;
 }
 
+/* The greatest common divisor of a, b >= 0 (0 when both are 0), by Stein's
+ * binary method: a shift and a subtraction per step instead of a division,
+ * which every schedule pays for when it reduces its rates. */
+static inline int64_t ml_gcd64(int64_t a, int64_t b) {
+  ML_ASSERT(a >= 0 && b >= 0);
+  uint64_t x = (uint64_t)a, y = (uint64_t)b;
+  if (x == 0 || y == 0) return (int64_t)(x | y);
+  int shift = __builtin_ctzll(x | y);
+  x >>= __builtin_ctzll(x);
+  do { /* x is odd */
+    y >>= __builtin_ctzll(y);
+    uint64_t low = x < y ? x : y, high = x < y ? y : x;
+    x = low;
+    y = high - low;
+  } while (y != 0);
+  return (int64_t)(x << shift);
+}
+
 /* Marks a branch that a valid enum value never reaches: always aborts. */
 #define ML_UNREACHABLE(what) ml_assert_fail(what, __FILE__, __LINE__)
 

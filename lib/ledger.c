@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "divider.h"
 #include "ledger.h"
 #include "round.h"
 #include "terms.h"
@@ -28,6 +29,10 @@ typedef struct replay {
   const ml_event *disbursement; /* the journal's, or NULL */
   ml_amount principal_outstanding; /* over all rows: a bound of the payoff */
   int64_t default_rate_num, default_rate_den; /* dröjsmålsränta, reduced */
+  /* ACT/365F and ACT/360 divide every accrual by the same
+   * default_rate_den * 365 (or 360): 0 for the other day counts. */
+  int32_t default_year_days;
+  ml_divider default_divider; /* by default_rate_den * default_year_days */
   size_t first_open; /* rows before it owe nothing and accrue nothing */
   /* postings of the current event */
   ml_posting_sink sink;
@@ -154,30 +159,60 @@ static ml_status round_fraction_product(ml_amount *out, ml_amount base,
   return ml_round_i128(out, (ml_i128)base * num, den, 1, mode);
 }
 
+/* Plans the default-interest accruals of the replay: the rate as a
+ * fraction, and for the day counts with a fixed year the divider that every
+ * accrual shares. */
+static void plan_default_interest(replay *rp) {
+  const ml_loan_options *o = rp->options;
+  ml_rate_to_fraction(o->default_rate, &rp->default_rate_num,
+                      &rp->default_rate_den);
+  rp->default_year_days = o->default_day_count == ML_DC_ACT_365F  ? 365
+                          : o->default_day_count == ML_DC_ACT_360 ? 360
+                                                                  : 0;
+  if (rp->default_year_days != 0) {
+    rp->default_divider = ml_divider_make(
+        (uint64_t)rp->default_rate_den * (uint64_t)rp->default_year_days);
+  }
+}
+
+/* The default interest on base from `from` to d, rounded once. */
+static ml_status default_interest(ml_amount *out, const replay *rp,
+                                  ml_amount base, ml_date from, ml_date d) {
+  ml_fraction dcf = {d - from, rp->default_year_days};
+  if (rp->default_year_days == 0) {
+    ml_status st = ml_day_count_fraction(&dcf, rp->options->default_day_count,
+                                         from, d, d);
+    if (st != ML_OK) return st;
+  } else {
+    /* The common case: base * rate * days in 63 bits, and the shared
+     * divider instead of a division per accrual. The same quotient, so
+     * the same rounding. */
+    int64_t x;
+    if (!__builtin_mul_overflow(rp->default_rate_num, dcf.num, &x) &&
+        !__builtin_mul_overflow(x, base, &x)) {
+      *out = ml_divider_round(&rp->default_divider, (uint64_t)x,
+                              rp->terms.rounding);
+      return ML_OK;
+    }
+  }
+  /* In 128 bits: a rate of 9 decimals (num up to 10^12) times an
+   * ACT/ACT fraction over decades (num up to about 4 * 10^7) leaves int64. */
+  return round_fraction_product(out, base,
+                                (ml_i128)rp->default_rate_num * dcf.num,
+                                (ml_i128)rp->default_rate_den * dcf.den,
+                                rp->terms.rounding);
+}
+
 /* Default interest on row's overdue principal from its last accrual to d. */
 static ml_status accrue_default_interest(replay *rp, ml_loan_installment *row,
                                          ml_date d) {
-  const ml_loan_options *o = rp->options;
   ml_date from = row->penalty_accrued_to;
   if (d <= from) return ML_OK;
   row->penalty_accrued_to = d;
   ml_amount base = row->outstanding[ML_PRINCIPAL];
   if (base == 0) return ML_OK;
-  ml_fraction dcf = {d - from, 365};
-  ml_status st = ML_OK;
-  if (o->default_day_count == ML_DC_ACT_360) {
-    dcf.den = 360;
-  } else if (o->default_day_count != ML_DC_ACT_365F) {
-    st = ml_day_count_fraction(&dcf, o->default_day_count, from, d, d);
-  }
-  if (st != ML_OK) return st;
   ml_amount interest;
-  /* In 128 bits: a rate of 9 decimals (num up to 10^12) times an
-   * ACT/ACT fraction over decades (num up to about 4 * 10^7) leaves int64. */
-  st = round_fraction_product(&interest, base,
-                              (ml_i128)rp->default_rate_num * dcf.num,
-                              (ml_i128)rp->default_rate_den * dcf.den,
-                              rp->terms.rounding);
+  ml_status st = default_interest(&interest, rp, base, from, d);
   if (st != ML_OK) return st;
   row->due[ML_PENALTIES] += interest;
   row->outstanding[ML_PENALTIES] += interest;
@@ -956,8 +991,7 @@ ml_status ml_ledger_replay(ml_loan_status *status, ml_loan_installment *rows,
                .sink = sink,
                .sink_context = sink_context};
   status_init(status, as_of);
-  ml_rate_to_fraction(rp.options->default_rate, &rp.default_rate_num,
-                      &rp.default_rate_den);
+  plan_default_interest(&rp);
   /* The limit comes before the work space is sized by count, so a huge
    * count can neither overflow that size nor allocate in vain. */
   if (count > ML_LOAN_MAX_EVENTS) {

@@ -300,20 +300,11 @@ ml_status ml_rate_format_percent(char *buf, size_t size, ml_rate rate) {
   return ML_OK;
 }
 
-static int64_t gcd_int64(int64_t a, int64_t b) {
-  while (b != 0) {
-    int64_t r = a % b;
-    a = b;
-    b = r;
-  }
-  return a;
-}
-
 void ml_rate_to_fraction(ml_rate rate, int64_t *num, int64_t *den) {
   ML_ASSERT(num != NULL && den != NULL);
   assert_rate_shape(rate);
   int64_t d = power_of_ten[rate.scale];
-  int64_t g = gcd_int64(rate.coefficient, d); /* d > 0, so g > 0 */
+  int64_t g = ml_gcd64(rate.coefficient, d); /* d > 0, so g > 0 */
   *num = rate.coefficient / g;
   *den = d / g;
 }

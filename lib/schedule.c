@@ -43,22 +43,13 @@ typedef struct schedule_walk {
   ml_date period_start;
 } schedule_walk;
 
-static int64_t gcd64(int64_t x, int64_t y) {
-  while (y != 0) {
-    int64_t t = x % y;
-    x = y;
-    y = t;
-  }
-  return x < 0 ? -x : x;
-}
-
 /* r = R * N / 12 (months), R * N / 52 (weeks) or R * N / 365 (days). */
 static void plan_period_rate(schedule_plan *plan) {
   static const int64_t periods_per_year[] = {365, 52, 12};
   const ml_frequency f = plan->terms->frequency;
   int64_t num = plan->annual_num * f.every;
   int64_t den = plan->annual_den * periods_per_year[f.unit];
-  int64_t g = gcd64(num, den);
+  int64_t g = ml_gcd64(num, den);
   plan->rate_num = num / g;
   plan->rate_den = den / g;
   plan->rate_divider = ml_divider_make((uint64_t)plan->rate_den);
