@@ -13,7 +13,8 @@
 static int name_index(const char *const *names, size_t count,
                       const char *text) {
   for (size_t i = 0; i < count; i++) {
-    if (strcmp(names[i], text) == 0) return (int)i;
+    /* the first byte first: the journal reader names a type per row */
+    if (names[i][0] == text[0] && strcmp(names[i], text) == 0) return (int)i;
   }
   return -1;
 }
@@ -122,7 +123,11 @@ ml_status ml_prepayment_parse(ml_prepayment *out, const char *text,
 void ml_event_init(ml_event *event, ml_event_type type, ml_date date,
                    ml_amount amount) {
   ML_ASSERT(event != NULL);
-  memset(event, 0, sizeof *event);
+  /* Copying a zero event compiles to a few vector stores; memset of the
+   * same size became a `rep stos`, whose start-up took a sixth of the
+   * journal reader's time. Padding is zeroed too (events are memcmp'd). */
+  static const ml_event zero_event;
+  memcpy(event, &zero_event, sizeof *event);
   event->type = type;
   event->date = date;
   event->amount = amount;
