@@ -11,7 +11,8 @@
  * CPU time (user + system), loans/s, events/s and the peak resident memory of the child (its own
  * rusage, from wait4), and a checksum of the report (FNV-1a of its CSV).
  * Fails when a run fails, when the total does not count LOANS loans, or
- * when the thread counts give different reports. The issue's goals (at
+ * when the thread counts give different reports, and the speed-up of each
+ * later thread count over the first. The issue's goals (at
  * least 1,000,000 loans/s on one core, at most 64 MiB) are reported, not
  * enforced.
  */
@@ -171,6 +172,8 @@ int main(int argc, char **argv) {
   long events = 0;
   int failed = generate(argv[1], dir, loans, &events, &r) != 0;
   uint64_t first = 0, checksum = 0;
+  double first_seconds = 0;
+  char first_threads[16] = "";
   int runs = 0;
   for (char *t = strtok(list, ","); !failed && t != NULL;
        t = strtok(NULL, ",")) {
@@ -179,7 +182,14 @@ int main(int argc, char **argv) {
       printf("par: the reports differ between thread counts: FAILED\n");
       failed = 1;
     }
-    if (runs == 1) first = checksum;
+    if (runs == 1) {
+      first = checksum;
+      first_seconds = r.seconds;
+      snprintf(first_threads, sizeof first_threads, "%s", t);
+    } else if (!failed) {
+      printf("speed-up threads=%s over threads=%s: %.2fx\n", t,
+             first_threads, first_seconds / r.seconds);
+    }
   }
   remove_files(dir);
   free(r.out);
