@@ -253,11 +253,12 @@ static ml_status apply_penalties(replay *rp, ml_date d, int inclusive) {
 
 /* ---- paying ------------------------------------------------------------ */
 
-/* Pays up to amount of one component of row; returns what it paid. */
+/* Pays up to amount of one component of row; returns what it paid. Paying
+ * 0 changes nothing (post skips it), so there is no test for it: whether a
+ * component is already paid is data, and a branch on it is mispredicted. */
 static ml_amount pay_component(replay *rp, ml_loan_installment *row,
                                ml_component c, ml_amount amount) {
   ml_amount paid = min_amount(amount, row->outstanding[c]);
-  if (paid == 0) return 0;
   row->outstanding[c] -= paid;
   row->paid[c] += paid;
   if (c == ML_PRINCIPAL) {
@@ -299,9 +300,12 @@ static const ml_component *advance_order(const replay *rp) {
   return allocation_orders[rp->options->allocation];
 }
 
+/* Pays row's components in order while amount lasts; returns what is left.
+ * Every component is visited: once amount is 0 the rest pay 0, and a test
+ * for that would be mispredicted as often as the money runs out. */
 static ml_amount pay_row(replay *rp, ml_loan_installment *row,
                          const ml_component *order, ml_amount amount) {
-  for (int k = 0; k < ML_COMPONENTS && amount > 0; k++) {
+  for (int k = 0; k < ML_COMPONENTS; k++) {
     amount -= pay_component(rp, row, order[k], amount);
   }
   return amount;
