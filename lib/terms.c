@@ -214,10 +214,12 @@ void ml_due_walk_init(ml_due_walk *walk, const ml_due_dates *dates) {
   }
 }
 
-/* Moves the walk to the first day of the month `every` months later. */
-static void advance_months(ml_due_walk *walk, int32_t every) {
+/* Moves the walk to the first day of the month `every` months later; days
+ * is the length of the walk's current month, which the caller knows. */
+static void advance_months(ml_due_walk *walk, int32_t every, int days) {
   for (int32_t i = 0; i < every; i++) {
-    walk->month_start += ml_date_days_in_month(walk->year, walk->month);
+    if (i > 0) days = ml_date_days_in_month(walk->year, walk->month);
+    walk->month_start += days;
     if (++walk->month == 13) {
       walk->month = 1;
       walk->year++;
@@ -235,7 +237,7 @@ ml_status ml_due_walk_next(ml_due_walk *walk, ml_date *unadjusted,
     }
     int last = ml_date_days_in_month(walk->year, walk->month);
     *unadjusted = walk->month_start + (c->day < last ? c->day : last) - 1;
-    advance_months(walk, f.every);
+    advance_months(walk, f.every, last);
   } else {
     if (walk->next > ML_DATE_MAX) return ML_ERANGE;
     *unadjusted = walk->next;
