@@ -171,7 +171,8 @@ static void plan_default_interest(replay *rp) {
                                                                   : 0;
   if (rp->default_year_days != 0) {
     rp->default_divider = ml_divider_make(
-        (uint64_t)rp->default_rate_den * (uint64_t)rp->default_year_days);
+        (uint64_t)rp->default_rate_den * (uint64_t)rp->default_year_days,
+        rp->terms.rounding);
   }
 }
 
@@ -190,8 +191,7 @@ static ml_status default_interest(ml_amount *out, const replay *rp,
     int64_t x;
     if (!__builtin_mul_overflow(rp->default_rate_num, dcf.num, &x) &&
         !__builtin_mul_overflow(x, base, &x)) {
-      *out = ml_divider_round(&rp->default_divider, (uint64_t)x,
-                              rp->terms.rounding);
+      *out = ml_divider_round(&rp->default_divider, (uint64_t)x);
       return ML_OK;
     }
   }

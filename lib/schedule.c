@@ -52,7 +52,8 @@ static void plan_period_rate(schedule_plan *plan) {
   int64_t g = ml_gcd64(num, den);
   plan->rate_num = num / g;
   plan->rate_den = den / g;
-  plan->rate_divider = ml_divider_make((uint64_t)plan->rate_den);
+  plan->rate_divider =
+      ml_divider_make((uint64_t)plan->rate_den, plan->terms->rounding);
 }
 
 static ml_status plan_schedule(schedule_plan *plan,
@@ -145,7 +146,7 @@ static ml_status charged_interest(ml_amount *out, const schedule_plan *plan,
   int64_t x;
   if (k > 1 && t->interest_basis == ML_INTEREST_PER_PERIOD &&
       !__builtin_mul_overflow(base, plan->rate_num, &x)) {
-    *out = ml_divider_round(&plan->rate_divider, (uint64_t)x, t->rounding);
+    *out = ml_divider_round(&plan->rate_divider, (uint64_t)x);
     return ML_OK;
   }
   period_rate i;
