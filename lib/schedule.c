@@ -49,9 +49,15 @@ static void plan_period_rate(schedule_plan *plan) {
   const ml_frequency f = plan->terms->frequency;
   int64_t num = plan->annual_num * f.every;
   int64_t den = plan->annual_den * periods_per_year[f.unit];
+  /* R is reduced already, so g is mostly 1, and a division costs more
+   * than the test. */
   int64_t g = ml_gcd64(num, den);
-  plan->rate_num = num / g;
-  plan->rate_den = den / g;
+  if (g > 1) {
+    num /= g;
+    den /= g;
+  }
+  plan->rate_num = num;
+  plan->rate_den = den;
   plan->rate_divider =
       ml_divider_make((uint64_t)plan->rate_den, plan->terms->rounding);
 }
