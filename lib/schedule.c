@@ -62,8 +62,10 @@ static void plan_period_rate(schedule_plan *plan) {
       ml_divider_make((uint64_t)plan->rate_den, plan->terms->rounding);
 }
 
+/* The plan of valid terms; dates is what their validation worked out. */
 static ml_status plan_schedule(schedule_plan *plan,
-                               const ml_schedule_terms *t, ml_error *err) {
+                               const ml_schedule_terms *t,
+                               const ml_terms_dates *dates, ml_error *err) {
   memset(plan, 0, sizeof *plan);
   plan->terms = t;
   ml_rate_to_fraction(t->annual_rate, &plan->annual_num, &plan->annual_den);
@@ -84,12 +86,9 @@ static ml_status plan_schedule(schedule_plan *plan,
     return ml_error_set(err, st, "principal", 0, 0,
                         "the equal installment does not fit in 64 bits");
   }
-  ml_due_dates_init(&plan->dates, t);
-  ml_date last_due, last_adjusted;
-  st = ml_due_dates_at(&plan->dates, t->installments, &last_due,
-                       &last_adjusted);
-  ML_ASSERT(st == ML_OK); /* validated */
-  plan->maturity = t->adjusted_interest_periods ? last_adjusted : last_due;
+  plan->dates = dates->dates;
+  plan->maturity = t->adjusted_interest_periods ? dates->last_adjusted
+                                                : dates->last_due;
   return ML_OK;
 }
 
@@ -285,7 +284,8 @@ ml_status ml_schedule_compute(ml_installment *rows, size_t capacity,
   ML_ASSERT(rows != NULL || capacity == 0);
   ML_ASSERT(count != NULL && terms != NULL);
   *count = 0;
-  ml_status st = ml_schedule_validate(terms, err);
+  ml_terms_dates dates;
+  ml_status st = ml_terms_validate(terms, &dates, err);
   if (st != ML_OK) return st;
   size_t needed = ml_schedule_row_count(terms);
   if (capacity < needed) {
@@ -294,7 +294,7 @@ ml_status ml_schedule_compute(ml_installment *rows, size_t capacity,
                         needed, capacity);
   }
   schedule_plan plan;
-  st = plan_schedule(&plan, terms, err);
+  st = plan_schedule(&plan, terms, &dates, err);
   if (st != ML_OK) return st;
   size_t r = 0;
   ml_amount fee = 0;

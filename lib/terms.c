@@ -421,7 +421,8 @@ static ml_status due_date_error(const ml_schedule_terms *t, int32_t k,
                       "term: the last due date falls after 2200-12-31");
 }
 
-static ml_status check_dates(const ml_schedule_terms *t, ml_error *err) {
+static ml_status check_dates(const ml_schedule_terms *t, ml_terms_dates *out,
+                             ml_error *err) {
   if (t->disbursed == ML_DATE_NONE) {
     return invalid(err, ML_EINVAL, "disbursed", "the date is required");
   }
@@ -449,12 +450,12 @@ static ml_status check_dates(const ml_schedule_terms *t, ml_error *err) {
   }
   /* Due dates grow with k, and every convention keeps that order, so the
    * last one bounds them all and the first one is the earliest. */
-  ml_due_dates dates;
-  ml_due_dates_init(&dates, t);
-  ml_date plain, first, last;
-  ml_status st = ml_due_dates_at(&dates, t->installments, &plain, &last);
+  ml_due_dates_init(&out->dates, t);
+  ml_status st = ml_due_dates_at(&out->dates, t->installments,
+                                 &out->last_due, &out->last_adjusted);
   if (st != ML_OK) return due_date_error(t, t->installments, st, err);
-  st = ml_due_dates_at(&dates, 1, &plain, &first);
+  ml_date plain, first;
+  st = ml_due_dates_at(&out->dates, 1, &plain, &first);
   if (st != ML_OK) return due_date_error(t, 1, st, err);
   if (first < t->disbursed) {
     char moved[ML_DATE_FORMAT_SIZE], from[ML_DATE_FORMAT_SIZE];
@@ -468,11 +469,17 @@ static ml_status check_dates(const ml_schedule_terms *t, ml_error *err) {
   return ML_OK;
 }
 
-ml_status ml_schedule_validate(const ml_schedule_terms *t, ml_error *err) {
-  ML_ASSERT(t != NULL);
+ml_status ml_terms_validate(const ml_schedule_terms *t, ml_terms_dates *dates,
+                            ml_error *err) {
+  ML_ASSERT(t != NULL && dates != NULL);
   ml_status st = check_amounts(t, err);
   if (st == ML_OK) st = check_shape(t, err);
   if (st == ML_OK) st = check_calendar(t, err);
-  if (st == ML_OK) st = check_dates(t, err);
+  if (st == ML_OK) st = check_dates(t, dates, err);
   return st;
+}
+
+ml_status ml_schedule_validate(const ml_schedule_terms *t, ml_error *err) {
+  ml_terms_dates dates;
+  return ml_terms_validate(t, &dates, err);
 }
