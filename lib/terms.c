@@ -214,16 +214,22 @@ void ml_due_walk_init(ml_due_walk *walk, const ml_due_dates *dates) {
   }
 }
 
+/* Moves the walk to the first day of the next month; days is the length
+ * of its current month. */
+static void next_month(ml_due_walk *walk, int days) {
+  walk->month_start += days;
+  if (++walk->month == 13) {
+    walk->month = 1;
+    walk->year++;
+  }
+}
+
 /* Moves the walk to the first day of the month `every` months later; days
  * is the length of the walk's current month, which the caller knows. */
 static void advance_months(ml_due_walk *walk, int32_t every, int days) {
-  for (int32_t i = 0; i < every; i++) {
-    if (i > 0) days = ml_date_days_in_month(walk->year, walk->month);
-    walk->month_start += days;
-    if (++walk->month == 13) {
-      walk->month = 1;
-      walk->year++;
-    }
+  next_month(walk, days); /* most schedules are monthly: one step */
+  for (int32_t i = 1; i < every; i++) {
+    next_month(walk, ml_date_days_in_month(walk->year, walk->month));
   }
 }
 
