@@ -171,7 +171,8 @@ static void plan_default_interest(replay *rp) {
                                                                   : 0;
   if (rp->default_year_days != 0) {
     rp->default_divider = ml_divider_make(
-        (uint64_t)rp->default_rate_den * (uint64_t)rp->default_year_days);
+        (uint64_t)rp->default_rate_den * (uint64_t)rp->default_year_days,
+        rp->terms.rounding);
   }
 }
 
@@ -190,8 +191,7 @@ static ml_status default_interest(ml_amount *out, const replay *rp,
     int64_t x;
     if (!__builtin_mul_overflow(rp->default_rate_num, dcf.num, &x) &&
         !__builtin_mul_overflow(x, base, &x)) {
-      *out = ml_divider_round(&rp->default_divider, (uint64_t)x,
-                              rp->terms.rounding);
+      *out = ml_divider_round(&rp->default_divider, (uint64_t)x);
       return ML_OK;
     }
   }
@@ -253,11 +253,12 @@ static ml_status apply_penalties(replay *rp, ml_date d, int inclusive) {
 
 /* ---- paying ------------------------------------------------------------ */
 
-/* Pays up to amount of one component of row; returns what it paid. */
+/* Pays up to amount of one component of row; returns what it paid. Paying
+ * 0 changes nothing (post skips it), so there is no test for it: whether a
+ * component is already paid is data, and a branch on it is mispredicted. */
 static ml_amount pay_component(replay *rp, ml_loan_installment *row,
                                ml_component c, ml_amount amount) {
   ml_amount paid = min_amount(amount, row->outstanding[c]);
-  if (paid == 0) return 0;
   row->outstanding[c] -= paid;
   row->paid[c] += paid;
   if (c == ML_PRINCIPAL) {
@@ -299,9 +300,12 @@ static const ml_component *advance_order(const replay *rp) {
   return allocation_orders[rp->options->allocation];
 }
 
+/* Pays row's components in order while amount lasts; returns what is left.
+ * Every component is visited: once amount is 0 the rest pay 0, and a test
+ * for that would be mispredicted as often as the money runs out. */
 static ml_amount pay_row(replay *rp, ml_loan_installment *row,
                          const ml_component *order, ml_amount amount) {
-  for (int k = 0; k < ML_COMPONENTS && amount > 0; k++) {
+  for (int k = 0; k < ML_COMPONENTS; k++) {
     amount -= pay_component(rp, row, order[k], amount);
   }
   return amount;
@@ -345,27 +349,38 @@ static ml_status accrued_interest(ml_amount *out, const replay *rp,
   return ML_OK;
 }
 
+/* What settling the loan at d takes of a row: all it owes when it is due
+ * by d (before the current row); of a later one its principal and the
+ * charges made on it. */
+static ml_amount row_payoff(const ml_loan_installment *row, int due_by_d) {
+  if (due_by_d) return row_outstanding(row);
+  return row->outstanding[ML_PRINCIPAL] + row->charged_fees_outstanding +
+         row->charged_penalties_outstanding;
+}
+
+/* The payoff at d: rows_sum (row_payoff over every row, current being the
+ * first row due after d) and the current period's interest accrued. */
+static ml_status payoff_with_accrued(ml_amount *out, const replay *rp,
+                                     ml_amount rows_sum, size_t current,
+                                     ml_date d) {
+  ml_amount accrued = 0;
+  if (current < rp->count) {
+    ml_status st = accrued_interest(&accrued, rp, &rp->rows[current], d);
+    if (st != ML_OK) return st;
+  }
+  *out = rows_sum + accrued;
+  return ML_OK;
+}
+
 /* What settles the loan at d: everything due by d, all principal, the
  * charges on later rows, and the current period's interest accrued. */
 static ml_status payoff_at(ml_amount *out, const replay *rp, ml_date d) {
   ml_amount sum = 0;
   size_t current = current_row(rp, d);
   for (size_t i = 0; i < rp->count; i++) {
-    const ml_loan_installment *row = &rp->rows[i];
-    if (i < current) {
-      sum += row_outstanding(row);
-    } else {
-      sum += row->outstanding[ML_PRINCIPAL] + row->charged_fees_outstanding +
-             row->charged_penalties_outstanding;
-    }
+    sum += row_payoff(&rp->rows[i], i < current);
   }
-  ml_amount accrued = 0;
-  if (current < rp->count) {
-    ml_status st = accrued_interest(&accrued, rp, &rp->rows[current], d);
-    if (st != ML_OK) return st;
-  }
-  *out = sum + accrued;
-  return ML_OK;
+  return payoff_with_accrued(out, rp, sum, current, d);
 }
 
 /* Removes from a later row what settling at d no longer makes due: the
@@ -918,14 +933,19 @@ static void disburse(replay *rp, ml_date as_of) {
   flush_postings(rp);
 }
 
-/* The figures of the status at as_of, from the rows. */
+/* The figures of the status at as_of, from the rows; the payoff in the
+ * same pass (as payoff_at works it out). */
 static ml_status summarise(replay *rp, ml_date as_of) {
   ml_loan_status *s = rp->status;
   ml_amount tolerance = rp->options->arrears_tolerance;
+  ml_amount payoff = 0;
+  size_t current = rp->count; /* the first row due after as_of */
   for (size_t i = 0; i < rp->count; i++) {
     const ml_loan_installment *row = &rp->rows[i];
     ml_amount open = row_outstanding(row);
     for (int c = 0; c < ML_COMPONENTS; c++) s->outstanding[c] += row->outstanding[c];
+    if (current == rp->count && row->due_date > as_of) current = i;
+    payoff += row_payoff(row, i < current);
     if (row->due_date < as_of) {
       s->arrears += open;
       if (open > tolerance && s->overdue_since == ML_DATE_NONE) {
@@ -939,7 +959,7 @@ static ml_status summarise(replay *rp, ml_date as_of) {
   }
   s->installment_count = rp->count;
   if (s->state != ML_LOAN_ACTIVE) return ML_OK;
-  return payoff_at(&s->payoff, rp, as_of);
+  return payoff_with_accrued(&s->payoff, rp, payoff, current, as_of);
 }
 
 static void status_init(ml_loan_status *s, ml_date as_of) {

@@ -49,14 +49,23 @@ static void plan_period_rate(schedule_plan *plan) {
   const ml_frequency f = plan->terms->frequency;
   int64_t num = plan->annual_num * f.every;
   int64_t den = plan->annual_den * periods_per_year[f.unit];
+  /* R is reduced already, so g is mostly 1, and a division costs more
+   * than the test. */
   int64_t g = ml_gcd64(num, den);
-  plan->rate_num = num / g;
-  plan->rate_den = den / g;
-  plan->rate_divider = ml_divider_make((uint64_t)plan->rate_den);
+  if (g > 1) {
+    num /= g;
+    den /= g;
+  }
+  plan->rate_num = num;
+  plan->rate_den = den;
+  plan->rate_divider =
+      ml_divider_make((uint64_t)plan->rate_den, plan->terms->rounding);
 }
 
+/* The plan of valid terms; dates is what their validation worked out. */
 static ml_status plan_schedule(schedule_plan *plan,
-                               const ml_schedule_terms *t, ml_error *err) {
+                               const ml_schedule_terms *t,
+                               const ml_terms_dates *dates, ml_error *err) {
   memset(plan, 0, sizeof *plan);
   plan->terms = t;
   ml_rate_to_fraction(t->annual_rate, &plan->annual_num, &plan->annual_den);
@@ -77,12 +86,9 @@ static ml_status plan_schedule(schedule_plan *plan,
     return ml_error_set(err, st, "principal", 0, 0,
                         "the equal installment does not fit in 64 bits");
   }
-  ml_due_dates_init(&plan->dates, t);
-  ml_date last_due, last_adjusted;
-  st = ml_due_dates_at(&plan->dates, t->installments, &last_due,
-                       &last_adjusted);
-  ML_ASSERT(st == ML_OK); /* validated */
-  plan->maturity = t->adjusted_interest_periods ? last_adjusted : last_due;
+  plan->dates = dates->dates;
+  plan->maturity = t->adjusted_interest_periods ? dates->last_adjusted
+                                                : dates->last_due;
   return ML_OK;
 }
 
@@ -145,7 +151,7 @@ static ml_status charged_interest(ml_amount *out, const schedule_plan *plan,
   int64_t x;
   if (k > 1 && t->interest_basis == ML_INTEREST_PER_PERIOD &&
       !__builtin_mul_overflow(base, plan->rate_num, &x)) {
-    *out = ml_divider_round(&plan->rate_divider, (uint64_t)x, t->rounding);
+    *out = ml_divider_round(&plan->rate_divider, (uint64_t)x);
     return ML_OK;
   }
   period_rate i;
@@ -278,7 +284,8 @@ ml_status ml_schedule_compute(ml_installment *rows, size_t capacity,
   ML_ASSERT(rows != NULL || capacity == 0);
   ML_ASSERT(count != NULL && terms != NULL);
   *count = 0;
-  ml_status st = ml_schedule_validate(terms, err);
+  ml_terms_dates dates;
+  ml_status st = ml_terms_validate(terms, &dates, err);
   if (st != ML_OK) return st;
   size_t needed = ml_schedule_row_count(terms);
   if (capacity < needed) {
@@ -287,7 +294,7 @@ ml_status ml_schedule_compute(ml_installment *rows, size_t capacity,
                         needed, capacity);
   }
   schedule_plan plan;
-  st = plan_schedule(&plan, terms, err);
+  st = plan_schedule(&plan, terms, &dates, err);
   if (st != ML_OK) return st;
   size_t r = 0;
   ml_amount fee = 0;

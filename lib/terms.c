@@ -214,14 +214,22 @@ void ml_due_walk_init(ml_due_walk *walk, const ml_due_dates *dates) {
   }
 }
 
-/* Moves the walk to the first day of the month `every` months later. */
-static void advance_months(ml_due_walk *walk, int32_t every) {
-  for (int32_t i = 0; i < every; i++) {
-    walk->month_start += ml_date_days_in_month(walk->year, walk->month);
-    if (++walk->month == 13) {
-      walk->month = 1;
-      walk->year++;
-    }
+/* Moves the walk to the first day of the next month; days is the length
+ * of its current month. */
+static void next_month(ml_due_walk *walk, int days) {
+  walk->month_start += days;
+  if (++walk->month == 13) {
+    walk->month = 1;
+    walk->year++;
+  }
+}
+
+/* Moves the walk to the first day of the month `every` months later; days
+ * is the length of the walk's current month, which the caller knows. */
+static void advance_months(ml_due_walk *walk, int32_t every, int days) {
+  next_month(walk, days); /* most schedules are monthly: one step */
+  for (int32_t i = 1; i < every; i++) {
+    next_month(walk, ml_date_days_in_month(walk->year, walk->month));
   }
 }
 
@@ -235,7 +243,7 @@ ml_status ml_due_walk_next(ml_due_walk *walk, ml_date *unadjusted,
     }
     int last = ml_date_days_in_month(walk->year, walk->month);
     *unadjusted = walk->month_start + (c->day < last ? c->day : last) - 1;
-    advance_months(walk, f.every);
+    advance_months(walk, f.every, last);
   } else {
     if (walk->next > ML_DATE_MAX) return ML_ERANGE;
     *unadjusted = walk->next;
@@ -419,7 +427,8 @@ static ml_status due_date_error(const ml_schedule_terms *t, int32_t k,
                       "term: the last due date falls after 2200-12-31");
 }
 
-static ml_status check_dates(const ml_schedule_terms *t, ml_error *err) {
+static ml_status check_dates(const ml_schedule_terms *t, ml_terms_dates *out,
+                             ml_error *err) {
   if (t->disbursed == ML_DATE_NONE) {
     return invalid(err, ML_EINVAL, "disbursed", "the date is required");
   }
@@ -447,12 +456,12 @@ static ml_status check_dates(const ml_schedule_terms *t, ml_error *err) {
   }
   /* Due dates grow with k, and every convention keeps that order, so the
    * last one bounds them all and the first one is the earliest. */
-  ml_due_dates dates;
-  ml_due_dates_init(&dates, t);
-  ml_date plain, first, last;
-  ml_status st = ml_due_dates_at(&dates, t->installments, &plain, &last);
+  ml_due_dates_init(&out->dates, t);
+  ml_status st = ml_due_dates_at(&out->dates, t->installments,
+                                 &out->last_due, &out->last_adjusted);
   if (st != ML_OK) return due_date_error(t, t->installments, st, err);
-  st = ml_due_dates_at(&dates, 1, &plain, &first);
+  ml_date plain, first;
+  st = ml_due_dates_at(&out->dates, 1, &plain, &first);
   if (st != ML_OK) return due_date_error(t, 1, st, err);
   if (first < t->disbursed) {
     char moved[ML_DATE_FORMAT_SIZE], from[ML_DATE_FORMAT_SIZE];
@@ -466,11 +475,17 @@ static ml_status check_dates(const ml_schedule_terms *t, ml_error *err) {
   return ML_OK;
 }
 
-ml_status ml_schedule_validate(const ml_schedule_terms *t, ml_error *err) {
-  ML_ASSERT(t != NULL);
+ml_status ml_terms_validate(const ml_schedule_terms *t, ml_terms_dates *dates,
+                            ml_error *err) {
+  ML_ASSERT(t != NULL && dates != NULL);
   ml_status st = check_amounts(t, err);
   if (st == ML_OK) st = check_shape(t, err);
   if (st == ML_OK) st = check_calendar(t, err);
-  if (st == ML_OK) st = check_dates(t, err);
+  if (st == ML_OK) st = check_dates(t, dates, err);
   return st;
+}
+
+ml_status ml_schedule_validate(const ml_schedule_terms *t, ml_error *err) {
+  ml_terms_dates dates;
+  return ml_terms_validate(t, &dates, err);
 }

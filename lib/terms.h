@@ -47,6 +47,18 @@ ml_status ml_due_walk_next(ml_due_walk *walk, ml_date *unadjusted,
 ml_status ml_terms_due_date(ml_date *out, const ml_schedule_terms *t,
                             int32_t k, int adjusted);
 
+/* What validating terms works out about their due dates, kept for
+ * planning the schedule: the due dates, and the last one before and after
+ * the business-day convention. */
+typedef struct ml_terms_dates {
+  ml_due_dates dates;
+  ml_date last_due, last_adjusted;
+} ml_terms_dates;
+
+/* ml_schedule_validate, also filling *dates when the terms are valid. */
+ml_status ml_terms_validate(const ml_schedule_terms *t, ml_terms_dates *dates,
+                            ml_error *err);
+
 /* The upfront fee in minor units (0 when there is none). */
 ml_status ml_terms_upfront_fee(ml_amount *out, const ml_schedule_terms *t);
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "annuity.h"
+#include "divider.h"
 #include "mikrolan.h"
 
 #define MAX_ROWS (ML_SCHEDULE_MAX_INSTALLMENTS + 1)
@@ -475,6 +476,38 @@ static void rejected_terms(void **state) {
                   "business-day: unknown business-day convention");
 }
 
+/* The shared divider (lib/divider.h) rounds as ml_round_i64 does, in
+ * every mode: near ties and exact quotients (where its estimate needs the
+ * correction) as well as at random, small divisors to 2^63 - 1. */
+static void divider_rounds_as_round_i64(void **state) {
+  (void)state;
+  static const ml_rounding modes[] = {
+      ML_ROUND_HALF_EVEN, ML_ROUND_HALF_UP, ML_ROUND_HALF_DOWN, ML_ROUND_UP,
+      ML_ROUND_DOWN,      ML_ROUND_CEILING, ML_ROUND_FLOOR};
+  uint64_t seed = 0xd1f1de5ULL;
+  for (int i = 0; i < 200000; i++) {
+    int bits = (int)rand_range(&seed, 1, 63);
+    uint64_t den = xorshift64(&seed) >> (64 - bits);
+    if (den == 0) den = 1;
+    uint64_t q = xorshift64(&seed) % (((uint64_t)INT64_MAX / den) + 1);
+    uint64_t x = q * den; /* exact; then a tie, one either side, at random */
+    uint64_t shift[] = {0, den / 2, den / 2 + 1, den - 1,
+                        xorshift64(&seed) % den};
+    x += shift[rand_range(&seed, 0, 4)];
+    if (x > (uint64_t)INT64_MAX) x -= den;
+    ml_rounding mode = modes[rand_range(&seed, 0, 6)];
+    ml_divider d = ml_divider_make(den, mode);
+    int64_t want;
+    assert_int_equal(ml_round_i64(&want, (int64_t)x, (int64_t)den, 1, mode),
+                     ML_OK);
+    if (ml_divider_round(&d, x) != want) {
+      fail_msg("case %d: %llu / %llu in mode %d: %lld, want %lld", i,
+               (unsigned long long)x, (unsigned long long)den, (int)mode,
+               (long long)ml_divider_round(&d, x), (long long)want);
+    }
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(anchor_annuity),
@@ -487,6 +520,7 @@ int main(void) {
       cmocka_unit_test(frequency_names),
       cmocka_unit_test(method_and_interest_names),
       cmocka_unit_test(rejected_terms),
+      cmocka_unit_test(divider_rounds_as_round_i64),
   };
   return cmocka_run_group_tests_name("schedule", tests, NULL, NULL);
 }
