@@ -165,15 +165,32 @@ static int read_header(cut_file *f) {
   }
 }
 
-/* The first line that starts at or after byte `at`; f->size when none. */
+/* Past the blank lines (LF or CRLF alone) at byte `at`, which the
+ * readers skip and which have no loan id to compare. */
+static int64_t skip_blank_lines(const cut_file *f, int64_t at) {
+  char two[2];
+  for (;;) {
+    ssize_t got = pread(f->fd, two, 2, at);
+    if (got >= 1 && two[0] == '\n') {
+      at += 1;
+    } else if (got == 2 && two[0] == '\r' && two[1] == '\n') {
+      at += 2;
+    } else {
+      return at;
+    }
+  }
+}
+
+/* The first line that starts at or after byte `at` and is not blank;
+ * f->size when none. */
 static int64_t line_start(cut_file *f, int64_t at) {
-  if (at <= f->header_end) return f->header_end;
+  if (at <= f->header_end) return skip_blank_lines(f, f->header_end);
   char block[SCAN_BLOCK];
   for (int64_t from = at - 1; from < f->size; from += SCAN_BLOCK) {
     ssize_t got = pread(f->fd, block, SCAN_BLOCK, from);
     if (got <= 0) break;
     const char *nl = memchr(block, '\n', (size_t)got);
-    if (nl != NULL) return from + (nl - block) + 1;
+    if (nl != NULL) return skip_blank_lines(f, from + (nl - block) + 1);
   }
   return f->size;
 }

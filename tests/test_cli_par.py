@@ -584,6 +584,16 @@ def test_ranges():
                        ["--period-start", "2025-06-30", "--reserve", "1000",
                         "--skip-bad", "SKIP"], "ranges (2)")
 
+    # CRLF line ends and a blank line after every row: still cut
+    def spaced(path, name):
+        with open(path, "rb") as f:
+            data = f.read().replace(b"\n", b"\r\n\r\n")
+        return write(name, data)
+    same_as_one_thread("CRLF and blank lines",
+                       spaced(loans, "ranges_blank_loans.csv"),
+                       spaced(events, "ranges_blank_events.csv"), [],
+                       "ranges (2)")
+
     # a quoted field over many lines, plain ids on each, at the cut
     data, cut = first_cut(loans)
     row_start = data.rindex(b"\n", 0, cut - 1) + 1
