@@ -244,6 +244,31 @@ static void close_cut_file(cut_file *f) {
   free(f->line);
 }
 
+/* Where the ranges begin in each file: loans_at[0..count), events_at
+ * likewise, each file's size after the last; the count (at most n). A cut
+ * that would not move forward in both files is not made. */
+static int find_cuts(cut_file *loans, cut_file *events, int n,
+                     int64_t *loans_at, int64_t *events_at) {
+  int count = 1;
+  loans_at[0] = loans->header_end;
+  events_at[0] = events->header_end;
+  int64_t body = loans->size - loans->header_end;
+  for (int k = 1; k < n; k++) {
+    int64_t at = line_start(loans, loans->header_end + body / n * k);
+    char id[ML_LOAN_ID_SIZE];
+    if (at <= loans_at[count - 1] || at >= loans->size) continue;
+    if (id_at(loans, at, id) != 0) break;
+    int64_t cut = events_cut(events, id);
+    if (cut < events_at[count - 1]) break; /* the ids do not ascend */
+    loans_at[count] = at;
+    events_at[count] = cut;
+    count++;
+  }
+  loans_at[count] = loans->size;
+  events_at[count] = events->size;
+  return count;
+}
+
 /* Cuts both files into at most n ranges (ranges[k] for each); the number
  * of ranges, or -1. */
 static int plan_ranges(const par_request *q, par_request *ranges, int n) {
@@ -252,23 +277,7 @@ static int plan_ranges(const par_request *q, par_request *ranges, int n) {
   if (open_cut_file(&loans, q->loans_path) == 0 &&
       open_cut_file(&events, q->events_path) == 0) {
     int64_t loans_at[PAR_MAX_THREADS + 1], events_at[PAR_MAX_THREADS + 1];
-    loans_at[0] = loans.header_end;
-    events_at[0] = events.header_end;
-    count = 1;
-    for (int k = 1; k < n; k++) {
-      int64_t body = loans.size - loans.header_end;
-      int64_t at = line_start(&loans, loans.header_end + body / n * k);
-      char id[ML_LOAN_ID_SIZE];
-      if (at <= loans_at[count - 1] || at >= loans.size) continue;
-      if (id_at(&loans, at, id) != 0) break;
-      int64_t cut = events_cut(&events, id);
-      if (cut < 0) break;
-      loans_at[count] = at;
-      events_at[count] = cut;
-      count++;
-    }
-    loans_at[count] = loans.size;
-    events_at[count] = events.size;
+    count = find_cuts(&loans, &events, n, loans_at, events_at);
     for (int k = 0; k < count; k++) {
       ranges[k] = *q;
       ranges[k].threads = 1;
