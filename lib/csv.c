@@ -2,12 +2,14 @@
  * lib/csv.c — the streaming RFC 4180 reader and the CSV writer
  * (mikrolan/io.h).
  *
- * The reader looks at one byte at a time through a window: the caller's
- * memory, or a block refilled from the FILE. Every byte it consumes goes
- * through take(), which checks UTF-8, keeps the line and column of the
- * next byte and counts the record's length, so each error can name the
- * exact byte. Field texts are unquoted into one buffer, each followed by a
- * NUL; all buffers are allocated when the reader is made.
+ * The general reader looks at one byte at a time through a window: the
+ * caller's memory, or a block refilled from the FILE. Every byte it
+ * consumes goes through take(), which checks UTF-8, keeps the line and
+ * column of the next byte and counts the record's length, so each error
+ * can name the exact byte. Field texts are unquoted into one buffer, each
+ * followed by a NUL; all buffers are allocated when the reader is made.
+ * A fast path (below) reads the common record — one line, no quotes —
+ * a block of bytes at a time, and leaves everything else to it.
  */
 #include <stdarg.h>
 #include <stdint.h>
