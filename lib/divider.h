@@ -57,8 +57,10 @@ static inline int64_t ml_divider_round(const ml_divider *d, uint64_t x) {
     q++;
     r -= d->den;
   }
-  /* tie_even is fixed per divider; r == 0 under it is a tie, rare too. */
-  if (d->tie_even && r == 0) q &= ~(uint64_t)1;
+  /* tie_even is fixed per divider; r == 0 under it is a tie, rare too.
+   * Said to be unlikely, the test stays a branch: as a conditional move
+   * it would put the remainder on the path of every schedule balance. */
+  if (__builtin_expect(d->tie_even && r == 0, 0)) q &= ~(uint64_t)1;
   return (int64_t)q;
 }
 
