@@ -357,7 +357,7 @@ ml_status ml_schedule_compute(ml_installment *rows, size_t capacity,
   if (fee > 0) rows[r++] = upfront_row(terms, fee);
   schedule_walk walk = {.balance = terms->principal,
                         .period_start = terms->disbursed};
-  ml_due_walk_init(&walk.due_dates, &plan.dates);
+  ml_due_walk_init(&walk.due_dates, &plan.dates, dates.first_due);
   for (int32_t k = 1; k <= terms->installments; k++, r++) {
     st = fill_row(&rows[r], &plan, &walk, k);
     if (st != ML_OK) return row_error(err, st, k);
