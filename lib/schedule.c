@@ -6,7 +6,6 @@
  * the whole schedule (period rate, equal installment), then walk the rows.
  */
 #include <stdlib.h>
-#include <string.h>
 
 #include "annuity.h"
 #include "divider.h"
@@ -89,8 +88,10 @@ static void plan_regular_rows(schedule_plan *plan) {
 static ml_status plan_schedule(schedule_plan *plan,
                                const ml_schedule_terms *t,
                                const ml_terms_dates *dates, ml_error *err) {
-  memset(plan, 0, sizeof *plan);
+  /* Member by member: every one is set below, and a memset of the whole
+   * plan costs more than the two that may stay 0. */
   plan->terms = t;
+  plan->installment = plan->equal_principal = 0;
   ml_rate_to_fraction(t->annual_rate, &plan->annual_num, &plan->annual_den);
   plan_period_rate(plan);
   plan->amortizing = t->installments - t->grace_principal;
