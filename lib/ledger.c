@@ -300,11 +300,29 @@ static const ml_component *advance_order(const replay *rp) {
   return allocation_orders[rp->options->allocation];
 }
 
+/* Penalties, fees, interest, principal: Fineract's standard order, and the
+ * order of the due installments under due-then-advance. */
+static int is_standard_order(const ml_component *order) {
+  return order == allocation_orders[ML_ALLOC_PENALTIES_FEES_INTEREST_PRINCIPAL] ||
+         order == allocation_orders[ML_ALLOC_DUE_THEN_ADVANCE];
+}
+
 /* Pays row's components in order while amount lasts; returns what is left.
  * Every component is visited: once amount is 0 the rest pay 0, and a test
- * for that would be mispredicted as often as the money runs out. */
-static ml_amount pay_row(replay *rp, ml_loan_installment *row,
-                         const ml_component *order, ml_amount amount) {
+ * for that would be mispredicted as often as the money runs out. Inline:
+ * spelled out, it grew past what GCC inlines unasked, and the call cost
+ * about 1 % of a status. */
+static inline ml_amount pay_row(replay *rp, ml_loan_installment *row,
+                                const ml_component *order,
+                                ml_amount amount) {
+  if (is_standard_order(order)) {
+    /* Spelled out, each component is a constant, and pay_component has
+     * no test of it left (about 3 % of a status, measured). */
+    amount -= pay_component(rp, row, ML_PENALTIES, amount);
+    amount -= pay_component(rp, row, ML_FEES, amount);
+    amount -= pay_component(rp, row, ML_INTEREST, amount);
+    return amount - pay_component(rp, row, ML_PRINCIPAL, amount);
+  }
   for (int k = 0; k < ML_COMPONENTS; k++) {
     amount -= pay_component(rp, row, order[k], amount);
   }

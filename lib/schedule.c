@@ -6,7 +6,6 @@
  * the whole schedule (period rate, equal installment), then walk the rows.
  */
 #include <stdlib.h>
-#include <string.h>
 
 #include "annuity.h"
 #include "divider.h"
@@ -33,6 +32,10 @@ typedef struct schedule_plan {
   ml_amount equal_principal;      /* equal principal: round(P/m) */
   ml_date maturity;               /* end of the last interest period */
   ml_due_dates dates;
+  /* Rows regular_first..regular_last need none of the rules for the
+   * first, last, grace, deferred or interest-free rows (empty when
+   * regular_first > regular_last): see plan_regular_rows. */
+  int32_t regular_first, regular_last;
 } schedule_plan;
 
 /* The walk's running state. */
@@ -62,12 +65,33 @@ static void plan_period_rate(schedule_plan *plan) {
       ml_divider_make((uint64_t)plan->rate_den, plan->terms->rounding);
 }
 
+/* The rows whose amounts take the short path of regular_row_amounts:
+ * annuity or equal principal under per-period interest, after row 1 (which
+ * may be prorated), every grace and interest-free row and the row that
+ * pays the deferred interest, and before the last row (the remainder). */
+static void plan_regular_rows(schedule_plan *plan) {
+  const ml_schedule_terms *t = plan->terms;
+  int32_t first = 2;
+  if (t->interest_free + 1 > first) first = t->interest_free + 1;
+  if (t->grace_principal + 1 > first) first = t->grace_principal + 1;
+  if (t->grace_interest + 2 > first) first = t->grace_interest + 2;
+  plan->regular_first = first;
+  plan->regular_last = t->installments - 1;
+  if (t->interest_basis != ML_INTEREST_PER_PERIOD || plan->annual_num == 0 ||
+      (t->method != ML_METHOD_ANNUITY &&
+       t->method != ML_METHOD_EQUAL_PRINCIPAL)) {
+    plan->regular_last = 0; /* none */
+  }
+}
+
 /* The plan of valid terms; dates is what their validation worked out. */
 static ml_status plan_schedule(schedule_plan *plan,
                                const ml_schedule_terms *t,
                                const ml_terms_dates *dates, ml_error *err) {
-  memset(plan, 0, sizeof *plan);
+  /* Member by member: every one is set below, and a memset of the whole
+   * plan costs more than the two that may stay 0. */
   plan->terms = t;
+  plan->installment = plan->equal_principal = 0;
   ml_rate_to_fraction(t->annual_rate, &plan->annual_num, &plan->annual_den);
   plan_period_rate(plan);
   plan->amortizing = t->installments - t->grace_principal;
@@ -89,6 +113,7 @@ static ml_status plan_schedule(schedule_plan *plan,
   plan->dates = dates->dates;
   plan->maturity = t->adjusted_interest_periods ? dates->last_adjusted
                                                 : dates->last_due;
+  plan_regular_rows(plan);
   return ML_OK;
 }
 
@@ -219,6 +244,41 @@ static ml_status due_interest(ml_amount *out, schedule_walk *walk,
   return st;
 }
 
+/* The interest and principal of a regular row (see plan_regular_rows) by
+ * the rules that apply to it alone: what charged_interest, principal_part
+ * and due_interest work out for it, without the tests for the other rows
+ * on the path from one row's balance to the next, which every row of a
+ * schedule waits for. Returns 0 when the interest leaves 64 bits; the
+ * general path then takes the row. */
+static int regular_row_amounts(ml_amount *interest, ml_amount *principal,
+                               const schedule_plan *plan, ml_amount balance) {
+  int64_t x;
+  if (__builtin_mul_overflow(balance, plan->rate_num, &x)) return 0;
+  *interest = ml_divider_round(&plan->rate_divider, (uint64_t)x);
+  ml_amount part = plan->terms->method == ML_METHOD_ANNUITY
+                       ? plan->installment - *interest
+                       : plan->equal_principal;
+  *principal = clamp_amount(part, 0, balance);
+  return 1;
+}
+
+/* The interest and principal of row k, by every rule. */
+static ml_status row_amounts(ml_amount *interest, ml_amount *principal,
+                             const schedule_plan *plan, schedule_walk *walk,
+                             int32_t k, ml_date end) {
+  if (k >= plan->regular_first && k <= plan->regular_last &&
+      regular_row_amounts(interest, principal, plan, walk->balance)) {
+    return ML_OK;
+  }
+  ml_amount charged;
+  ml_status st = charged_interest(&charged, plan, k, walk->balance,
+                                  walk->period_start, end);
+  if (st == ML_OK) st = principal_part(principal, plan, k, walk->balance,
+                                       charged);
+  if (st == ML_OK) st = due_interest(interest, walk, plan->terms, k, charged);
+  return st;
+}
+
 static ml_status fill_row(ml_installment *row, const schedule_plan *plan,
                           schedule_walk *walk, int32_t k) {
   const ml_schedule_terms *t = plan->terms;
@@ -227,12 +287,8 @@ static ml_status fill_row(ml_installment *row, const schedule_plan *plan,
   if (t->adjusted_interest_periods) end = due;
   if (st == ML_OK && end < walk->period_start) st = ML_EINVAL;
   if (st != ML_OK) return st;
-  ml_amount charged, interest, principal, total;
-  st = charged_interest(&charged, plan, k, walk->balance, walk->period_start,
-                        end);
-  if (st == ML_OK) st = principal_part(&principal, plan, k, walk->balance,
-                                       charged);
-  if (st == ML_OK) st = due_interest(&interest, walk, t, k, charged);
+  ml_amount interest, principal, total;
+  st = row_amounts(&interest, &principal, plan, walk, k, end);
   if (st == ML_OK) st = ml_add_checked(&total, principal, interest);
   if (st == ML_OK) st = ml_add_checked(&total, total, t->installment_fee);
   if (st != ML_OK) return st;
@@ -302,7 +358,7 @@ ml_status ml_schedule_compute(ml_installment *rows, size_t capacity,
   if (fee > 0) rows[r++] = upfront_row(terms, fee);
   schedule_walk walk = {.balance = terms->principal,
                         .period_start = terms->disbursed};
-  ml_due_walk_init(&walk.due_dates, &plan.dates);
+  ml_due_walk_init(&walk.due_dates, &plan.dates, dates.first_due);
   for (int32_t k = 1; k <= terms->installments; k++, r++) {
     st = fill_row(&rows[r], &plan, &walk, k);
     if (st != ML_OK) return row_error(err, st, k);

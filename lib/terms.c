@@ -198,7 +198,8 @@ ml_status ml_due_dates_at(const ml_due_dates *c, int32_t k,
                             t->business_day);
 }
 
-void ml_due_walk_init(ml_due_walk *walk, const ml_due_dates *dates) {
+void ml_due_walk_init(ml_due_walk *walk, const ml_due_dates *dates,
+                      ml_date first_due) {
   const ml_frequency f = dates->terms->frequency;
   walk->dates = dates;
   int64_t first = (int64_t)(1 + dates->offset) * f.every;
@@ -207,10 +208,11 @@ void ml_due_walk_init(ml_due_walk *walk, const ml_due_dates *dates) {
   walk->month = (int)(total % 12) + 1;
   walk->month_start = 0;
   walk->next = dates->anchor + (ml_date)(first * (f.unit == ML_FREQ_WEEKS ? 7 : 1));
-  if (f.unit == ML_FREQ_MONTHS &&
-      ml_date_from_civil(&walk->month_start, walk->year, walk->month, 1,
-                         NULL) != ML_OK) {
-    walk->month_start = ML_DATE_NONE; /* past the range: next() fails */
+  if (f.unit == ML_FREQ_MONTHS) {
+    /* first_due lies in the walk's first month, on the anchor's day or on
+     * the month's last: its first day without a civil conversion. */
+    int last = ml_date_days_in_month(walk->year, walk->month);
+    walk->month_start = first_due - (dates->day < last ? dates->day : last) + 1;
   }
 }
 
@@ -460,8 +462,8 @@ static ml_status check_dates(const ml_schedule_terms *t, ml_terms_dates *out,
   ml_status st = ml_due_dates_at(&out->dates, t->installments,
                                  &out->last_due, &out->last_adjusted);
   if (st != ML_OK) return due_date_error(t, t->installments, st, err);
-  ml_date plain, first;
-  st = ml_due_dates_at(&out->dates, 1, &plain, &first);
+  ml_date first;
+  st = ml_due_dates_at(&out->dates, 1, &out->first_due, &first);
   if (st != ML_OK) return due_date_error(t, 1, st, err);
   if (first < t->disbursed) {
     char moved[ML_DATE_FORMAT_SIZE], from[ML_DATE_FORMAT_SIZE];

@@ -35,8 +35,10 @@ typedef struct ml_due_walk {
   ml_date next;        /* days and weeks: the next unadjusted due date */
 } ml_due_walk;
 
-/* Starts at installment 1. The terms must be valid (validated). */
-void ml_due_walk_init(ml_due_walk *walk, const ml_due_dates *dates);
+/* Starts at installment 1, whose unadjusted due date validation worked
+ * out (first_due of ml_terms_dates). The terms must be valid. */
+void ml_due_walk_init(ml_due_walk *walk, const ml_due_dates *dates,
+                      ml_date first_due);
 
 /* The unadjusted and adjusted due dates of the next installment. */
 ml_status ml_due_walk_next(ml_due_walk *walk, ml_date *unadjusted,
@@ -52,6 +54,7 @@ ml_status ml_terms_due_date(ml_date *out, const ml_schedule_terms *t,
  * the business-day convention. */
 typedef struct ml_terms_dates {
   ml_due_dates dates;
+  ml_date first_due; /* unadjusted, of installment 1 */
   ml_date last_due, last_adjusted;
 } ml_terms_dates;
 
