@@ -888,8 +888,13 @@ enum { SMALL_JOURNAL = 512 };
 
 typedef struct journal_space {
   uint32_t *order;
+  /* Both flag arrays are zeroed, and read, only once the journal shows a
+   * reversal: most have none, and a memset per status cost more than the
+   * rest of the set-up. */
+  int has_reversals;
   unsigned char *reversed; /* 1: reversed by a reversal dated <= as_of */
   unsigned char *checked;  /* scratch for the entry checks */
+  size_t count;
   uint32_t small_order[SMALL_JOURNAL];
   unsigned char small_flags[2 * SMALL_JOURNAL];
   void *heap;
@@ -907,7 +912,8 @@ static ml_status journal_space_init(journal_space *js, size_t count) {
     js->reversed = (unsigned char *)(js->order + count);
   }
   js->checked = js->reversed + count;
-  memset(js->reversed, 0, 2 * count);
+  js->count = count;
+  js->has_reversals = 0;
   return ML_OK;
 }
 
@@ -916,6 +922,10 @@ static ml_status read_journal(replay *rp, journal_space *js,
                               const ml_event *events, size_t count,
                               ml_date as_of) {
   for (size_t i = 0; i < count; i++) {
+    if (events[i].type == ML_EVENT_REVERSAL && !js->has_reversals) {
+      memset(js->reversed, 0, 2 * js->count);
+      js->has_reversals = 1;
+    }
     /* js->checked marks events reversed by any reversal entered so far. */
     ml_status st = check_journal_entry(rp, events, i, js->checked);
     if (st != ML_OK) return st;
@@ -981,7 +991,10 @@ static ml_status summarise(replay *rp, ml_date as_of) {
 }
 
 static void status_init(ml_loan_status *s, ml_date as_of) {
-  memset(s, 0, sizeof *s);
+  /* Copying a zero status compiles to vector stores; a memset of this size
+   * became a slow-starting rep stos. */
+  static const ml_loan_status zero_status;
+  memcpy(s, &zero_status, sizeof *s);
   s->as_of = as_of;
   s->state = ML_LOAN_PENDING;
   s->overdue_since = ML_DATE_NONE;
@@ -996,7 +1009,8 @@ static ml_status replay_events(replay *rp, const journal_space *js,
     size_t i = js->order[k];
     const ml_event *e = &events[i];
     if (e->date > as_of) break;
-    if (js->reversed[i] || e->type == ML_EVENT_REVERSAL ||
+    if ((js->has_reversals && js->reversed[i]) ||
+        e->type == ML_EVENT_REVERSAL ||
         e->type == ML_EVENT_DISBURSEMENT) {
       continue;
     }
