@@ -113,20 +113,26 @@ static void describe_byte(char buf[16], int b) {
 
 /* ---- input ---------------------------------------------------------------- */
 
+/* Moves the unread rest of the block to its start and fills the block up
+ * behind it (file input only): a record then never straddles two reads.
+ * fread is short only at the end or on an error. */
+static void refill_behind(ml_csv_reader *r) {
+  size_t rest = r->len - r->pos;
+  if (r->file == NULL || r->at_end || rest == INPUT_BLOCK) return;
+  memmove(r->block, r->window + r->pos, rest);
+  size_t got = fread(r->block + rest, 1, INPUT_BLOCK - rest, r->file);
+  r->pos = 0;
+  r->len = rest + got;
+  if (got < INPUT_BLOCK - rest) {
+    r->at_end = 1;
+    r->read_failed = ferror(r->file) != 0;
+  }
+}
+
 /* The next byte without consuming it; END_OF_INPUT or READ_FAILED. */
 static int peek(ml_csv_reader *r) {
+  if (r->pos == r->len) refill_behind(r);
   if (r->pos < r->len) return r->window[r->pos];
-  if (r->at_end) return r->read_failed ? READ_FAILED : END_OF_INPUT;
-  size_t got = fread(r->block, 1, INPUT_BLOCK, r->file);
-  if (got > 0) {
-    r->pos = 0;
-    r->len = got;
-    return r->window[0];
-  }
-  /* fread is short only at the end or on an error: the window stays, so
-   * skip_bom can give back what it looked at */
-  r->at_end = 1;
-  r->read_failed = ferror(r->file) != 0;
   return r->read_failed ? READ_FAILED : END_OF_INPUT;
 }
 
@@ -412,21 +418,6 @@ static ml_status read_record(ml_csv_reader *r, int *has_record,
  * reads it or names the exact byte at fault: the fast path changes nothing
  * until it has accepted the whole line.
  */
-
-/* Moves the unread rest of the block to its start and fills the block up
- * behind it (file input only). */
-static void refill_behind(ml_csv_reader *r) {
-  size_t rest = r->len - r->pos;
-  if (r->file == NULL || r->at_end || rest == INPUT_BLOCK) return;
-  memmove(r->block, r->window + r->pos, rest);
-  size_t got = fread(r->block + rest, 1, INPUT_BLOCK - rest, r->file);
-  r->pos = 0;
-  r->len = rest + got;
-  if (got < INPUT_BLOCK - rest) {
-    r->at_end = 1;
-    r->read_failed = ferror(r->file) != 0;
-  }
-}
 
 /* The bytes of a valid UTF-8 sequence starting at s[0] (>= 0x80) within
  * s[0..n), or 0. */
