@@ -3,7 +3,9 @@
  * tests/test_loan_scenarios.c do not reach: options outside their enums,
  * a caller's buffer too small, default interest under ACT/360 and 30/360,
  * a waiver of an unknown component, a disbursement event on the terms'
- * first due date, a reversal on 1900-01-01, and the postings' rejections.
+ * first due date, a reversal on 1900-01-01, the postings' rejections, and
+ * a disbursement no schedule can be built from, reported by the journal's
+ * checks (the ledger builds the schedule before it checks the journal).
  *
  * Golden values by hand (Python's fractions for the arithmetic): 12,000.00
  * at 12 % over 12 months from 2026-01-15, annuity A = 1,200,000 * 0.01 /
@@ -171,6 +173,74 @@ static void rejected_events(void **state) {
   ml_loan_free(loan);
 }
 
+/* The ledger builds the schedule from the journal's first disbursement
+ * before it checks the journal: a disbursement no schedule can be built
+ * from must still be reported by the journal's checks, in their order. */
+static void disbursement_checked_before_its_schedule(void **state) {
+  (void)state;
+  ml_schedule_terms t = base_terms();
+  ml_loan_options o;
+  ml_loan_options_init(&o);
+  ml_loan_status s;
+  ml_error err;
+  ml_event e[2];
+  struct {
+    ml_date date;
+    ml_amount amount;
+    ml_status code;
+    const char *field, *message;
+  } cases[] = {
+      {INT32_MIN, 1200000, ML_ERANGE, "date",
+       "event 1: the date is outside 1900-01-01..2200-12-31"},
+      {INT32_MAX, 1200000, ML_ERANGE, "date",
+       "event 1: the date is outside 1900-01-01..2200-12-31"},
+      {date_of("2026-01-15"), 0, ML_EINVAL, "amount",
+       "event 1: the amount must be greater than 0"},
+      {date_of("2026-01-15"), INT64_MIN, ML_EINVAL, "amount",
+       "event 1: the amount must be greater than 0"},
+      {date_of("2026-01-15"), INT64_MAX, ML_ELIMIT, "amount",
+       "event 1: the amount 92233720368547758.07 is above the limit of "
+       "250000.00"},
+      /* a schedule would fail too (the first due date is not after the
+       * disbursement): the journal's own message */
+      {date_of("2026-03-01"), 1200000, ML_EINVAL, "date",
+       "event 1: the disbursement is not before the first due date of the "
+       "terms"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    ml_event_init(&e[0], ML_EVENT_DISBURSEMENT, cases[i].date,
+                  cases[i].amount);
+    e[0].id = 1;
+    t.first_due = i + 1 == sizeof cases / sizeof cases[0]
+                      ? date_of("2026-02-15")
+                      : ML_DATE_NONE;
+    expect_error(ml_loan_status_compute(&s, rows, 601, &t, &o, e, 1,
+                                        date_of("2026-06-30"), &err),
+                 cases[i].code, &err, cases[i].field, 1, cases[i].message);
+  }
+  /* a second disbursement: the first is the schedule's, the second is
+   * rejected; the schedule's buffer too small is reported after it */
+  t.first_due = ML_DATE_NONE;
+  ml_event_init(&e[0], ML_EVENT_DISBURSEMENT, date_of("2026-01-15"), 1000000);
+  ml_event_init(&e[1], ML_EVENT_DISBURSEMENT, date_of("2026-01-16"), 1000000);
+  e[0].id = 1;
+  e[1].id = 2;
+  expect_error(ml_loan_status_compute(&s, rows, 5, &t, &o, e, 2,
+                                      date_of("2026-06-30"), &err),
+               ML_ESTATE, &err, "type", 2,
+               "event 2: the loan is already disbursed (one disbursement per "
+               "loan)");
+  expect_error(ml_loan_status_compute(&s, rows, 5, &t, &o, e, 1,
+                                      date_of("2026-06-30"), &err),
+               ML_EBUFFER, &err, "", 0,
+               "the loan has 12 installments; the buffer holds 5");
+  /* and with a buffer that fits, the journal's principal is the loan's */
+  assert_int_equal(ml_loan_status_compute(&s, rows, 601, &t, &o, e, 1,
+                                          date_of("2026-01-15"), &err),
+                   ML_OK);
+  assert_int_equal(s.outstanding[ML_PRINCIPAL], 1000000);
+}
+
 /* A reversal dated 1900-01-01, the first supported day: the journal is
  * checked at that date only (there is no day before it). */
 static void reversal_on_the_first_day(void **state) {
@@ -205,6 +275,7 @@ int main(void) {
       cmocka_unit_test(default_interest_day_counts),
       cmocka_unit_test(rejected_events),
       cmocka_unit_test(reversal_on_the_first_day),
+      cmocka_unit_test(disbursement_checked_before_its_schedule),
   };
   return cmocka_run_group_tests_name("coverage_loan", tests, NULL, NULL);
 }
