@@ -250,8 +250,10 @@ static ml_status due_interest(ml_amount *out, schedule_walk *walk,
  * on the path from one row's balance to the next, which every row of a
  * schedule waits for. Returns 0 when the interest leaves 64 bits; the
  * general path then takes the row. */
-static int regular_row_amounts(ml_amount *interest, ml_amount *principal,
-                               const schedule_plan *plan, ml_amount balance) {
+static inline int regular_row_amounts(ml_amount *interest,
+                                      ml_amount *principal,
+                                      const schedule_plan *plan,
+                                      ml_amount balance) {
   int64_t x;
   if (__builtin_mul_overflow(balance, plan->rate_num, &x)) return 0;
   *interest = ml_divider_round(&plan->rate_divider, (uint64_t)x);
@@ -260,6 +262,55 @@ static int regular_row_amounts(ml_amount *interest, ml_amount *principal,
                        : plan->equal_principal;
   *principal = clamp_amount(part, 0, balance);
   return 1;
+}
+
+/* Whether the regular rows can take fill_plain_monthly_rows: one month
+ * apart, on the anchor's day (or the month's last), where no calendar
+ * moves a date. */
+static int plain_monthly(const schedule_plan *plan) {
+  const ml_frequency f = plan->terms->frequency;
+  return f.unit == ML_FREQ_MONTHS && f.every == 1 && !plan->dates.adjusts;
+}
+
+/*
+ * Rows k..last of a plain monthly schedule, all of them regular: what
+ * fill_row works out for them, in a loop that holds the plan and the walk
+ * in local copies (a store of a row could alias the plan's members, so the
+ * general path loads them again for every row) and has no test for the
+ * other kinds of rows. Stops at a row it cannot take as it is (an interest
+ * or a total beyond 64 bits, a date past 2200), which the general path then
+ * takes and reports; returns the first row it did not fill.
+ */
+static int32_t fill_plain_monthly_rows(ml_installment *rows,
+                                       const schedule_plan *plan,
+                                       schedule_walk *walk, int32_t k,
+                                       int32_t last) {
+  const schedule_plan p = *plan;
+  const ml_amount fee = plan->terms->installment_fee;
+  schedule_walk w = *walk;
+  for (; k <= last; k++, rows++) {
+    if (w.due_dates.month_start == ML_DATE_NONE ||
+        w.due_dates.year > ML_DATE_MAX_YEAR) {
+      break;
+    }
+    int days = ml_date_days_in_month(w.due_dates.year, w.due_dates.month);
+    ml_date due = ml_due_walk_month_due(&w.due_dates, days);
+    ml_amount interest, principal, total;
+    if (due < w.period_start ||
+        !regular_row_amounts(&interest, &principal, &p, w.balance) ||
+        __builtin_add_overflow(principal, interest, &total) ||
+        __builtin_add_overflow(total, fee, &total)) {
+      break;
+    }
+    *rows = (ml_installment){k,         due,      w.period_start, due,
+                             principal, interest, fee,            total,
+                             w.balance - principal};
+    w.balance -= principal;
+    w.period_start = due;
+    ml_due_walk_next_month(&w.due_dates, days);
+  }
+  *walk = w;
+  return k;
 }
 
 /* The interest and principal of row k, by every rule. */
@@ -360,6 +411,13 @@ ml_status ml_schedule_compute(ml_installment *rows, size_t capacity,
                         .period_start = terms->disbursed};
   ml_due_walk_init(&walk.due_dates, &plan.dates, dates.first_due);
   for (int32_t k = 1; k <= terms->installments; k++, r++) {
+    if (k == plan.regular_first && plain_monthly(&plan)) {
+      int32_t next = fill_plain_monthly_rows(&rows[r], &plan, &walk, k,
+                                             plan.regular_last);
+      r += (size_t)(next - k);
+      k = next;
+      if (k > terms->installments) break;
+    }
     st = fill_row(&rows[r], &plan, &walk, k);
     if (st != ML_OK) return row_error(err, st, k);
   }

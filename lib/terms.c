@@ -216,22 +216,13 @@ void ml_due_walk_init(ml_due_walk *walk, const ml_due_dates *dates,
   }
 }
 
-/* Moves the walk to the first day of the next month; days is the length
- * of its current month. */
-static void next_month(ml_due_walk *walk, int days) {
-  walk->month_start += days;
-  if (++walk->month == 13) {
-    walk->month = 1;
-    walk->year++;
-  }
-}
-
 /* Moves the walk to the first day of the month `every` months later; days
  * is the length of the walk's current month, which the caller knows. */
 static void advance_months(ml_due_walk *walk, int32_t every, int days) {
-  next_month(walk, days); /* most schedules are monthly: one step */
+  ml_due_walk_next_month(walk, days); /* most schedules are monthly: one step */
   for (int32_t i = 1; i < every; i++) {
-    next_month(walk, ml_date_days_in_month(walk->year, walk->month));
+    ml_due_walk_next_month(walk,
+                           ml_date_days_in_month(walk->year, walk->month));
   }
 }
 
@@ -244,7 +235,7 @@ ml_status ml_due_walk_next(ml_due_walk *walk, ml_date *unadjusted,
       return ML_ERANGE;
     }
     int last = ml_date_days_in_month(walk->year, walk->month);
-    *unadjusted = walk->month_start + (c->day < last ? c->day : last) - 1;
+    *unadjusted = ml_due_walk_month_due(walk, last);
     advance_months(walk, f.every, last);
   } else {
     if (walk->next > ML_DATE_MAX) return ML_ERANGE;

@@ -44,6 +44,24 @@ void ml_due_walk_init(ml_due_walk *walk, const ml_due_dates *dates,
 ml_status ml_due_walk_next(ml_due_walk *walk, ml_date *unadjusted,
                            ml_date *adjusted);
 
+/* A monthly walk's two halves, shared with the schedule's plain monthly
+ * rows: the unadjusted due date in the walk's month, whose length is days
+ * (the anchor's day, or the month's last when the month is shorter)... */
+static inline ml_date ml_due_walk_month_due(const ml_due_walk *walk,
+                                            int days) {
+  int day = walk->dates->day;
+  return walk->month_start + (day < days ? day : days) - 1;
+}
+
+/* ...and the step to the first day of the next month. */
+static inline void ml_due_walk_next_month(ml_due_walk *walk, int days) {
+  walk->month_start += days;
+  if (++walk->month == 13) {
+    walk->month = 1;
+    walk->year++;
+  }
+}
+
 /* The due date of installment k (1..n): from the first due date when given,
  * else from the disbursement; moved to a business day when adjusted. */
 ml_status ml_terms_due_date(ml_date *out, const ml_schedule_terms *t,
