@@ -165,6 +165,9 @@ static ml_status round_fraction_product(ml_amount *out, ml_amount base,
  * fraction, and for the day counts with a fixed year the divider that every
  * accrual shares. */
 static void plan_default_interest(replay *rp) {
+  /* cppcheck takes the replay, set member by member in ml_ledger_replay,
+   * for uninitialised; options is set there before this call. */
+  /* cppcheck-suppress ctuuninitvar */
   const ml_loan_options *o = rp->options;
   ml_rate_to_fraction(o->default_rate, &rp->default_rate_num,
                       &rp->default_rate_den);
