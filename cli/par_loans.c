@@ -280,12 +280,13 @@ static int csv_fail(const par_loans *l, ml_status st, const ml_error *lib,
 /* NULL when id is a valid loan id, else what is wrong (into buf). */
 static const char *id_problem(char *buf, size_t size, const char *id,
                               size_t *offset) {
-  char quoted[QUOTE_SIZE];
+  char quoted[QUOTE_SIZE]; /* filled only for a message: a valid id is
+                             read twice per loan */
   size_t len = strlen(id);
   *offset = 0;
   if (len == 0) return "loan_id is empty; every loan needs an id";
-  quote(quoted, id);
   if (len >= ML_LOAN_ID_SIZE) {
+    quote(quoted, id);
     snprintf(buf, size, "loan_id %s is %zu bytes long; at most %d", quoted,
              len, ML_LOAN_ID_SIZE - 1);
     return buf;
@@ -294,6 +295,7 @@ static const char *id_problem(char *buf, size_t size, const char *id,
     unsigned char b = (unsigned char)id[i];
     if (b < 0x20 || b == 0x7f) {
       *offset = i + 1;
+      quote(quoted, id);
       snprintf(buf, size,
                "loan_id %s has a control character (byte 0x%02x); expected "
                "printable text",
