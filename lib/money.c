@@ -1,6 +1,7 @@
 /* lib/money.c — currencies, rounding names, exact amount parsing and
  * formatting, rounding to an increment. */
 #include "internal.h"
+#include "plain_parse.h"
 #include "round.h"
 
 #include "mikrolan/money.h"
@@ -379,13 +380,13 @@ static ml_status out_of_range_error(const amount_text *t, ml_currency cur) {
 }
 
 /*
- * The common case read at once: ASCII digits, optionally a '.' and one to
- * `exponent` digits, nothing else, and at most 18 digits once padded to
- * the currency's decimals (so the value fits without a check). The value
- * is the one the general parser gives; 0 when the text is anything else.
+ * The common case read at once (lib/plain_parse.h): ASCII digits,
+ * optionally a '.' and one to `exponent` digits, nothing else, and at most
+ * 18 digits once padded to the currency's decimals (so the value fits
+ * without a check). The value is the one the general parser gives; 0 when
+ * the text is anything else.
  */
-static int parse_plain_amount(ml_amount *out, const char *text,
-                              int exponent) {
+int ml_amount_parse_plain(ml_amount *out, const char *text, int exponent) {
   uint64_t value = 0;
   int digits = 0, decimals = 0;
   const char *p = text;
@@ -411,7 +412,7 @@ ml_status ml_amount_parse(ml_amount *out, const char *text, ml_currency cur,
   ML_ASSERT(out != NULL && text != NULL);
   assert_currency(cur);
   if (rounding != NULL) ml_round_assert_mode(*rounding);
-  if (parse_plain_amount(out, text, cur.exponent)) return ML_OK;
+  if (ml_amount_parse_plain(out, text, cur.exponent)) return ML_OK;
 
   const char *p = text;
   while (*p == ' ') p++;

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "mikrolan.h"
+#include "plain_parse.h"
 #include "round.h"
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -1041,7 +1042,8 @@ static void round_trips(void **state) {
 }
 
 /* Plain amounts ("123", "0.5", "0012.30"), which ml_amount_parse reads
- * on a short path, against the general path (the same text after a space,
+ * on a short path (ml_amount_parse_plain, which the journal reader also
+ * calls by itself), against the general path (the same text after a space,
  * which only the general path takes) and against the value worked out
  * here digit by digit in 128 bits: the same status and value, for every
  * length up to past the range, in currencies with 0, 2 and 3 decimals. */
@@ -1078,6 +1080,13 @@ static void parse_plain_amounts_as_the_general_path(void **state) {
     ml_amount got = -1, general = -2;
     ml_status st = ml_amount_parse(&got, text, cur, NULL, NULL);
     ml_status st_general = ml_amount_parse(&general, spaced, cur, NULL, NULL);
+    /* the short path by itself, as the journal reader calls it */
+    ml_amount plain = -3;
+    if (ml_amount_parse_plain(&plain, text, cur.exponent) &&
+        (st != ML_OK || plain != got)) {
+      fail_msg("\"%s\" in %s: the short path gives %lld", text, cur.code,
+               (long long)plain);
+    }
     if (st != st_general || (st == ML_OK && got != general) ||
         (st == ML_OK) != fits || (fits && got != (ml_amount)value)) {
       fail_msg("\"%s\" in %s: %d/%lld, general %d/%lld, fits %d", text,
