@@ -387,23 +387,36 @@ static ml_status out_of_range_error(const amount_text *t, ml_currency cur) {
  * the text is anything else.
  */
 int ml_amount_parse_plain(ml_amount *out, const char *text, int exponent) {
+  /* 10^k for the decimals a currency's exponent still asks for (a
+   * multiplication, not a loop whose count varies from amount to amount) */
+  static const uint64_t scale[MAX_EXPONENT + 1] = {
+      1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000,
+      1000000000, UINT64_C(10000000000), UINT64_C(100000000000),
+      UINT64_C(1000000000000), UINT64_C(10000000000000),
+      UINT64_C(100000000000000), UINT64_C(1000000000000000),
+      UINT64_C(10000000000000000), UINT64_C(100000000000000000),
+      UINT64_C(1000000000000000000)};
   uint64_t value = 0;
-  int digits = 0, decimals = 0;
-  const char *p = text;
-  for (; is_digit(*p); p++, digits++) value = value * 10 + (uint64_t)(*p - '0');
-  if (digits == 0) return 0;
-  if (*p == '.') {
-    for (p++; is_digit(*p); p++, decimals++) {
-      value = value * 10 + (uint64_t)(*p - '0');
+  const char *p = text, *mark = NULL;
+  /* one loop over the digits on both sides of the mark: its end is the
+   * one branch that depends on the amount's length */
+  for (;; p++) {
+    unsigned digit = (unsigned)(unsigned char)*p - '0';
+    if (digit <= 9) {
+      value = value * 10 + digit;
+    } else if (*p == '.' && mark == NULL) {
+      mark = p;
+    } else {
+      break;
     }
-    if (decimals == 0) return 0;
   }
-  if (*p != '\0' || decimals > exponent ||
-      digits + exponent > 18) {
+  const int digits = (int)((mark != NULL ? mark : p) - text);
+  const int decimals = mark != NULL ? (int)(p - mark - 1) : 0;
+  if (digits == 0 || (mark != NULL && decimals == 0) || *p != '\0' ||
+      decimals > exponent || digits + exponent > 18) {
     return 0;
   }
-  for (int i = decimals; i < exponent; i++) value *= 10;
-  *out = (ml_amount)value;
+  *out = (ml_amount)(value * scale[exponent - decimals]);
   return 1;
 }
 

@@ -1096,6 +1096,32 @@ static void parse_plain_amounts_as_the_general_path(void **state) {
   }
 }
 
+/* Text next to plain amounts: a mark without digits on a side, two marks,
+ * signs, spaces, too many decimals or digits. The short path takes a text
+ * only when ml_amount_parse gives the same value, and takes the plain
+ * ones. */
+static void parse_plain_amount_edges(void **state) {
+  (void)state;
+  static const char *const texts[] = {
+      "", ".", "5.", ".5", "1.2.3", "1..2", "12.34.", "0", "00.00", "1.234",
+      "1.23", "-1", "+1", "1 ", " 1", "1e3", "12,50", "0.5", "7",
+      "999999999999999999", "9999999999999999", "9999999999999999.99",
+      "99999999999999999", "1.", "1.2", "01.20"};
+  static const int plain[] = {0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 0, 0,
+                              0, 0, 0, 0, 1, 1, 0, 1, 1, 0, 0, 1, 1};
+  const ml_currency sek = {"SEK", 2};
+  for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+    ml_amount short_path = -1, general = -2;
+    int taken = ml_amount_parse_plain(&short_path, texts[i], sek.exponent);
+    ml_status st = ml_amount_parse(&general, texts[i], sek, NULL, NULL);
+    if (taken != plain[i] || (taken && (st != ML_OK || short_path != general))) {
+      fail_msg("\"%s\": short path %d (%lld), ml_amount_parse %d (%lld)",
+               texts[i], taken, (long long)short_path, st,
+               (long long)general);
+    }
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(currency_default_is_sek),
@@ -1113,6 +1139,7 @@ int main(void) {
       cmocka_unit_test(parse_header_examples),
       cmocka_unit_test(parse_accepted_forms),
       cmocka_unit_test(parse_plain_amounts_as_the_general_path),
+      cmocka_unit_test(parse_plain_amount_edges),
       cmocka_unit_test(parse_limits),
       cmocka_unit_test(parse_excess_decimals_rounded),
       cmocka_unit_test(parse_rejects_malformed),
