@@ -124,11 +124,17 @@ struct par_loans {
   ml_csv_reader *csv;
   size_t id_col;
   size_t term_col[CLI_TERMS_OPTION_COUNT]; /* per loan-term flag */
+  size_t given[CLI_TERMS_OPTION_COUNT];    /* the flags with a column */
+  size_t given_count;
   size_t restructured_col;
   size_t by_col[PAR_MAX_BY];
   cli_option terms[CLI_TERMS_OPTION_COUNT]; /* the flags, refilled per row */
   int term_required[CLI_TERMS_OPTION_COUNT]; /* a required column's flag */
   size_t currency_flag;
+  /* without a currency column every row's terms start the same: made
+   * once (cli_terms_start), not per row */
+  int same_start;
+  ml_schedule_terms start;
   uint64_t rows;
   /* ascending ids: the previous valid id, for duplicates */
   char previous[ML_LOAN_ID_SIZE];
@@ -213,6 +219,9 @@ static int map_terms(par_loans *l, cli_error *err) {
     }
     l->term_col[flag] = c;
   }
+  for (size_t i = 0; i < CLI_TERMS_OPTION_COUNT; i++) {
+    if (l->term_col[i] != ML_CSV_NO_COLUMN) l->given[l->given_count++] = i;
+  }
   l->id_col = ml_csv_column_find(l->csv, "loan_id");
   l->restructured_col = ml_csv_column_find(l->csv, "restructured");
   return 0;
@@ -280,12 +289,13 @@ static int csv_fail(const par_loans *l, ml_status st, const ml_error *lib,
 /* NULL when id is a valid loan id, else what is wrong (into buf). */
 static const char *id_problem(char *buf, size_t size, const char *id,
                               size_t *offset) {
-  char quoted[QUOTE_SIZE];
+  char quoted[QUOTE_SIZE]; /* filled only for a message: a valid id is
+                             read twice per loan */
   size_t len = strlen(id);
   *offset = 0;
   if (len == 0) return "loan_id is empty; every loan needs an id";
-  quote(quoted, id);
   if (len >= ML_LOAN_ID_SIZE) {
+    quote(quoted, id);
     snprintf(buf, size, "loan_id %s is %zu bytes long; at most %d", quoted,
              len, ML_LOAN_ID_SIZE - 1);
     return buf;
@@ -294,6 +304,7 @@ static const char *id_problem(char *buf, size_t size, const char *id,
     unsigned char b = (unsigned char)id[i];
     if (b < 0x20 || b == 0x7f) {
       *offset = i + 1;
+      quote(quoted, id);
       snprintf(buf, size,
                "loan_id %s has a control character (byte 0x%02x); expected "
                "printable text",
@@ -383,6 +394,18 @@ static int first_pass(par_loans *l, cli_error *err) {
   return st;
 }
 
+/* Without a currency column, every row is in the report's currency: its
+ * flag gets that value for good, and the terms every row starts from are
+ * made once. */
+static void prepare_start(par_loans *l) {
+  cli_error e;
+  if (l->term_col[l->currency_flag] != ML_CSV_NO_COLUMN) return;
+  l->terms[l->currency_flag].value = l->q->currency.code;
+  /* the report's currency was read already: this does not fail, and when
+   * it did every row would read its terms the long way and say why */
+  l->same_start = cli_terms_start(&l->start, l->terms, &e) == 0;
+}
+
 int par_loans_open(par_loans **out, const par_request *q, cli_error *err) {
   *out = NULL;
   par_loans *l = calloc(1, sizeof *l);
@@ -407,6 +430,7 @@ int par_loans_open(par_loans **out, const par_request *q, cli_error *err) {
   if (rc == 0) rc = check_required(l, err);
   if (rc == 0) rc = map_by(l, err);
   if (rc == 0) rc = first_pass(l, err);
+  if (rc == 0) prepare_start(l);
   if (rc != 0) {
     par_loans_free(l);
     return rc;
@@ -554,13 +578,13 @@ static int flag_value(const char *text) {
 }
 
 /* Puts each loan-term cell into its flag's value, as if given on the
- * command line; -1 with a problem for a bad yes/no cell. */
+ * command line; -1 with a problem for a bad yes/no cell. (The flags
+ * without a column keep the value prepare_start gave them.) */
 static int fill_flags(par_loans *l, par_loan *loan, par_problem *p) {
-  for (size_t i = 0; i < CLI_TERMS_OPTION_COUNT; i++) {
-    size_t c = l->term_col[i];
+  for (size_t k = 0; k < l->given_count; k++) {
+    size_t i = l->given[k], c = l->term_col[i];
     cli_option *o = &l->terms[i];
-    o->value = c == ML_CSV_NO_COLUMN ? NULL : ml_csv_field(l->csv, c);
-    if (o->value == NULL) continue;
+    o->value = ml_csv_field(l->csv, c);
     if (!o->takes_value) {
       int on = flag_value(o->value);
       if (on < 0) {
@@ -578,16 +602,16 @@ static int fill_flags(par_loans *l, par_loan *loan, par_problem *p) {
       o->value = NULL; /* an optional term left empty: its default */
     }
   }
-  if (l->term_col[l->currency_flag] == ML_CSV_NO_COLUMN) {
-    l->terms[l->currency_flag].value = l->q->currency.code;
-  }
   return 0;
 }
 
 static void read_terms(par_loans *l, par_loan *loan, par_problem *p) {
   cli_error e;
   if (fill_flags(l, loan, p) != 0) return;
-  if (cli_terms_read(&loan->terms, l->terms, &e) != 0) {
+  int st = l->same_start
+               ? cli_terms_read_from(&loan->terms, &l->start, l->terms, &e)
+               : cli_terms_read(&loan->terms, l->terms, &e);
+  if (st != 0) {
     terms_problem(l, loan, &e, p);
     return;
   }

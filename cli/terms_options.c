@@ -227,22 +227,48 @@ static int check_required(const cli_option *options, cli_error *err) {
   return 0;
 }
 
-int cli_terms_read(ml_schedule_terms *terms, const cli_option *options,
-                   cli_error *err) {
-  ml_schedule_terms_init(terms);
-  int st = check_required(options, err);
-  if (st == 0 && options[FLAG_CURRENCY].value != NULL) {
-    st = apply_currency(terms, &options[FLAG_CURRENCY], err);
+int cli_terms_start(ml_schedule_terms *start, const cli_option *options,
+                    cli_error *err) {
+  ml_schedule_terms_init(start);
+  if (options[FLAG_CURRENCY].value != NULL) {
+    int st = apply_currency(start, &options[FLAG_CURRENCY], err);
+    if (st != 0) return st;
   }
-  if (st != 0) return st;
-  ML_ASSERT(ml_amount_parse(&terms->max_principal, DEFAULT_MAX_PRINCIPAL,
-                            terms->currency, NULL, NULL) == ML_OK);
+  ML_ASSERT(ml_amount_parse(&start->max_principal, DEFAULT_MAX_PRINCIPAL,
+                            start->currency, NULL, NULL) == ML_OK);
+  return 0;
+}
+
+/* The options other than --currency, read over *terms in the manual's
+ * order. */
+static int apply_options(ml_schedule_terms *terms, const cli_option *options,
+                         cli_error *err) {
+  int st = 0;
   for (int i = 0; i < CLI_TERMS_OPTION_COUNT && st == 0; i++) {
     if (i != FLAG_CURRENCY && options[i].value != NULL) {
       st = flags[i].apply(terms, &options[i], err);
     }
   }
   return st;
+}
+
+int cli_terms_read(ml_schedule_terms *terms, const cli_option *options,
+                   cli_error *err) {
+  int st = check_required(options, err);
+  if (st == 0) {
+    st = cli_terms_start(terms, options, err);
+  } else {
+    ml_schedule_terms_init(terms);
+  }
+  return st != 0 ? st : apply_options(terms, options, err);
+}
+
+int cli_terms_read_from(ml_schedule_terms *terms,
+                        const ml_schedule_terms *start,
+                        const cli_option *options, cli_error *err) {
+  *terms = *start;
+  int st = check_required(options, err);
+  return st != 0 ? st : apply_options(terms, options, err);
 }
 
 /* ---- the library's verdict --------------------------------------------- */

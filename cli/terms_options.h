@@ -47,6 +47,24 @@ int cli_terms_read_currency(ml_currency *out, const cli_option *options,
 int cli_terms_read(ml_schedule_terms *terms, const cli_option *options,
                    cli_error *err);
 
+/*
+ * The terms that cli_terms_read starts from before the options other than
+ * --currency: the library's defaults, in the --currency given, with its
+ * default product limit. For a caller that reads many loans' options
+ * with the same --currency (`mikrolan par`, a row at a time): made once,
+ * then given to cli_terms_read_from for each. 0, or CLI_EXIT_USAGE for a
+ * bad --currency.
+ */
+int cli_terms_start(ml_schedule_terms *start, const cli_option *options,
+                    cli_error *err);
+
+/* cli_terms_read for options whose --currency is the one start was made
+ * with (the --currency option is not read again): the same terms and the
+ * same errors. */
+int cli_terms_read_from(ml_schedule_terms *terms,
+                        const ml_schedule_terms *start,
+                        const cli_option *options, cli_error *err);
+
 /* Turns the library's verdict on terms (ml_schedule_new and the calls that
  * validate terms) into *err under the option's flag: amount limits are
  * restated in major units, the "field: " prefix is dropped. Returns

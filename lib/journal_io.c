@@ -14,6 +14,7 @@
 
 #include "internal.h"
 #include "mikrolan/io.h"
+#include "plain_parse.h"
 #include "utf8.h"
 
 /* ---- the columns ------------------------------------------------------------ */
@@ -34,7 +35,12 @@ typedef enum column {
   COLUMN_KINDS
 } column;
 
-enum { REQUIRED_COLUMNS = COL_REF + 1 };
+enum {
+  REQUIRED_COLUMNS = COL_REF + 1,
+  /* the columns after id, which only some types use */
+  FIRST_OPTIONAL = COL_COMPONENT,
+  OPTIONAL_COLUMNS = COLUMN_KINDS - FIRST_OPTIONAL
+};
 
 /* In the order the writer writes them. */
 static const char *const column_names[COLUMN_KINDS] = {
@@ -134,6 +140,9 @@ struct ml_journal_reader {
   ml_csv_reader *csv;
   ml_journal_options options;
   size_t at[COLUMN_KINDS]; /* CSV index of each column, or ML_CSV_NO_COLUMN */
+  size_t optional_at[OPTIONAL_COLUMNS]; /* those the file has, of the
+                                           columns from FIRST_OPTIONAL */
+  size_t optional_count;
   int has_row;             /* the CSV reader holds a row not yet used */
   int skipping;            /* the rest of a rejected loan is to be skipped */
   char skip[ML_CSV_MAX_FIELD + 1];
@@ -180,6 +189,9 @@ static ml_status map_columns(ml_journal_reader *r, ml_error *err) {
     int known = 0;
     for (int c = 0; c < COLUMN_KINDS; c++) known |= r->at[c] == i;
     if (!known) return unknown_column(csv, i, err);
+  }
+  for (int c = FIRST_OPTIONAL; c < COLUMN_KINDS; c++) {
+    if (r->at[c] != ML_CSV_NO_COLUMN) r->optional_at[r->optional_count++] = r->at[c];
   }
   for (int c = 0; c < REQUIRED_COLUMNS; c++) {
     if (r->at[c] == ML_CSV_NO_COLUMN) {
@@ -470,10 +482,91 @@ static ml_status read_ref(ml_event *e, const ml_journal_reader *r,
   return ML_OK;
 }
 
+/* ---- the common row at once -------------------------------------------------- */
+
+/*
+ * Nearly every row is a disbursement, repayment, fee or penalty with a
+ * plain date and amount, an empty or matching id, and nothing in the
+ * columns only other types use. Such a row is read here without the
+ * general path's check of each column in turn; anything else, which
+ * includes every row with a problem, is left to the general path (which
+ * then reads it or says what is wrong), so that the two read every row the
+ * same.
+ */
+
+/* The type of a row that has an amount and nothing else, by its length
+ * and bytes (the names of ml_event_type_name); -1 for any other text. */
+static int amount_only_type(const char *text, size_t len) {
+  switch (len) {
+    case 12:
+      return memcmp(text, "disbursement", 12) == 0 ? ML_EVENT_DISBURSEMENT
+                                                   : -1;
+    case 9:
+      return memcmp(text, "repayment", 9) == 0 ? ML_EVENT_REPAYMENT : -1;
+    case 3:
+      return memcmp(text, "fee", 3) == 0 ? ML_EVENT_FEE : -1;
+    case 7:
+      return memcmp(text, "penalty", 7) == 0 ? ML_EVENT_PENALTY : -1;
+    default:
+      return -1;
+  }
+}
+
+/* Whether every column from FIRST_OPTIONAL that the file has is empty. */
+static int optional_cells_empty(const ml_journal_reader *r) {
+  size_t filled = 0;
+  for (size_t k = 0; k < r->optional_count; k++) {
+    filled |= ml_csv_field_length(r->csv, r->optional_at[k]);
+  }
+  return filled == 0;
+}
+
+/* Whether the id column is empty or holds position as read_id reads it
+ * (at most 18 digits: no overflow to check). */
+static int id_is_position(const ml_journal_reader *r, int64_t position) {
+  const char *text = cell(r, COL_ID);
+  size_t len = cell_length(r, COL_ID);
+  if (len == 0) return 1;
+  if (len > 18 || (len > 1 && text[0] == '0')) return 0;
+  int64_t n = 0;
+  for (size_t i = 0; i < len; i++) {
+    unsigned digit = (unsigned)(unsigned char)text[i] - '0';
+    if (digit > 9) return 0;
+    n = n * 10 + (int64_t)digit;
+  }
+  return n == position;
+}
+
+/* Reads the row into e when it is a common one (see above); else 0 and e
+ * is left for the general path to fill. */
+static int read_common_event(ml_event *e, const ml_journal_reader *r,
+                             int64_t position) {
+  int type = amount_only_type(cell(r, COL_TYPE), cell_length(r, COL_TYPE));
+  ml_date date;
+  ml_amount amount;
+  size_t ref_length = cell_length(r, COL_REF);
+  if (type < 0 || !optional_cells_empty(r) ||
+      !ml_date_parse_plain(&date, cell(r, COL_DATE),
+                           cell_length(r, COL_DATE)) ||
+      !ml_amount_parse_plain(&amount, cell(r, COL_AMOUNT),
+                             r->options.currency.exponent) ||
+      !id_is_position(r, position) || ref_length >= ML_EVENT_REF_SIZE) {
+    return 0;
+  }
+  ml_event_init(e, (ml_event_type)type, date, amount);
+  e->id = position;
+  /* the rest of ref is zero already */
+  if (ref_length > 0) memcpy(e->ref, cell(r, COL_REF), ref_length);
+  return 1;
+}
+
+/* ---- the general path ---------------------------------------------------------- */
+
 /* The event of the current row, the position-th of its loan. */
 static ml_status read_event(ml_event *e, const ml_journal_reader *r,
                             int64_t position, const char *loan_id,
                             ml_error *err) {
+  if (read_common_event(e, r, position)) return ML_OK;
   ml_event_type type;
   ml_date date;
   ml_status st = located(r, COL_TYPE,

@@ -1,6 +1,7 @@
 /* lib/money.c — currencies, rounding names, exact amount parsing and
  * formatting, rounding to an increment. */
 #include "internal.h"
+#include "plain_parse.h"
 #include "round.h"
 
 #include "mikrolan/money.h"
@@ -379,30 +380,43 @@ static ml_status out_of_range_error(const amount_text *t, ml_currency cur) {
 }
 
 /*
- * The common case read at once: ASCII digits, optionally a '.' and one to
- * `exponent` digits, nothing else, and at most 18 digits once padded to
- * the currency's decimals (so the value fits without a check). The value
- * is the one the general parser gives; 0 when the text is anything else.
+ * The common case read at once (lib/plain_parse.h): ASCII digits,
+ * optionally a '.' and one to `exponent` digits, nothing else, and at most
+ * 18 digits once padded to the currency's decimals (so the value fits
+ * without a check). The value is the one the general parser gives; 0 when
+ * the text is anything else.
  */
-static int parse_plain_amount(ml_amount *out, const char *text,
-                              int exponent) {
+int ml_amount_parse_plain(ml_amount *out, const char *text, int exponent) {
+  /* 10^k for the decimals a currency's exponent still asks for (a
+   * multiplication, not a loop whose count varies from amount to amount) */
+  static const uint64_t scale[MAX_EXPONENT + 1] = {
+      1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000,
+      1000000000, UINT64_C(10000000000), UINT64_C(100000000000),
+      UINT64_C(1000000000000), UINT64_C(10000000000000),
+      UINT64_C(100000000000000), UINT64_C(1000000000000000),
+      UINT64_C(10000000000000000), UINT64_C(100000000000000000),
+      UINT64_C(1000000000000000000)};
   uint64_t value = 0;
-  int digits = 0, decimals = 0;
-  const char *p = text;
-  for (; is_digit(*p); p++, digits++) value = value * 10 + (uint64_t)(*p - '0');
-  if (digits == 0) return 0;
-  if (*p == '.') {
-    for (p++; is_digit(*p); p++, decimals++) {
-      value = value * 10 + (uint64_t)(*p - '0');
+  const char *p = text, *mark = NULL;
+  /* one loop over the digits on both sides of the mark: its end is the
+   * one branch that depends on the amount's length */
+  for (;; p++) {
+    unsigned digit = (unsigned)(unsigned char)*p - '0';
+    if (digit <= 9) {
+      value = value * 10 + digit;
+    } else if (*p == '.' && mark == NULL) {
+      mark = p;
+    } else {
+      break;
     }
-    if (decimals == 0) return 0;
   }
-  if (*p != '\0' || decimals > exponent ||
-      digits + exponent > 18) {
+  const int digits = (int)((mark != NULL ? mark : p) - text);
+  const int decimals = mark != NULL ? (int)(p - mark - 1) : 0;
+  if (digits == 0 || (mark != NULL && decimals == 0) || *p != '\0' ||
+      decimals > exponent || digits + exponent > 18) {
     return 0;
   }
-  for (int i = decimals; i < exponent; i++) value *= 10;
-  *out = (ml_amount)value;
+  *out = (ml_amount)(value * scale[exponent - decimals]);
   return 1;
 }
 
@@ -411,7 +425,7 @@ ml_status ml_amount_parse(ml_amount *out, const char *text, ml_currency cur,
   ML_ASSERT(out != NULL && text != NULL);
   assert_currency(cur);
   if (rounding != NULL) ml_round_assert_mode(*rounding);
-  if (parse_plain_amount(out, text, cur.exponent)) return ML_OK;
+  if (ml_amount_parse_plain(out, text, cur.exponent)) return ML_OK;
 
   const char *p = text;
   while (*p == ' ') p++;

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "mikrolan.h"
+#include "plain_parse.h"
 
 /* ---- helpers -------------------------------------------------------------- */
 
@@ -366,6 +367,73 @@ static void test_parse_rejects(void **state) {
     assert_string_equal(err.message, cases[i].message);
     /* Without an error record the status is the same. */
     assert_int_equal(ml_date_parse(&out, cases[i].text, NULL), cases[i].status);
+  }
+}
+
+/* ---- the readers' fast path (lib/plain_parse.h) ------------------------- */
+
+/* ml_date_parse_plain gives ml_date_parse's verdict and day on text. */
+static void expect_plain_agrees(const char *text) {
+  ml_date general = 0, plain = 0;
+  const ml_status st = ml_date_parse(&general, text, NULL);
+  const int ok = ml_date_parse_plain(&plain, text, strlen(text));
+  if (ok != (st == ML_OK)) {
+    fail_msg("\"%s\": the fast path says %d, ml_date_parse %d", text, ok,
+             (int)st);
+  }
+  if (ok) assert_int_equal(plain, general);
+}
+
+static void test_plain_parse_every_day(void **state) {
+  (void)state;
+  /* Every supported day, written by the test's own rules (not by
+   * ml_date_format), reads back as its day number. */
+  ml_date d = ML_DATE_MIN;
+  for (int y = ML_DATE_MIN_YEAR; y <= ML_DATE_MAX_YEAR; y++) {
+    for (int m = 1; m <= 12; m++) {
+      for (int day = 1; day <= ref_days_in_month(y, m); day++, d++) {
+        char text[32];
+        snprintf(text, sizeof text, "%04d-%02d-%02d", y, m, day);
+        ml_date got = 0;
+        assert_true(ml_date_parse_plain(&got, text, 10));
+        assert_int_equal(got, d);
+      }
+    }
+  }
+  assert_int_equal(d, ML_DATE_MAX + 1);
+}
+
+static void test_plain_parse_agrees_on_bad_dates(void **state) {
+  (void)state;
+  /* Every year at and beyond a limit or a leap-year rule, with every
+   * month 0..13 and day 0..32. */
+  static const int years[] = {0,    1899, 1900, 1999, 2000, 2023,
+                              2024, 2100, 2199, 2200, 2201, 9999};
+  char text[32];
+  for (size_t i = 0; i < sizeof years / sizeof years[0]; i++) {
+    for (int m = 0; m <= 13; m++) {
+      for (int day = 0; day <= 32; day++) {
+        snprintf(text, sizeof text, "%04d-%02d-%02d", years[i], m, day);
+        expect_plain_agrees(text);
+      }
+    }
+  }
+  /* Each byte of a few dates replaced, cut off or followed by another. */
+  static const char *const bases[] = {"2026-01-31", "2024-02-29",
+                                      "1900-01-01", "2200-12-31"};
+  static const char bytes[] = {'0', '5', '9', '-', '/', ' ', 'a', '+', ':',
+                               '.', (char)0x80, (char)0xff, (char)0x7f};
+  for (size_t b = 0; b < sizeof bases / sizeof bases[0]; b++) {
+    for (size_t at = 0; at <= 10; at++) {
+      snprintf(text, sizeof text, "%.*s", (int)at, bases[b]);
+      expect_plain_agrees(text); /* cut off */
+      for (size_t k = 0; k < sizeof bytes; k++) {
+        snprintf(text, sizeof text, "%s", bases[b]);
+        text[at] = bytes[k];
+        text[at + 1] = at == 10 ? '\0' : text[at + 1];
+        expect_plain_agrees(text);
+      }
+    }
   }
 }
 
@@ -1189,6 +1257,8 @@ int main(void) {
       cmocka_unit_test(test_from_civil_rejects),
       cmocka_unit_test(test_parse_accepts),
       cmocka_unit_test(test_parse_rejects),
+      cmocka_unit_test(test_plain_parse_every_day),
+      cmocka_unit_test(test_plain_parse_agrees_on_bad_dates),
       cmocka_unit_test(test_format),
       cmocka_unit_test(test_add_days),
       cmocka_unit_test(test_add_months_clamps),

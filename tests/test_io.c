@@ -1122,6 +1122,121 @@ static void rejects_ungrouped_and_unsorted_loans(void **state) {
 }
 
 /* A rejected loan is skipped whole; the reader goes on with the next. */
+/*
+ * The reader reads a common row (a type with an amount, a plain date and
+ * amount, nothing in the other types' columns) on a path of its own. Rows
+ * made at random of values on both sides of every condition of that path
+ * are read and checked against the public parsers: a row is read exactly
+ * when its type has an amount and nothing else, ml_date_parse and
+ * ml_amount_parse take its date and amount, its id is empty or 1, its
+ * other types' columns are empty and its ref fits; and then into the event
+ * those parsers make.
+ */
+static const char *const common_types[] = {
+    "disbursement", "repayment", "fee", "penalty", "waiver", "reversal",
+    "Repayment", "repaymenx", "disbursemenT", "fez", "penaltY", "", "fees"};
+static const char *const common_dates[] = {
+    "2026-01-31", "2024-02-29", "2200-12-31", "2023-02-29", "2026-1-31",
+    "2026-13-01", "1899-12-31", "2026-01-31 ", "2026/01/31", "", "2026-04-31"};
+static const char *const common_amounts[] = {
+    "12.50", "0", "12.5", "1.234", "1e3", " 12", "-3", "", "7.", ".5",
+    "9999999999999999.99", "99999999999999999.99", "007", "1,5"};
+static const char *const common_ids[] = {"", "1", "01", "2", "1x", "0",
+                                         "99999999999999999999"};
+static const char *const common_optionals[] = {"", "", "", "", "interest",
+                                               "1", "12", "8.5", "x"};
+
+/* One of values[0..count): half of the time one of the first `good`
+ * (which a common row may have), else any. */
+static const char *pick(uint64_t *seed, const char *const *values,
+                        size_t good, size_t count) {
+  uint64_t x = xorshift64(seed);
+  return values[(x >> 1) % (x & 1 ? good : count)];
+}
+
+/* Whether the reader reads the type's rows only on its general path (the
+ * types without an amount, or with a component: not checked here). */
+static int general_only(const char *type_text) {
+  ml_event_type type;
+  return ml_event_type_parse(&type, type_text, NULL) == ML_OK &&
+         type >= ML_EVENT_WAIVER;
+}
+
+/* The event the public parsers make of the row's values; 0 when the
+ * reader must reject the row. */
+static int common_row_event(ml_event *e, const char *type_text,
+                            const char *date_text, const char *amount_text,
+                            const char *id, const char *ref,
+                            int optionals_empty) {
+  ml_event_type type;
+  ml_date date;
+  ml_amount amount;
+  if (ml_event_type_parse(&type, type_text, NULL) != ML_OK ||
+      type >= ML_EVENT_WAIVER || !optionals_empty ||
+      ml_date_parse(&date, date_text, NULL) != ML_OK ||
+      amount_text[0] == '\0' ||
+      ml_amount_parse(&amount, amount_text, ml_currency_default(), NULL,
+                      NULL) != ML_OK ||
+      (id[0] != '\0' && strcmp(id, "1") != 0) ||
+      strlen(ref) >= ML_EVENT_REF_SIZE) {
+    return 0;
+  }
+  ml_event_init(e, type, date, amount);
+  e->id = 1;
+  memcpy(e->ref, ref, strlen(ref) + 1);
+  return 1;
+}
+
+static void reads_common_rows_as_the_parsers(void **state) {
+  (void)state;
+  uint64_t seed = 0x636f6d6d6f6eULL; /* "common" */
+  char long_ref[ML_EVENT_REF_SIZE + 1];
+  memset(long_ref, 'r', ML_EVENT_REF_SIZE);
+  long_ref[ML_EVENT_REF_SIZE] = '\0';
+  const char *const refs[] = {"", "", "x-1", long_ref + 1, long_ref};
+  int read = 0, rejected = 0;
+  for (int i = 0; i < 20000; i++) {
+    const char *type = pick(&seed, common_types, 4, 13);
+    if (general_only(type)) continue;
+    const char *date = pick(&seed, common_dates, 3, 11);
+    const char *amount = pick(&seed, common_amounts, 3, 14);
+    const char *id = pick(&seed, common_ids, 2, 7);
+    const char *ref = pick(&seed, refs, 4, 5);
+    const char *optional[6];
+    int optionals_empty = 1;
+    for (int k = 0; k < 6; k++) {
+      /* mostly all empty, as in a real journal */
+      optional[k] = i % 4 == 0 ? pick(&seed, common_optionals, 4, 9) : "";
+      optionals_empty &= optional[k][0] == '\0';
+    }
+    char text[512];
+    snprintf(text, sizeof text,
+             "loan_id,date,type,amount,ref,id,component,target,rate,term,"
+             "grace_principal,installment\n"
+             "L1,%s,%s,\"%s\",%s,%s,%s,%s,%s,%s,%s,%s\n",
+             date, type, amount, ref, id, optional[0], optional[1],
+             optional[2], optional[3], optional[4], optional[5]);
+    ml_event want, got[2];
+    int valid = common_row_event(&want, type, date, amount, id, ref,
+                                 optionals_empty);
+    ml_journal_reader *r = open_journal(text, NULL);
+    char loan_id[ML_LOAN_ID_SIZE];
+    size_t count = 0;
+    ml_status st = ml_journal_next_loan(r, loan_id, got, NULL, 2, &count,
+                                        NULL);
+    ml_journal_reader_free(r);
+    if ((st == ML_OK) != valid ||
+        (valid && (count != 1 || memcmp(&got[0], &want, sizeof want) != 0))) {
+      fail_msg("row %d: %s: read %s, expected %s", i, text,
+               ml_status_name(st), valid ? "this event" : "a rejection");
+    }
+    read += valid;
+    rejected += !valid;
+  }
+  /* both sides were taken often */
+  assert_true(read > 1000 && rejected > 1000);
+}
+
 static void recovers_after_a_rejected_loan(void **state) {
   (void)state;
   ml_journal_reader *r = open_journal(H5 "A,2026-01-15,repayment,1,\n"
@@ -1679,6 +1794,7 @@ int main(void) {
       cmocka_unit_test(rejects_bad_reschedules),
       cmocka_unit_test(rejects_bad_ids_and_refs),
       cmocka_unit_test(rejects_ungrouped_and_unsorted_loans),
+      cmocka_unit_test(reads_common_rows_as_the_parsers),
       cmocka_unit_test(recovers_after_a_rejected_loan),
       cmocka_unit_test(writes_a_journal),
       cmocka_unit_test(rejects_what_cannot_be_written),

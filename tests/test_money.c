@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "mikrolan.h"
+#include "plain_parse.h"
 #include "round.h"
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -1041,7 +1042,8 @@ static void round_trips(void **state) {
 }
 
 /* Plain amounts ("123", "0.5", "0012.30"), which ml_amount_parse reads
- * on a short path, against the general path (the same text after a space,
+ * on a short path (ml_amount_parse_plain, which the journal reader also
+ * calls by itself), against the general path (the same text after a space,
  * which only the general path takes) and against the value worked out
  * here digit by digit in 128 bits: the same status and value, for every
  * length up to past the range, in currencies with 0, 2 and 3 decimals. */
@@ -1078,11 +1080,44 @@ static void parse_plain_amounts_as_the_general_path(void **state) {
     ml_amount got = -1, general = -2;
     ml_status st = ml_amount_parse(&got, text, cur, NULL, NULL);
     ml_status st_general = ml_amount_parse(&general, spaced, cur, NULL, NULL);
+    /* the short path by itself, as the journal reader calls it */
+    ml_amount plain = -3;
+    if (ml_amount_parse_plain(&plain, text, cur.exponent) &&
+        (st != ML_OK || plain != got)) {
+      fail_msg("\"%s\" in %s: the short path gives %lld", text, cur.code,
+               (long long)plain);
+    }
     if (st != st_general || (st == ML_OK && got != general) ||
         (st == ML_OK) != fits || (fits && got != (ml_amount)value)) {
       fail_msg("\"%s\" in %s: %d/%lld, general %d/%lld, fits %d", text,
                cur.code, st, (long long)got, st_general, (long long)general,
                fits);
+    }
+  }
+}
+
+/* Text next to plain amounts: a mark without digits on a side, two marks,
+ * signs, spaces, too many decimals or digits. The short path takes a text
+ * only when ml_amount_parse gives the same value, and takes the plain
+ * ones. */
+static void parse_plain_amount_edges(void **state) {
+  (void)state;
+  static const char *const texts[] = {
+      "", ".", "5.", ".5", "1.2.3", "1..2", "12.34.", "0", "00.00", "1.234",
+      "1.23", "-1", "+1", "1 ", " 1", "1e3", "12,50", "0.5", "7",
+      "999999999999999999", "9999999999999999", "9999999999999999.99",
+      "99999999999999999", "1.", "1.2", "01.20"};
+  static const int plain[] = {0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 0, 0,
+                              0, 0, 0, 0, 1, 1, 0, 1, 1, 0, 0, 1, 1};
+  const ml_currency sek = {"SEK", 2};
+  for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+    ml_amount short_path = -1, general = -2;
+    int taken = ml_amount_parse_plain(&short_path, texts[i], sek.exponent);
+    ml_status st = ml_amount_parse(&general, texts[i], sek, NULL, NULL);
+    if (taken != plain[i] || (taken && (st != ML_OK || short_path != general))) {
+      fail_msg("\"%s\": short path %d (%lld), ml_amount_parse %d (%lld)",
+               texts[i], taken, (long long)short_path, st,
+               (long long)general);
     }
   }
 }
@@ -1104,6 +1139,7 @@ int main(void) {
       cmocka_unit_test(parse_header_examples),
       cmocka_unit_test(parse_accepted_forms),
       cmocka_unit_test(parse_plain_amounts_as_the_general_path),
+      cmocka_unit_test(parse_plain_amount_edges),
       cmocka_unit_test(parse_limits),
       cmocka_unit_test(parse_excess_decimals_rounded),
       cmocka_unit_test(parse_rejects_malformed),
