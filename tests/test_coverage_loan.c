@@ -48,6 +48,22 @@ static ml_schedule_terms base_terms(void) {
 
 static ml_loan_installment rows[ML_SCHEDULE_MAX_INSTALLMENTS + 1];
 
+/* What a batch status call takes and gives: base terms, default
+ * options. */
+typedef struct status_case {
+  ml_schedule_terms t;
+  ml_loan_options o;
+  ml_loan_status s;
+  ml_error err;
+} status_case;
+
+static status_case new_status_case(void) {
+  status_case c;
+  c.t = base_terms();
+  ml_loan_options_init(&c.o);
+  return c;
+}
+
 static void expect_error(ml_status got, ml_status want, const ml_error *err,
                          const char *field, long line, const char *message) {
   if (got != want || err->code != want) {
@@ -95,28 +111,24 @@ static void options_outside_their_enums(void **state) {
 
 static void buffer_too_small(void **state) {
   (void)state;
-  ml_schedule_terms t = base_terms();
-  ml_loan_options o;
-  ml_loan_options_init(&o);
-  ml_loan_status s;
-  ml_error err;
-  expect_error(ml_loan_status_compute(&s, rows, 5, &t, &o, NULL, 0,
-                                      t.disbursed, &err),
-               ML_EBUFFER, &err, "", 0,
+  status_case c = new_status_case();
+  expect_error(ml_loan_status_compute(&c.s, rows, 5, &c.t, &c.o, NULL, 0,
+                                      c.t.disbursed, &c.err),
+               ML_EBUFFER, &c.err, "", 0,
                "the loan has 12 installments; the buffer holds 5");
-  assert_int_equal(ml_loan_status_compute(&s, rows, 12, &t, &o, NULL, 0,
-                                          t.disbursed, NULL),
+  assert_int_equal(ml_loan_status_compute(&c.s, rows, 12, &c.t, &c.o, NULL, 0,
+                                          c.t.disbursed, NULL),
                    ML_OK);
-  assert_int_equal(s.installment_count, 12);
+  assert_int_equal(c.s.installment_count, 12);
   /* postings: the count is given also when the buffer is too small */
   ml_event e;
   ml_event_init(&e, ML_EVENT_REPAYMENT, date_of("2026-02-15"), 106619);
   e.id = 1;
   ml_posting postings[2];
   size_t count = 0;
-  expect_error(ml_loan_postings_compute(postings, 2, &count, &t, &o, &e, 1,
-                                        date_of("2026-02-15"), &err),
-               ML_EBUFFER, &err, "", 0,
+  expect_error(ml_loan_postings_compute(postings, 2, &count, &c.t, &c.o, &e, 1,
+                                        date_of("2026-02-15"), &c.err),
+               ML_EBUFFER, &c.err, "", 0,
                "the journal has 5 posting lines; the buffer holds 2");
   /* the disbursement (2 lines), the repayment: cash, loans receivable
    * and interest income */
@@ -178,11 +190,7 @@ static void rejected_events(void **state) {
  * from must still be reported by the journal's checks, in their order. */
 static void disbursement_checked_before_its_schedule(void **state) {
   (void)state;
-  ml_schedule_terms t = base_terms();
-  ml_loan_options o;
-  ml_loan_options_init(&o);
-  ml_loan_status s;
-  ml_error err;
+  status_case c = new_status_case();
   ml_event e[2];
   struct {
     ml_date date;
@@ -211,34 +219,34 @@ static void disbursement_checked_before_its_schedule(void **state) {
     ml_event_init(&e[0], ML_EVENT_DISBURSEMENT, cases[i].date,
                   cases[i].amount);
     e[0].id = 1;
-    t.first_due = i + 1 == sizeof cases / sizeof cases[0]
-                      ? date_of("2026-02-15")
-                      : ML_DATE_NONE;
-    expect_error(ml_loan_status_compute(&s, rows, 601, &t, &o, e, 1,
-                                        date_of("2026-06-30"), &err),
-                 cases[i].code, &err, cases[i].field, 1, cases[i].message);
+    c.t.first_due = i + 1 == sizeof cases / sizeof cases[0]
+                        ? date_of("2026-02-15")
+                        : ML_DATE_NONE;
+    expect_error(ml_loan_status_compute(&c.s, rows, 601, &c.t, &c.o, e, 1,
+                                        date_of("2026-06-30"), &c.err),
+                 cases[i].code, &c.err, cases[i].field, 1, cases[i].message);
   }
   /* a second disbursement: the first is the schedule's, the second is
    * rejected; the schedule's buffer too small is reported after it */
-  t.first_due = ML_DATE_NONE;
+  c.t.first_due = ML_DATE_NONE;
   ml_event_init(&e[0], ML_EVENT_DISBURSEMENT, date_of("2026-01-15"), 1000000);
   ml_event_init(&e[1], ML_EVENT_DISBURSEMENT, date_of("2026-01-16"), 1000000);
   e[0].id = 1;
   e[1].id = 2;
-  expect_error(ml_loan_status_compute(&s, rows, 5, &t, &o, e, 2,
-                                      date_of("2026-06-30"), &err),
-               ML_ESTATE, &err, "type", 2,
+  expect_error(ml_loan_status_compute(&c.s, rows, 5, &c.t, &c.o, e, 2,
+                                      date_of("2026-06-30"), &c.err),
+               ML_ESTATE, &c.err, "type", 2,
                "event 2: the loan is already disbursed (one disbursement per "
                "loan)");
-  expect_error(ml_loan_status_compute(&s, rows, 5, &t, &o, e, 1,
-                                      date_of("2026-06-30"), &err),
-               ML_EBUFFER, &err, "", 0,
+  expect_error(ml_loan_status_compute(&c.s, rows, 5, &c.t, &c.o, e, 1,
+                                      date_of("2026-06-30"), &c.err),
+               ML_EBUFFER, &c.err, "", 0,
                "the loan has 12 installments; the buffer holds 5");
   /* and with a buffer that fits, the journal's principal is the loan's */
-  assert_int_equal(ml_loan_status_compute(&s, rows, 601, &t, &o, e, 1,
-                                          date_of("2026-01-15"), &err),
+  assert_int_equal(ml_loan_status_compute(&c.s, rows, 601, &c.t, &c.o, e, 1,
+                                          date_of("2026-01-15"), &c.err),
                    ML_OK);
-  assert_int_equal(s.outstanding[ML_PRINCIPAL], 1000000);
+  assert_int_equal(c.s.outstanding[ML_PRINCIPAL], 1000000);
 }
 
 /* A reversal dated 1900-01-01, the first supported day: the journal is
