@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "mikrolan.h"
+#include "test_support.h"
 
 /* ---- helpers -------------------------------------------------------------- */
 
@@ -35,12 +36,6 @@ static int64_t rand_range(uint64_t *s, int64_t lo, int64_t hi) {
   uint64_t span = (uint64_t)hi - (uint64_t)lo + 1; /* 0: all of int64 */
   uint64_t x = xorshift64(s);
   return (int64_t)((uint64_t)lo + (span != 0 ? x % span : x));
-}
-
-static ml_date date_of(const char *iso) {
-  ml_date d;
-  if (ml_date_parse(&d, iso, NULL) != ML_OK) fail_msg("bad date %s", iso);
-  return d;
 }
 
 static ml_csv_reader *open_text(const char *text) {

@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "mikrolan.h"
+#include "test_support.h"
 
 /* ---- helpers ------------------------------------------------------------- */
 
@@ -50,12 +51,6 @@ static void expect_error(ml_status got, ml_status want, const ml_error *err,
   } else {
     assert_string_equal(err->message, message);
   }
-}
-
-static ml_date date_of(const char *iso) {
-  ml_date d;
-  if (ml_date_parse(&d, iso, NULL) != ML_OK) fail_msg("bad date %s", iso);
-  return d;
 }
 
 enum {

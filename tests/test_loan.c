@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "mikrolan.h"
+#include "test_support.h"
 
 #define MAX_ROWS (ML_SCHEDULE_MAX_INSTALLMENTS + 1)
 #define MAX_EVENTS 40
@@ -29,12 +30,6 @@ static uint64_t xorshift64(uint64_t *s) {
 
 static int64_t rand_range(uint64_t *s, int64_t lo, int64_t hi) {
   return lo + (int64_t)(xorshift64(s) % (uint64_t)(hi - lo + 1));
-}
-
-static ml_date date_of(const char *iso) {
-  ml_date d;
-  if (ml_date_parse(&d, iso, NULL) != ML_OK) fail_msg("bad date %s", iso);
-  return d;
 }
 
 static void random_terms(ml_schedule_terms *t, ml_loan_options *o,

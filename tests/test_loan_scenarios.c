@@ -82,6 +82,7 @@
 #include <string.h>
 
 #include "mikrolan.h"
+#include "test_support.h"
 #include "mikrolan/loan.h"
 
 #define MAX_ROWS 64 /* the scenarios have at most 11 rows */
@@ -89,13 +90,6 @@
 #define MAX_POSTINGS 256
 
 /* ---- dates ---------------------------------------------------------- */
-
-static ml_date date_of(const char *iso) {
-  ml_date d;
-  ml_error err;
-  if (ml_date_parse(&d, iso, &err) != ML_OK) fail_msg("%s", err.message);
-  return d;
-}
 
 static void date_text(char *buf, size_t size, ml_date d) {
   if (d == ML_DATE_NONE) {

@@ -35,6 +35,7 @@
 #include <string.h>
 
 #include "mikrolan.h"
+#include "test_support.h"
 
 /* ---- the allocator ------------------------------------------------------- */
 
@@ -131,12 +132,6 @@ static ml_error fresh_error(void) {
 }
 
 /* ---- fixtures ------------------------------------------------------------ */
-
-static ml_date date_of(const char *iso) {
-  ml_date d;
-  if (ml_date_parse(&d, iso, NULL) != ML_OK) fail_msg("bad date %s", iso);
-  return d;
-}
 
 /* 250,000 SEK at 8.5 % over 36 months from 2026-01-15. */
 static ml_schedule_terms loan_terms(void) {

@@ -12,12 +12,7 @@
 #include <string.h>
 
 #include "mikrolan.h"
-
-static ml_date date_of(const char *iso) {
-  ml_date d;
-  if (ml_date_parse(&d, iso, NULL) != ML_OK) fail_msg("bad date %s", iso);
-  return d;
-}
+#include "test_support.h"
 
 static ml_loan_status status(ml_loan_state state, ml_amount principal,
                              int32_t dpd, ml_amount arrears) {

@@ -14,6 +14,7 @@
 #include "annuity.h"
 #include "divider.h"
 #include "mikrolan.h"
+#include "test_support.h"
 
 #define MAX_ROWS (ML_SCHEDULE_MAX_INSTALLMENTS + 1)
 
@@ -30,13 +31,6 @@ static uint64_t xorshift64(uint64_t *s) {
 /* A uniform value in lo..hi. */
 static int64_t rand_range(uint64_t *s, int64_t lo, int64_t hi) {
   return lo + (int64_t)(xorshift64(s) % (uint64_t)(hi - lo + 1));
-}
-
-static ml_date date_of(const char *iso) {
-  ml_date d;
-  ml_error err;
-  if (ml_date_parse(&d, iso, &err) != ML_OK) fail_msg("%s", err.message);
-  return d;
 }
 
 static void base_terms(ml_schedule_terms *t) {
