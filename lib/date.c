@@ -179,7 +179,10 @@ static ml_status check_iso_shape(const char *text, ml_error *err) {
 ml_status ml_date_parse(ml_date *out, const char *text, ml_error *err) {
   ML_ASSERT(out != NULL);
   ML_ASSERT(text != NULL);
-  /* The input is quoted only for a message: parsing is a hot path. */
+  /* Nearly every date is plain and valid: read it at once; the checks
+   * below then say what is wrong with any other text. The input is quoted
+   * only for a message: parsing is a hot path. */
+  if (ml_date_parse_plain(out, text, strlen(text))) return ML_OK;
   const ml_status shape = check_iso_shape(text, err);
   if (shape != ML_OK) return shape;
 

@@ -415,8 +415,7 @@ ml_status ml_schedule_compute(ml_installment *rows, size_t capacity,
       int32_t next = fill_plain_monthly_rows(&rows[r], &plan, &walk, k,
                                              plan.regular_last);
       r += (size_t)(next - k);
-      k = next;
-      if (k > terms->installments) break;
+      k = next; /* <= regular_last + 1 <= installments: fill_row takes it */
     }
     st = fill_row(&rows[r], &plan, &walk, k);
     if (st != ML_OK) return row_error(err, st, k);
