@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csv_line.h"
 #include "internal.h"
 #include "mikrolan/io.h"
 #include "utf8.h"
@@ -554,6 +555,83 @@ static scan_result scan_plain_line(ml_csv_reader *r, plain_scan *s,
   return SCAN_WINDOW_END;
 }
 
+#if defined(__SSE2__)
+/*
+ * A short line — its line feed within 64 bytes — is looked at in one go:
+ * four blocks give a mask of its commas, one of line feeds and one of the
+ * bytes the fast path leaves to others (quote, CR, NUL, >= 0x80). When it
+ * has none of those, it is split by a loop over its commas that runs the
+ * header's number of times on every row, so no branch in it depends on
+ * where the commas are.
+ */
+typedef struct line_masks {
+  uint64_t commas, line_feeds, odd;
+} line_masks;
+
+/* The masks of window[0..64); with a copy in `to` (commas and line feeds
+ * as NULs, which end the field texts) when to is not NULL. */
+static inline line_masks look_64(const unsigned char *from, unsigned char *to) {
+  line_masks m = {0, 0, 0};
+  for (int b = 0; b < 4; b++) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(from + 16 * b));
+    __m128i comma = _mm_cmpeq_epi8(v, _mm_set1_epi8(','));
+    __m128i line_feed = _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'));
+    if (to != NULL) {
+      _mm_storeu_si128((__m128i *)(void *)(to + 16 * b),
+                       _mm_andnot_si128(_mm_or_si128(comma, line_feed), v));
+    }
+    __m128i odd = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                     _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))),
+        _mm_cmpeq_epi8(v, _mm_setzero_si128()));
+    m.commas |= (uint64_t)(unsigned)_mm_movemask_epi8(comma) << (16 * b);
+    m.line_feeds |= (uint64_t)(unsigned)_mm_movemask_epi8(line_feed) << (16 * b);
+    m.odd |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(odd, v))
+             << (16 * b);
+  }
+  return m;
+}
+
+/* The length of the short plain line the masks show (without its line
+ * feed), with *commas its commas; 0 when it is not one. */
+static inline size_t short_plain_length(const line_masks *m, uint64_t *commas) {
+  if (m->line_feeds == 0) return 0;
+  unsigned n = (unsigned)__builtin_ctzll(m->line_feeds);
+  uint64_t before = (UINT64_C(1) << n) - 1;
+  if (n == 0 || (m->odd & before) != 0) return 0;
+  *commas = m->commas & before;
+  return n;
+}
+
+/* Splits a short plain line: its length, or 0 when it is not one or has
+ * not the header's number of fields (nothing is then changed that the
+ * other paths rely on). */
+static size_t split_short_line(ml_csv_reader *r, const unsigned char *line) {
+  line_masks m = look_64(line, (unsigned char *)r->text);
+  uint64_t commas = 0;
+  size_t n = short_plain_length(&m, &commas);
+  if (n == 0) return 0;
+  /* locals: the stores to info could alias r's members otherwise */
+  field_info *info = r->info;
+  size_t last = r->columns - 1, start = 0;
+  uint64_t missing = 0; /* a comma the header's count needs, not there */
+  for (size_t k = 0; k < last; k++) {
+    missing |= commas == 0;
+    /* the top bit keeps ctz defined once the commas run out */
+    size_t at = (size_t)__builtin_ctzll(commas | UINT64_C(1) << 63);
+    commas &= commas - 1;
+    info[k].start = start;
+    info[k].length = at - start;
+    start = at + 1;
+  }
+  if (missing != 0 || commas != 0) return 0;
+  info[last].start = start;
+  info[last].length = n - start;
+  r->fields = last + 1;
+  return n;
+}
+#endif
+
 /* Splits the line at the window's position: *n is its length without the
  * line ending, *ending the bytes the ending takes. */
 static scan_result split_plain_line(ml_csv_reader *r, size_t *n,
@@ -561,6 +639,15 @@ static scan_result split_plain_line(ml_csv_reader *r, size_t *n,
   size_t available = r->len - r->pos;
   /* a record and its CRLF; the text buffer holds that and a block more */
   if (available > ML_CSV_MAX_RECORD + 2) available = ML_CSV_MAX_RECORD + 2;
+#if defined(__SSE2__)
+  if (available >= 64) {
+    *n = split_short_line(r, r->window + r->pos);
+    if (*n > 0) {
+      *ending = 1;
+      return SCAN_LINE_END;
+    }
+  }
+#endif
   plain_scan s = {r->window + r->pos, available, 0, 0};
   size_t lf = 0;
   r->fields = 0;
@@ -767,6 +854,33 @@ ml_status ml_csv_next(ml_csv_reader *reader, int *has_record,
     return ML_OK;
   }
   return read_record(reader, has_record, err);
+}
+
+int ml_csv_peek_line(ml_csv_reader *reader, ml_csv_line *line) {
+#if defined(__SSE2__)
+  ml_csv_reader *r = reader;
+  if (r->failed != ML_OK || r->in_header || r->utf8.owed > 0) return 0;
+  if (r->len - r->pos < 64) refill_behind(r);
+  if (r->len - r->pos < 64) return 0;
+  const unsigned char *bytes = r->window + r->pos;
+  line_masks m = look_64(bytes, NULL);
+  line->length = short_plain_length(&m, &line->commas);
+  line->bytes = (const char *)bytes;
+  line->line = r->line;
+  return line->length > 0;
+#else
+  (void)reader;
+  (void)line;
+  return 0;
+#endif
+}
+
+void ml_csv_skip_line(ml_csv_reader *reader, const ml_csv_line *line) {
+  ML_ASSERT(line->line == reader->line &&
+            line->bytes == (const char *)reader->window + reader->pos);
+  reader->pos += line->length + 1;
+  reader->line++;
+  reader->column = 1;
 }
 
 const char *ml_csv_field(const ml_csv_reader *reader, size_t index) {

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csv_line.h"
 #include "internal.h"
 #include "mikrolan/io.h"
 #include "plain_parse.h"
@@ -37,6 +38,8 @@ typedef enum column {
 
 enum {
   REQUIRED_COLUMNS = COL_REF + 1,
+  /* the columns every row type may use */
+  LEADING_COLUMNS = COL_ID + 1,
   /* the columns after id, which only some types use */
   FIRST_OPTIONAL = COL_COMPONENT,
   OPTIONAL_COLUMNS = COLUMN_KINDS - FIRST_OPTIONAL
@@ -143,7 +146,10 @@ struct ml_journal_reader {
   size_t optional_at[OPTIONAL_COLUMNS]; /* those the file has, of the
                                            columns from FIRST_OPTIONAL */
   size_t optional_count;
-  int has_row;             /* the CSV reader holds a row not yet used */
+  /* reading common rows from bytes: the number of leading columns (0: not
+   * this file) */
+  size_t leading;
+    int has_row;             /* the CSV reader holds a row not yet used */
   int skipping;            /* the rest of a rejected loan is to be skipped */
   char skip[ML_CSV_MAX_FIELD + 1];
   int has_previous; /* ML_JOURNAL_SORTED: the last loan id */
@@ -205,6 +211,8 @@ static ml_status map_columns(ml_journal_reader *r, ml_error *err) {
   return ML_OK;
 }
 
+static void plan_line_reading(ml_journal_reader *r); /* below, with its path */
+
 static ml_status start_reader(ml_journal_reader **out, ml_csv_reader *csv,
                               const ml_journal_options *options,
                               ml_error *err) {
@@ -227,6 +235,7 @@ static ml_status start_reader(ml_journal_reader **out, ml_csv_reader *csv,
     ml_journal_reader_free(r);
     return st;
   }
+  plan_line_reading(r);
   *out = r;
   return ML_OK;
 }
@@ -521,11 +530,18 @@ static int optional_cells_empty(const ml_journal_reader *r) {
   return filled == 0;
 }
 
-/* Whether the id column is empty or holds position as read_id reads it
+/* The texts of a row's leading columns (loan_id .. id; "" for a column
+ * the file lacks), however the row was split. */
+typedef struct common_cells {
+  const char *text[LEADING_COLUMNS];
+  size_t length[LEADING_COLUMNS];
+} common_cells;
+
+/* Whether the id cell is empty or holds position as read_id reads it
  * (at most 18 digits: no overflow to check). */
-static int id_is_position(const ml_journal_reader *r, int64_t position) {
-  const char *text = cell(r, COL_ID);
-  size_t len = cell_length(r, COL_ID);
+static int id_is_position(const common_cells *c, int64_t position) {
+  const char *text = c->text[COL_ID];
+  size_t len = c->length[COL_ID];
   if (len == 0) return 1;
   if (len > 18 || (len > 1 && text[0] == '0')) return 0;
   int64_t n = 0;
@@ -537,27 +553,119 @@ static int id_is_position(const ml_journal_reader *r, int64_t position) {
   return n == position;
 }
 
-/* Reads the row into e when it is a common one (see above); else 0 and e
- * is left for the general path to fill. */
-static int read_common_event(ml_event *e, const ml_journal_reader *r,
-                             int64_t position) {
-  int type = amount_only_type(cell(r, COL_TYPE), cell_length(r, COL_TYPE));
+/* Reads the cells into e when they are a common row (see above), given
+ * that its optional cells are empty; else 0 and e is left for the
+ * general path to fill. */
+static int read_common_cells(ml_event *e, const common_cells *c,
+                             int exponent, int64_t position) {
+  int type = amount_only_type(c->text[COL_TYPE], c->length[COL_TYPE]);
   ml_date date;
   ml_amount amount;
-  size_t ref_length = cell_length(r, COL_REF);
-  if (type < 0 || !optional_cells_empty(r) ||
-      !ml_date_parse_plain(&date, cell(r, COL_DATE),
-                           cell_length(r, COL_DATE)) ||
-      !ml_amount_parse_plain(&amount, cell(r, COL_AMOUNT),
-                             r->options.currency.exponent) ||
-      !id_is_position(r, position) || ref_length >= ML_EVENT_REF_SIZE) {
+  size_t ref_length = c->length[COL_REF];
+  if (type < 0 ||
+      !ml_date_parse_plain(&date, c->text[COL_DATE], c->length[COL_DATE]) ||
+      !ml_amount_parse_plain(&amount, c->text[COL_AMOUNT],
+                             c->length[COL_AMOUNT], exponent) ||
+      !id_is_position(c, position) || ref_length >= ML_EVENT_REF_SIZE) {
     return 0;
   }
   ml_event_init(e, (ml_event_type)type, date, amount);
   e->id = position;
   /* the rest of ref is zero already */
-  if (ref_length > 0) memcpy(e->ref, cell(r, COL_REF), ref_length);
+  if (ref_length > 0) memcpy(e->ref, c->text[COL_REF], ref_length);
   return 1;
+}
+
+/* Reads the current CSV row into e when it is a common one. */
+static int read_common_event(ml_event *e, const ml_journal_reader *r,
+                             int64_t position) {
+  if (!optional_cells_empty(r)) return 0;
+  common_cells c;
+  for (int k = 0; k < LEADING_COLUMNS; k++) {
+    c.text[k] = cell(r, (column)k);
+    c.length[k] = cell_length(r, (column)k);
+  }
+  return read_common_cells(e, &c, r->options.currency.exponent, position);
+}
+
+/*
+ * Straight from the bytes. When the file's leading columns are loan_id ..
+ * id (in any order; id may be missing) and the optional ones follow, a
+ * common row of the current loan is read from the CSV reader's next line
+ * without splitting it into field texts first: the line's comma mask
+ * gives the leading cells, and the optional cells are empty when the rest
+ * of the line is nothing but their commas. The CSV reader offers only
+ * lines its own fast path splits the same way (lib/csv_line.h), and any
+ * line not taken here is read as before, so both read every row the same.
+ */
+
+/* Sets r->leading: the leading columns, or 0 when the layout is another. */
+static void plan_line_reading(ml_journal_reader *r) {
+  size_t leading = 0;
+  for (int c = 0; c < LEADING_COLUMNS; c++) {
+    leading += r->at[c] != ML_CSV_NO_COLUMN;
+  }
+  r->leading = 0;
+  for (int c = 0; c < LEADING_COLUMNS; c++) {
+    if (r->at[c] != ML_CSV_NO_COLUMN && r->at[c] >= leading) return;
+  }
+  /* a short line has at most 64 fields */
+  if (ml_csv_column_count(r->csv) <= 64) r->leading = leading;
+}
+
+/* Splits the line's leading cells into c when the line has the header's
+ * field count and its optional cells are empty. */
+static int split_leading_cells(const ml_journal_reader *r,
+                               const ml_csv_line *line, common_cells *c) {
+  size_t columns = ml_csv_column_count(r->csv);
+  /* each field's end: a comma, or the line feed after the last */
+  uint64_t ends = line->commas | UINT64_C(1) << line->length;
+  size_t start[LEADING_COLUMNS], end[LEADING_COLUMNS];
+  size_t from = 0;
+  for (size_t k = 0; k < r->leading; k++) {
+    if (ends == 0) return 0;
+    size_t at = (size_t)__builtin_ctzll(ends);
+    ends &= ends - 1;
+    start[k] = from;
+    end[k] = at;
+    from = at + 1;
+  }
+  /* then one end for each optional cell, with nothing between them: the
+   * bytes from..length are all ends */
+  size_t rest = columns - r->leading;
+  uint64_t all_ends = rest == 0 ? 0
+                                : (UINT64_C(2) << line->length) -
+                                      (UINT64_C(1) << from);
+  if ((rest > 0 && line->length + 1 - from != rest) || ends != all_ends) {
+    return 0;
+  }
+  for (int k = 0; k < LEADING_COLUMNS; k++) {
+    size_t at = r->at[k];
+    c->text[k] = at == ML_CSV_NO_COLUMN ? "" : line->bytes + start[at];
+    c->length[k] = at == ML_CSV_NO_COLUMN ? 0 : end[at] - start[at];
+  }
+  return 1;
+}
+
+/* Reads the loan's common rows that follow, straight from the bytes, up to
+ * limit events; returns the new count. */
+static size_t read_lines_of_loan(ml_journal_reader *r, const char *loan_id,
+                                 size_t id_length, ml_event *events,
+                                 long *lines, size_t n, size_t limit) {
+  if (r->leading == 0) return n;
+  ml_csv_line line;
+  common_cells c;
+  while (n < limit && ml_csv_peek_line(r->csv, &line) &&
+         split_leading_cells(r, &line, &c) &&
+         c.length[COL_LOAN_ID] == id_length &&
+         memcmp(c.text[COL_LOAN_ID], loan_id, id_length) == 0 &&
+         read_common_cells(&events[n], &c, r->options.currency.exponent,
+                           (int64_t)n + 1)) {
+    if (lines != NULL) lines[n] = line.line;
+    ml_csv_skip_line(r->csv, &line);
+    n++;
+  }
+  return n;
 }
 
 /* ---- the general path ---------------------------------------------------------- */
@@ -723,6 +831,7 @@ static ml_status read_loan_rows(ml_journal_reader *r, const char *loan_id,
     if (st != ML_OK) return reject_loan(r, st);
     if (lines != NULL) lines[n] = ml_csv_record_line(r->csv);
     n++;
+    n = read_lines_of_loan(r, loan_id, id_length, events, lines, n, limit);
     st = advance(r, err);
   }
   if (st == ML_OK) *count = n;

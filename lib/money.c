@@ -386,7 +386,8 @@ static ml_status out_of_range_error(const amount_text *t, ml_currency cur) {
  * without a check). The value is the one the general parser gives; 0 when
  * the text is anything else.
  */
-int ml_amount_parse_plain(ml_amount *out, const char *text, int exponent) {
+int ml_amount_parse_plain(ml_amount *out, const char *text, size_t len,
+                          int exponent) {
   /* 10^k for the decimals a currency's exponent still asks for (a
    * multiplication, not a loop whose count varies from amount to amount) */
   static const uint64_t scale[MAX_EXPONENT + 1] = {
@@ -412,7 +413,7 @@ int ml_amount_parse_plain(ml_amount *out, const char *text, int exponent) {
   }
   const int digits = (int)((mark != NULL ? mark : p) - text);
   const int decimals = mark != NULL ? (int)(p - mark - 1) : 0;
-  if (digits == 0 || (mark != NULL && decimals == 0) || *p != '\0' ||
+  if (digits == 0 || (mark != NULL && decimals == 0) || p != text + len ||
       decimals > exponent || digits + exponent > 18) {
     return 0;
   }
@@ -425,7 +426,9 @@ ml_status ml_amount_parse(ml_amount *out, const char *text, ml_currency cur,
   ML_ASSERT(out != NULL && text != NULL);
   assert_currency(cur);
   if (rounding != NULL) ml_round_assert_mode(*rounding);
-  if (ml_amount_parse_plain(out, text, cur.exponent)) return ML_OK;
+  if (ml_amount_parse_plain(out, text, strlen(text), cur.exponent)) {
+    return ML_OK;
+  }
 
   const char *p = text;
   while (*p == ' ') p++;

@@ -19,9 +19,11 @@
  * date "YYYY-MM-DD": as ml_date_parse. */
 int ml_date_parse_plain(ml_date *out, const char *text, size_t len);
 
-/* text, when it is ASCII digits with an optional '.' and 1 to exponent
+/* The len bytes at text (followed by a byte that is not a digit or a
+ * '.'), when they are ASCII digits with an optional '.' and 1 to exponent
  * decimals, at most 18 digits once padded to exponent decimals: as
  * ml_amount_parse without rounding. */
-int ml_amount_parse_plain(ml_amount *out, const char *text, int exponent);
+int ml_amount_parse_plain(ml_amount *out, const char *text, size_t len,
+                          int exponent);
 
 #endif

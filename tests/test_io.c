@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1136,7 +1137,7 @@ static const char *const common_dates[] = {
 static const char *const common_amounts[] = {
     "12.50", "0", "12.5", "1.234", "1e3", " 12", "-3", "", "7.", ".5",
     "9999999999999999.99", "99999999999999999.99", "007", "1,5"};
-static const char *const common_ids[] = {"", "1", "01", "2", "1x", "0",
+static const char *const common_ids[] = {"", "1", "2", "01", "1x", "0",
                                          "99999999999999999999"};
 static const char *const common_optionals[] = {"", "", "", "", "interest",
                                                "1", "12", "8.5", "x"};
@@ -1157,12 +1158,13 @@ static int general_only(const char *type_text) {
          type >= ML_EVENT_WAIVER;
 }
 
-/* The event the public parsers make of the row's values; 0 when the
- * reader must reject the row. */
-static int common_row_event(ml_event *e, const char *type_text,
-                            const char *date_text, const char *amount_text,
-                            const char *id, const char *ref,
-                            int optionals_empty) {
+/* The event the public parsers make of the values of the loan's
+ * position-th row (1 or 2); 0 when the reader must reject the row. */
+static int common_row_event(ml_event *e, int64_t position,
+                            const char *type_text, const char *date_text,
+                            const char *amount_text, const char *id,
+                            const char *ref, int optionals_empty) {
+  const char *position_text = position == 1 ? "1" : "2";
   ml_event_type type;
   ml_date date;
   ml_amount amount;
@@ -1172,64 +1174,241 @@ static int common_row_event(ml_event *e, const char *type_text,
       amount_text[0] == '\0' ||
       ml_amount_parse(&amount, amount_text, ml_currency_default(), NULL,
                       NULL) != ML_OK ||
-      (id[0] != '\0' && strcmp(id, "1") != 0) ||
+      (id[0] != '\0' && strcmp(id, position_text) != 0) ||
       strlen(ref) >= ML_EVENT_REF_SIZE) {
     return 0;
   }
   ml_event_init(e, type, date, amount);
-  e->id = 1;
+  e->id = position;
   memcpy(e->ref, ref, strlen(ref) + 1);
   return 1;
+}
+
+/* A random common row's values (see above). */
+typedef struct common_row {
+  const char *type, *date, *amount, *id, *ref, *optional[6];
+  int optionals_empty;
+} common_row;
+
+static int pick_common_row(common_row *row, uint64_t *seed, int i) {
+  static char long_ref[ML_EVENT_REF_SIZE + 1];
+  memset(long_ref, 'r', ML_EVENT_REF_SIZE);
+  const char *const refs[] = {"", "", "x-1", long_ref + 1, long_ref};
+  row->type = pick(seed, common_types, 4, 13);
+  if (general_only(row->type)) return 0;
+  row->date = pick(seed, common_dates, 3, 11);
+  row->amount = pick(seed, common_amounts, 3, 14);
+  row->id = pick(seed, common_ids, 3, 7);
+  row->ref = pick(seed, refs, 4, 5);
+  row->optionals_empty = 1;
+  for (int k = 0; k < 6; k++) {
+    /* mostly all empty, as in a real journal */
+    row->optional[k] = i % 4 == 0 ? pick(seed, common_optionals, 4, 9) : "";
+    row->optionals_empty &= row->optional[k][0] == '\0';
+  }
+  return 1;
+}
+
+/* Reads the journal text and checks that loan L1's position-th row (on
+ * line position + 1) is read as the parsers read it; returns whether it
+ * was read. */
+static int check_common_row(const char *text, const common_row *row,
+                            int64_t position) {
+  ml_event want, got[3];
+  long lines[3];
+  int valid = common_row_event(&want, position, row->type, row->date,
+                               row->amount, row->id, row->ref,
+                               row->optionals_empty);
+  ml_journal_reader *r = open_journal(text, NULL);
+  char loan_id[ML_LOAN_ID_SIZE];
+  size_t count = 0;
+  ml_status st = ml_journal_next_loan(r, loan_id, got, lines, 3, &count,
+                                      NULL);
+  ml_journal_reader_free(r);
+  size_t at = (size_t)position - 1;
+  if ((st == ML_OK) != valid ||
+      (valid && (count != (size_t)position ||
+                 memcmp(&got[at], &want, sizeof want) != 0 ||
+                 lines[at] != position + 1))) {
+    fail_msg("row %" PRId64 " of %s: read %s, expected %s", position, text,
+             ml_status_name(st), valid ? "this event" : "a rejection");
+  }
+  return valid;
 }
 
 static void reads_common_rows_as_the_parsers(void **state) {
   (void)state;
   uint64_t seed = 0x636f6d6d6f6eULL; /* "common" */
-  char long_ref[ML_EVENT_REF_SIZE + 1];
-  memset(long_ref, 'r', ML_EVENT_REF_SIZE);
-  long_ref[ML_EVENT_REF_SIZE] = '\0';
-  const char *const refs[] = {"", "", "x-1", long_ref + 1, long_ref};
-  int read = 0, rejected = 0;
+  int read[2] = {0, 0}, rejected[2] = {0, 0};
   for (int i = 0; i < 20000; i++) {
-    const char *type = pick(&seed, common_types, 4, 13);
-    if (general_only(type)) continue;
-    const char *date = pick(&seed, common_dates, 3, 11);
-    const char *amount = pick(&seed, common_amounts, 3, 14);
-    const char *id = pick(&seed, common_ids, 2, 7);
-    const char *ref = pick(&seed, refs, 4, 5);
-    const char *optional[6];
-    int optionals_empty = 1;
-    for (int k = 0; k < 6; k++) {
-      /* mostly all empty, as in a real journal */
-      optional[k] = i % 4 == 0 ? pick(&seed, common_optionals, 4, 9) : "";
-      optionals_empty &= optional[k][0] == '\0';
-    }
-    char text[512];
+    common_row row;
+    if (!pick_common_row(&row, &seed, i)) continue;
+    /* the loan's first row, its amount quoted: the reader's CSV path */
+    char text[1024];
     snprintf(text, sizeof text,
              "loan_id,date,type,amount,ref,id,component,target,rate,term,"
              "grace_principal,installment\n"
              "L1,%s,%s,\"%s\",%s,%s,%s,%s,%s,%s,%s,%s\n",
-             date, type, amount, ref, id, optional[0], optional[1],
-             optional[2], optional[3], optional[4], optional[5]);
-    ml_event want, got[2];
-    int valid = common_row_event(&want, type, date, amount, id, ref,
-                                 optionals_empty);
-    ml_journal_reader *r = open_journal(text, NULL);
-    char loan_id[ML_LOAN_ID_SIZE];
-    size_t count = 0;
-    ml_status st = ml_journal_next_loan(r, loan_id, got, NULL, 2, &count,
-                                        NULL);
-    ml_journal_reader_free(r);
-    if ((st == ML_OK) != valid ||
-        (valid && (count != 1 || memcmp(&got[0], &want, sizeof want) != 0))) {
-      fail_msg("row %d: %s: read %s, expected %s", i, text,
-               ml_status_name(st), valid ? "this event" : "a rejection");
-    }
-    read += valid;
-    rejected += !valid;
+             row.date, row.type, row.amount, row.ref, row.id,
+             row.optional[0], row.optional[1], row.optional[2],
+             row.optional[3], row.optional[4], row.optional[5]);
+    int first = check_common_row(text, &row, 1);
+    read[0] += first;
+    rejected[0] += !first;
+    /* its second row, unquoted and followed by another loan's rows: the
+     * path that reads a line straight from its bytes (an amount with a
+     * comma would be another row's shape) */
+    if (strchr(row.amount, ',') != NULL) continue;
+    snprintf(text, sizeof text,
+             "loan_id,date,type,amount,ref,id,component,target,rate,term,"
+             "grace_principal,installment\n"
+             "L1,2026-01-01,disbursement,1,,,,,,,,\n"
+             "L1,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n"
+             "L2,2026-01-01,disbursement,1,,,,,,,,\n"
+             "L2,2026-01-01,disbursement,1,,,,,,,,\n",
+             row.date, row.type, row.amount, row.ref, row.id,
+             row.optional[0], row.optional[1], row.optional[2],
+             row.optional[3], row.optional[4], row.optional[5]);
+    int second = check_common_row(text, &row, 2);
+    read[1] += second;
+    rejected[1] += !second;
   }
-  /* both sides were taken often */
-  assert_true(read > 1000 && rejected > 1000);
+  /* both sides were taken often, on both paths */
+  for (int k = 0; k < 2; k++) {
+    assert_true(read[k] > 1000 && rejected[k] > 1000);
+  }
+}
+
+/*
+ * The same journal read with LF and with CRLF line endings: a CRLF line is
+ * never read straight from its bytes, so the two readings compare that
+ * path with the CSV path on every row. Random loans of mostly common rows,
+ * with rows of other types, bad values, wrong ids, long lines and filled
+ * optional cells among them, in five column layouts (three that allow the
+ * bytes path, two that do not).
+ */
+static const char *const journal_layouts[] = {
+    "loan_id,date,type,amount,ref,id,component,target,rate,term,"
+    "grace_principal,installment",
+    "type,id,amount,loan_id,ref,date,installment,term,component,target,"
+    "rate,grace_principal",
+    "loan_id,date,type,amount,ref,component,target,rate,term,"
+    "grace_principal,installment",
+    "loan_id,date,type,amount,ref,id",
+    "loan_id,date,type,component,amount,ref,id,target"};
+
+/* One random row's value for the column named `name` of loan `loan`,
+ * position-th row. */
+static const char *random_cell(char *buf, size_t size, const char *name,
+                               int loan, int position, uint64_t *seed) {
+  uint64_t x = xorshift64(seed) % 100;
+  if (strcmp(name, "loan_id") == 0) {
+    snprintf(buf, size, x == 0 ? "" : "L%04d", loan);
+  } else if (strcmp(name, "date") == 0) {
+    snprintf(buf, size, x == 0 ? "2026-02-30" : "2026-%02d-%02d",
+             1 + position % 12, 1 + (int)(x % 28));
+  } else if (strcmp(name, "type") == 0) {
+    snprintf(buf, size, "%s", position == 1 ? "disbursement"
+                              : x < 90      ? "repayment"
+                              : x < 94      ? "fee"
+                              : x < 97      ? "waiver"
+                                            : "Repayment");
+  } else if (strcmp(name, "amount") == 0) {
+    snprintf(buf, size, x < 3 ? "1.234" : "%d.%02d", 1 + (int)(x * 37),
+             (int)(x % 100));
+  } else if (strcmp(name, "ref") == 0) {
+    snprintf(buf, size, "%s", x < 90 ? "" : x < 95 ? "R-17" : "a-ref-long-enough-to-take-the-line-past-64-bytes");
+  } else if (strcmp(name, "id") == 0) {
+    snprintf(buf, size, x < 60 ? "%d" : x < 97 ? "" : "%d0", position);
+  } else if (strcmp(name, "component") == 0) {
+    snprintf(buf, size, "%s", x < 97 ? "" : "interest");
+  } else {
+    snprintf(buf, size, "%s", x < 99 ? "" : "3");
+  }
+  return buf;
+}
+
+/* A random journal in a layout, each line ended by `ending`. */
+static void random_journal(char *text, size_t size, const char *layout,
+                           const char *ending, uint64_t seed) {
+  char names[256];
+  snprintf(names, sizeof names, "%s", layout);
+  const char *column[16];
+  size_t columns = 0;
+  for (char *p = strtok(names, ","); p != NULL; p = strtok(NULL, ",")) {
+    column[columns++] = p;
+  }
+  size_t used = (size_t)snprintf(text, size, "%s%s", layout, ending);
+  for (int loan = 1; loan <= 150; loan++) {
+    int rows = 1 + (int)(xorshift64(&seed) % 12);
+    for (int position = 1; position <= rows; position++) {
+      for (size_t c = 0; c < columns; c++) {
+        char cell[64];
+        used += (size_t)snprintf(text + used, size - used, "%s%s",
+                                 c > 0 ? "," : "",
+                                 random_cell(cell, sizeof cell, column[c],
+                                             loan, position, &seed));
+      }
+      used += (size_t)snprintf(text + used, size - used, "%s", ending);
+    }
+  }
+  assert_true(used < size);
+}
+
+/* Everything the reader says of a journal, as text. */
+static void describe_reading(char *out, size_t size, const char *text,
+                             size_t capacity) {
+  ml_journal_reader *r = open_journal(text, NULL);
+  ml_event events[8];
+  long lines[8];
+  size_t used = 0;
+  for (int call = 0; call < 2000 && used < size; call++) {
+    char id[ML_LOAN_ID_SIZE];
+    size_t count = 0;
+    ml_error err = {0};
+    ml_status st = ml_journal_next_loan(r, id, events, lines, capacity,
+                                        &count, &err);
+    used += (size_t)snprintf(out + used, size - used, "%d %s %zu %ld %ld %s %s|",
+                             (int)st, id, count, err.line, err.column,
+                             err.field, err.message);
+    for (size_t i = 0; i < count && used < size; i++) {
+      const ml_event *e = &events[i];
+      used += (size_t)snprintf(
+          out + used, size - used, "%" PRId64 " %d %d %" PRId64 " %d %" PRId64 " %s %ld;",
+          e->id, (int)e->type, (int)e->date, e->amount, (int)e->component,
+          e->target, e->ref, lines[i]);
+    }
+    if (st == ML_OK && count == 0 && id[0] == '\0') break;
+  }
+  ml_journal_reader_free(r);
+  assert_true(used < size);
+}
+
+static void reads_lf_and_crlf_journals_the_same(void **state) {
+  (void)state;
+  enum { TEXT = 1 << 17, DESCRIPTION = 1 << 19 };
+  char *lf = malloc(TEXT), *crlf = malloc(TEXT);
+  char *a = malloc(DESCRIPTION), *b = malloc(DESCRIPTION);
+  assert_non_null(lf && crlf && a && b);
+  for (size_t layout = 0; layout < 5; layout++) {
+    for (uint64_t seed = 1; seed <= 4; seed++) {
+      random_journal(lf, TEXT, journal_layouts[layout], "\n", seed);
+      random_journal(crlf, TEXT, journal_layouts[layout], "\r\n", seed);
+      for (size_t capacity = 5; capacity <= 8; capacity += 3) {
+        describe_reading(a, DESCRIPTION, lf, capacity);
+        describe_reading(b, DESCRIPTION, crlf, capacity);
+        if (strcmp(a, b) != 0) {
+          fail_msg("layout %zu, seed %" PRIu64 ", capacity %zu: LF and CRLF "
+                   "read differently",
+                   layout, seed, capacity);
+        }
+      }
+    }
+  }
+  free(lf);
+  free(crlf);
+  free(a);
+  free(b);
 }
 
 static void recovers_after_a_rejected_loan(void **state) {
@@ -1790,6 +1969,7 @@ int main(void) {
       cmocka_unit_test(rejects_bad_ids_and_refs),
       cmocka_unit_test(rejects_ungrouped_and_unsorted_loans),
       cmocka_unit_test(reads_common_rows_as_the_parsers),
+      cmocka_unit_test(reads_lf_and_crlf_journals_the_same),
       cmocka_unit_test(recovers_after_a_rejected_loan),
       cmocka_unit_test(writes_a_journal),
       cmocka_unit_test(rejects_what_cannot_be_written),

@@ -1082,7 +1082,7 @@ static void parse_plain_amounts_as_the_general_path(void **state) {
     ml_status st_general = ml_amount_parse(&general, spaced, cur, NULL, NULL);
     /* the short path by itself, as the journal reader calls it */
     ml_amount plain = -3;
-    if (ml_amount_parse_plain(&plain, text, cur.exponent) &&
+    if (ml_amount_parse_plain(&plain, text, strlen(text), cur.exponent) &&
         (st != ML_OK || plain != got)) {
       fail_msg("\"%s\" in %s: the short path gives %lld", text, cur.code,
                (long long)plain);
@@ -1112,7 +1112,8 @@ static void parse_plain_amount_edges(void **state) {
   const ml_currency sek = {"SEK", 2};
   for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
     ml_amount short_path = -1, general = -2;
-    int taken = ml_amount_parse_plain(&short_path, texts[i], sek.exponent);
+    int taken = ml_amount_parse_plain(&short_path, texts[i], strlen(texts[i]),
+                                      sek.exponent);
     ml_status st = ml_amount_parse(&general, texts[i], sek, NULL, NULL);
     if (taken != plain[i] || (taken && (st != ML_OK || short_path != general))) {
       fail_msg("\"%s\": short path %d (%lld), ml_amount_parse %d (%lld)",
