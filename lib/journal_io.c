@@ -139,6 +139,13 @@ static void set_free(id_set *s) {
 
 /* ---- the reader --------------------------------------------------------------- */
 
+/* The texts of a row's leading columns (loan_id .. id; "" for a column
+ * the file lacks), however the row was split. */
+typedef struct common_cells {
+  const char *text[LEADING_COLUMNS];
+  size_t length[LEADING_COLUMNS];
+} common_cells;
+
 struct ml_journal_reader {
   ml_csv_reader *csv;
   ml_journal_options options;
@@ -149,7 +156,11 @@ struct ml_journal_reader {
   /* reading common rows from bytes: the number of leading columns (0: not
    * this file) */
   size_t leading;
-    int has_row;             /* the CSV reader holds a row not yet used */
+  int has_next_line; /* the loan ended at a plain line of the next loan,
+                        not read: next_line, split into next_cells */
+  ml_csv_line next_line;
+  common_cells next_cells;
+  int has_row;             /* the CSV reader holds a row not yet used */
   int skipping;            /* the rest of a rejected loan is to be skipped */
   char skip[ML_CSV_MAX_FIELD + 1];
   int has_previous; /* ML_JOURNAL_SORTED: the last loan id */
@@ -491,6 +502,19 @@ static ml_status read_ref(ml_event *e, const ml_journal_reader *r,
   return ML_OK;
 }
 
+/* Whether a loan beginning with id on `line` keeps the grouping; if so it
+ * is recorded. 0 changes nothing: check_grouping then says why. */
+static int grouping_takes(ml_journal_reader *r, const char *id, long line) {
+  if (r->options.grouping == ML_JOURNAL_SORTED) {
+    if (r->has_previous && strcmp(id, r->previous) <= 0) return 0;
+    memcpy(r->previous, id, strlen(id) + 1);
+    r->has_previous = 1;
+    return 1;
+  }
+  long earlier;
+  return set_add(&r->seen, id, line, &earlier) && earlier == 0;
+}
+
 /* ---- the common row at once -------------------------------------------------- */
 
 /*
@@ -529,13 +553,6 @@ static int optional_cells_empty(const ml_journal_reader *r) {
   }
   return filled == 0;
 }
-
-/* The texts of a row's leading columns (loan_id .. id; "" for a column
- * the file lacks), however the row was split. */
-typedef struct common_cells {
-  const char *text[LEADING_COLUMNS];
-  size_t length[LEADING_COLUMNS];
-} common_cells;
 
 /* Whether the id cell is empty or holds position as read_id reads it
  * (at most 18 digits: no overflow to check). */
@@ -647,25 +664,91 @@ static int split_leading_cells(const ml_journal_reader *r,
   return 1;
 }
 
+/* The low `bytes` bytes of a word's worth (bytes <= 8). */
+static uint64_t low_bytes(size_t bytes) {
+  return bytes >= 8 ? ~UINT64_C(0) : (UINT64_C(1) << (8 * bytes)) - 1;
+}
+
+/* Whether the line's cell at [start, start + length) is the loan id
+ * id[0..id_length). An id of up to 16 bytes in the line's first 48 is
+ * compared as two masked words (a call to memcmp costs more): both
+ * reads stay within the 64 bytes the line offers and the caller's id
+ * buffer of ML_LOAN_ID_SIZE. */
+static int cell_is_loan(const char *cell, size_t length, size_t offset,
+                        const char *id, size_t id_length) {
+  if (length != id_length) return 0;
+  if (length > 16 || offset > 48) return memcmp(cell, id, length) == 0;
+  uint64_t a[2], b[2];
+  memcpy(a, cell, sizeof a);
+  memcpy(b, id, sizeof b);
+  uint64_t low = low_bytes(length), high = length > 8 ? low_bytes(length - 8) : 0;
+  return (((a[0] ^ b[0]) & low) | ((a[1] ^ b[1]) & high)) == 0;
+}
+
+/* Where reading from bytes stopped. */
+typedef enum lines_end {
+  LINES_STOPPED,  /* at a row the CSV path must read */
+  LINES_NEXT_LOAN /* at a plain line of another loan, not read */
+} lines_end;
+
 /* Reads the loan's common rows that follow, straight from the bytes, up to
- * limit events; returns the new count. */
-static size_t read_lines_of_loan(ml_journal_reader *r, const char *loan_id,
-                                 size_t id_length, ml_event *events,
-                                 long *lines, size_t n, size_t limit) {
-  if (r->leading == 0) return n;
+ * limit events; *n counts them. */
+static lines_end read_lines_of_loan(ml_journal_reader *r, const char *loan_id,
+                                    size_t id_length, ml_event *events,
+                                    long *lines, size_t *n, size_t limit) {
+  if (r->leading == 0) return LINES_STOPPED;
   ml_csv_line line;
   common_cells c;
-  while (n < limit && ml_csv_peek_line(r->csv, &line) &&
-         split_leading_cells(r, &line, &c) &&
-         c.length[COL_LOAN_ID] == id_length &&
-         memcmp(c.text[COL_LOAN_ID], loan_id, id_length) == 0 &&
-         read_common_cells(&events[n], &c, r->options.currency.exponent,
-                           (int64_t)n + 1)) {
-    if (lines != NULL) lines[n] = line.line;
+  while (*n < limit && ml_csv_peek_line(r->csv, &line) &&
+         split_leading_cells(r, &line, &c)) {
+    if (!cell_is_loan(c.text[COL_LOAN_ID], c.length[COL_LOAN_ID],
+                      (size_t)(c.text[COL_LOAN_ID] - line.bytes), loan_id,
+                      id_length)) {
+      r->next_line = line;
+      r->next_cells = c;
+      return LINES_NEXT_LOAN;
+    }
+    if (!read_common_cells(&events[*n], &c, r->options.currency.exponent,
+                           (int64_t)*n + 1)) {
+      break;
+    }
+    if (lines != NULL) lines[*n] = line.line;
     ml_csv_skip_line(r->csv, &line);
-    n++;
+    ++*n;
   }
-  return n;
+  return LINES_STOPPED;
+}
+
+/* Whether the id of a loan's first row is one check_loan_id takes. */
+static int plain_loan_id(const char *id, size_t length) {
+  if (length == 0 || length >= ML_LOAN_ID_SIZE) return 0;
+  for (size_t i = 0; i < length; i++) {
+    unsigned char b = (unsigned char)id[i];
+    if (b < 0x20 || b == 0x7f) return 0;
+  }
+  return 1;
+}
+
+/* Reads a loan's first row from the bytes when it is a common row with a
+ * plain id that keeps the grouping (checked last: it records the loan);
+ * else 0, with nothing changed, and the CSV path reads it. */
+static int read_first_line(ml_journal_reader *r, char *loan_id,
+                           ml_event *events, long *lines, size_t limit) {
+  const ml_csv_line line = r->next_line;
+  const common_cells c = r->next_cells;
+  if (limit == 0 || !plain_loan_id(c.text[COL_LOAN_ID], c.length[COL_LOAN_ID]) ||
+      !read_common_cells(&events[0], &c, r->options.currency.exponent, 1)) {
+    return 0;
+  }
+  memcpy(loan_id, c.text[COL_LOAN_ID], c.length[COL_LOAN_ID]);
+  loan_id[c.length[COL_LOAN_ID]] = '\0';
+  if (!grouping_takes(r, loan_id, line.line)) {
+    loan_id[0] = '\0';
+    return 0;
+  }
+  if (lines != NULL) lines[0] = line.line;
+  ml_csv_skip_line(r->csv, &line);
+  return 1;
 }
 
 /* ---- the general path ---------------------------------------------------------- */
@@ -734,26 +817,23 @@ static ml_status check_grouping(ml_journal_reader *r, const char *id,
                                 ml_error *err) {
   char quoted[64]; /* filled only for a message: this is a hot path */
   long line = ml_csv_record_line(r->csv);
+  if (grouping_takes(r, id, line)) return ML_OK;
   if (r->options.grouping == ML_JOURNAL_SORTED) {
-    if (r->has_previous && strcmp(id, r->previous) <= 0) {
-      char before[64];
-      ml_quote_input(quoted, sizeof quoted, id);
-      ml_quote_input(before, sizeof before, r->previous);
-      return cell_error(r, COL_LOAN_ID, ML_EINVAL, err,
-                        "loan %s comes after loan %s; in a sorted journal "
-                        "loan ids ascend and each loan's rows are together",
-                        quoted, before);
-    }
-    memcpy(r->previous, id, strlen(id) + 1);
-    r->has_previous = 1;
-    return ML_OK;
+    char before[64];
+    ml_quote_input(quoted, sizeof quoted, id);
+    ml_quote_input(before, sizeof before, r->previous);
+    return cell_error(r, COL_LOAN_ID, ML_EINVAL, err,
+                      "loan %s comes after loan %s; in a sorted journal "
+                      "loan ids ascend and each loan's rows are together",
+                      quoted, before);
   }
+  /* again, to tell a loan seen before from a set that could not grow */
   long earlier;
   if (!set_add(&r->seen, id, line, &earlier)) {
     return ml_error_set(err, ML_ENOMEM, "loan_id", line, 0,
                         "out of memory for the set of loan ids");
   }
-  if (earlier == 0) return ML_OK;
+  if (earlier == 0) return ML_OK; /* it could grow this time */
   ml_quote_input(quoted, sizeof quoted, id);
   return cell_error(r, COL_LOAN_ID, ML_EINVAL, err,
                     "the rows of loan %s are not together: it also has rows "
@@ -817,21 +897,38 @@ static int row_of_loan(const ml_journal_reader *r, const char *id,
   return 1;
 }
 
-/* Reads the rows of the loan that begins at the current row. */
+/* Reads the rows of the loan that begins at the current row, or whose
+ * first n (0 or 1) rows were read from bytes. A loan that ends at a plain
+ * line of the next loan leaves that line unread (has_row 0), for the next
+ * call to try to read from bytes too. */
 static ml_status read_loan_rows(ml_journal_reader *r, const char *loan_id,
                                 ml_event *events, long *lines,
-                                size_t capacity, size_t *count,
+                                size_t capacity, size_t n, size_t *count,
                                 ml_error *err) {
   size_t limit = capacity < ML_LOAN_MAX_EVENTS ? capacity : ML_LOAN_MAX_EVENTS;
-  size_t n = 0, id_length = strlen(loan_id);
+  size_t id_length = strlen(loan_id);
   ml_status st = ML_OK;
+  if (n > 0) {
+    if (read_lines_of_loan(r, loan_id, id_length, events, lines, &n,
+                           limit) == LINES_NEXT_LOAN) {
+      r->has_next_line = 1;
+      *count = n;
+      return ML_OK;
+    }
+    st = advance(r, err);
+  }
   while (st == ML_OK && r->has_row && row_of_loan(r, loan_id, id_length)) {
     if (n == limit) return reject_loan(r, too_many_events(r, limit, loan_id, err));
     st = read_event(&events[n], r, (int64_t)n + 1, loan_id, err);
     if (st != ML_OK) return reject_loan(r, st);
     if (lines != NULL) lines[n] = ml_csv_record_line(r->csv);
     n++;
-    n = read_lines_of_loan(r, loan_id, id_length, events, lines, n, limit);
+    if (read_lines_of_loan(r, loan_id, id_length, events, lines, &n,
+                           limit) == LINES_NEXT_LOAN) {
+      r->has_row = 0;
+      r->has_next_line = 1;
+      break;
+    }
     st = advance(r, err);
   }
   if (st == ML_OK) *count = n;
@@ -847,6 +944,11 @@ ml_status ml_journal_next_loan(ml_journal_reader *reader, char *loan_id,
   ml_journal_reader *r = reader;
   *count = 0;
   loan_id[0] = '\0';
+  int next_line = r->has_next_line;
+  r->has_next_line = 0;
+  if (next_line && read_first_line(r, loan_id, events, lines, capacity)) {
+    return read_loan_rows(r, loan_id, events, lines, capacity, 1, count, err);
+  }
   ml_status st = ML_OK;
   if (!r->has_row) st = advance(r, err);
   if (st == ML_OK && r->skipping) st = skip_rejected(r, err);
@@ -860,7 +962,7 @@ ml_status ml_journal_next_loan(ml_journal_reader *reader, char *loan_id,
    * current, so a later call reads the same loan again. */
   if (st == ML_ENOMEM) return st;
   if (st != ML_OK) return reject_loan(r, st);
-  return read_loan_rows(r, loan_id, events, lines, capacity, count, err);
+  return read_loan_rows(r, loan_id, events, lines, capacity, 0, count, err);
 }
 
 /* ---- writing a journal ---------------------------------------------------------- */
