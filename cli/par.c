@@ -287,14 +287,18 @@ static void count_problems(par_counts *counts, const par_problems *list) {
 }
 
 /* Reads and adds every loan; the merged accumulator into *portfolio. */
+/* Reads both files into o; *again when the run took the loan ids to
+ * ascend and they do not: o is then to be thrown away. */
 static int read_everything(const par_request *q, par_outcome *o,
-                           cli_error *err) {
+                           int order_first, int *again, cli_error *err) {
   par_loans *loans = NULL;
   par_problems *problems = &o->problems;
-  int st = par_loans_open(&loans, q, err);
+  int st = par_loans_open(&loans, q, order_first, err);
   cli_error fatal;
+  *again = 0;
   if (st == 0) {
     st = par_events_run(q, loans, o->work, problems, &o->counts, &fatal);
+    *again = par_loans_order_wrong(loans);
     o->ascending = par_loans_ascending(loans);
     snprintf(o->first_id, sizeof o->first_id, "%s", par_loans_first_id(loans));
     snprintf(o->last_id, sizeof o->last_id, "%s", par_loans_last_id(loans));
@@ -302,6 +306,7 @@ static int read_everything(const par_request *q, par_outcome *o,
   int opened = loans != NULL;
   int finished = par_work_finish(o->work, &o->portfolio, problems, err);
   par_loans_free(loans);
+  if (*again) return 0;
   par_problems_sort(problems);
   int strict = q->skip_path == NULL;
   if (st != 0 && opened) {
@@ -321,12 +326,25 @@ static int read_everything(const par_request *q, par_outcome *o,
   return 0;
 }
 
-int par_run_files(const par_request *q, par_outcome *o, cli_error *err) {
+static int run_files(const par_request *q, par_outcome *o, int order_first,
+                     int *again, cli_error *err) {
   memset(o, 0, sizeof *o);
+  *again = 0;
   int st = par_work_start(&o->work, q, err);
-  if (st == 0) st = read_everything(q, o, err);
+  if (st == 0) st = read_everything(q, o, order_first, again, err);
   count_problems(&o->counts, &o->problems);
   return st;
+}
+
+/* Most loans files list their ids in ascending order, so a run first
+ * takes them to, without a first pass over the file (par_loans.c); the
+ * few that do not are read again, with one. */
+int par_run_files(const par_request *q, par_outcome *o, cli_error *err) {
+  int again;
+  int st = run_files(q, o, 0, &again, err);
+  if (!again) return st;
+  par_outcome_free(o);
+  return run_files(q, o, 1, &again, err);
 }
 
 void par_outcome_free(par_outcome *o) {

@@ -146,10 +146,14 @@ typedef struct par_loan {
 
 typedef struct par_loans par_loans;
 
-/* Opens the loans file, reads and checks its header and the --by columns,
- * and runs the first pass over the loan ids (their order; every id when
- * they do not ascend). 0, or CLI_EXIT_USAGE / CLI_EXIT_FAILURE with *err. */
-int par_loans_open(par_loans **out, const par_request *q, cli_error *err);
+/* Opens the loans file and reads and checks its header and the --by
+ * columns. With order_first (or a progress line, which needs the count of
+ * rows) a first pass over the loan ids finds their order (and every id
+ * when they do not ascend); without, the ids are taken to ascend and the
+ * run itself checks it (par_loans_order_wrong). 0, or CLI_EXIT_USAGE /
+ * CLI_EXIT_FAILURE with *err. */
+int par_loans_open(par_loans **out, const par_request *q, int order_first,
+                   cli_error *err);
 void par_loans_free(par_loans *loans);
 
 /*
@@ -162,9 +166,14 @@ void par_loans_free(par_loans *loans);
 int par_loans_next(par_loans *loans, par_loan *loan, int *has,
                    par_problem *problem, cli_error *err);
 
-/* 1 when the valid loan ids never descend in byte order (checked by the
- * first pass): the events can then be read in constant memory. */
+/* 1 when the valid loan ids never descend in byte order (or are taken
+ * not to): the events can then be read in constant memory. */
 int par_loans_ascending(const par_loans *loans);
+/* After the run: 1 when it took the ids to ascend and they do not (it
+ * must then be made again with order_first); 0 when they were known to,
+ * or the run read every row in order, or a first pass made now for a run
+ * that stopped early says so. */
+int par_loans_order_wrong(par_loans *loans);
 /* The rows the first pass counted, or -1 when it stopped early. */
 int64_t par_loans_total(const par_loans *loans);
 /* Ascending ids only: 1 when a row with this id comes at or after the
@@ -176,7 +185,8 @@ int64_t par_loans_position(const par_loans *loans, const char *id);
 /* The line of the first row with this id (the file is read again: for
  * error messages only), or 0 when there is none. */
 long par_loans_find_line(const par_loans *loans, const char *id);
-/* The first pass's first and last valid loan ids ("" when none). */
+/* The first and last valid loan ids ("" when none), once the order is
+ * known. */
 const char *par_loans_first_id(const par_loans *loans);
 const char *par_loans_last_id(const par_loans *loans);
 /* The index of column `name` in the loans file, or ML_CSV_NO_COLUMN. */

@@ -8,11 +8,14 @@
  * --disbursed flag. An empty cell of an optional column is the flag left
  * out. Every other column is a segment attribute.
  *
- * Before the rows are read, a first pass over the loan ids finds whether
- * they ascend in byte order. When they do, a duplicate id is the one just
- * before it and the events can be matched in constant memory; when they do
- * not, the first pass keeps every id (with its row) in a hash set, which
- * grows with the number of loans.
+ * Whether the loan ids ascend in byte order decides how they are matched.
+ * When they do, a duplicate id is the one just before it and the events
+ * can be matched in constant memory; when they do not, a first pass keeps
+ * every id (with its row) in a hash set, which grows with the number of
+ * loans. Most files ascend, so a run first takes them to and checks it as
+ * it reads the rows; a run that finds otherwise is made again, after a
+ * first pass (par.c). A run that stopped early (a problem) has not seen
+ * every row: a first pass then decides, after it.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -139,8 +142,11 @@ struct par_loans {
   /* ascending ids: the previous valid id, for duplicates */
   char previous[ML_LOAN_ID_SIZE];
   long previous_line;
-  /* the first pass */
+  /* the first pass, or the run taking the ids to ascend (assumed) */
   int ascending;
+  int assumed;
+  int order_broken; /* assumed, and a valid id descended */
+  int read_whole;   /* the run read every row */
   int64_t total;
   char first_id[ML_LOAN_ID_SIZE], last_id[ML_LOAN_ID_SIZE]; /* valid ids */
   id_set ids;
@@ -375,6 +381,26 @@ static ml_csv_reader *reopen(const par_loans *l, FILE **file) {
   return csv;
 }
 
+/* The order of the ids by a first pass, for a run that took them to
+ * ascend and stopped early; 1 when they do not ascend. */
+static int order_wrong_by_first_pass(par_loans *l) {
+  FILE *file;
+  ml_csv_reader *csv = reopen(l, &file);
+  if (csv == NULL) return 0; /* as first_pass: nothing more to learn */
+  scan_order(l, csv, l->id_col);
+  ml_csv_reader_free(csv);
+  fclose(file);
+  return !l->ascending;
+}
+
+int par_loans_order_wrong(par_loans *l) {
+  if (!l->assumed) return 0;
+  if (l->order_broken) return 1;
+  if (!l->read_whole) return order_wrong_by_first_pass(l);
+  memcpy(l->last_id, l->previous, sizeof l->previous);
+  return 0;
+}
+
 static int first_pass(par_loans *l, cli_error *err) {
   FILE *file;
   ml_csv_reader *csv = reopen(l, &file);
@@ -406,7 +432,8 @@ static void prepare_start(par_loans *l) {
   l->same_start = cli_terms_start(&l->start, l->terms, &e) == 0;
 }
 
-int par_loans_open(par_loans **out, const par_request *q, cli_error *err) {
+int par_loans_open(par_loans **out, const par_request *q, int order_first,
+                   cli_error *err) {
   *out = NULL;
   par_loans *l = calloc(1, sizeof *l);
   if (l == NULL) {
@@ -429,7 +456,12 @@ int par_loans_open(par_loans **out, const par_request *q, cli_error *err) {
   int rc = st != ML_OK ? csv_fail(l, st, &lib, err) : map_terms(l, err);
   if (rc == 0) rc = check_required(l, err);
   if (rc == 0) rc = map_by(l, err);
-  if (rc == 0) rc = first_pass(l, err);
+  if (rc == 0 && (order_first || q->progress)) {
+    rc = first_pass(l, err);
+  } else {
+    l->ascending = l->assumed = 1;
+    l->total = -1;
+  }
   if (rc == 0) prepare_start(l);
   if (rc != 0) {
     par_loans_free(l);
@@ -529,7 +561,14 @@ static void read_id(par_loans *l, par_loan *loan, par_problem *p) {
   memcpy(loan->id, id, strlen(id) + 1);
   long earlier = 0;
   if (l->ascending) {
-    if (strcmp(id, l->previous) == 0) earlier = l->previous_line;
+    int order = strcmp(id, l->previous);
+    if (l->assumed && l->first_id[0] == '\0') {
+      memcpy(l->first_id, id, strlen(id) + 1);
+    } else if (l->assumed && order < 0) {
+      l->order_broken = 1;
+      return;
+    }
+    if (order == 0) earlier = l->previous_line;
     memcpy(l->previous, id, strlen(id) + 1);
     if (earlier == 0) l->previous_line = loan->line;
   } else {
@@ -684,12 +723,19 @@ int par_loans_next(par_loans *l, par_loan *loan, int *has, par_problem *p,
   errno = 0;
   ml_status st = ml_csv_next(l->csv, has, &lib);
   if (st != ML_OK) return csv_fail(l, st, &lib, err);
-  if (!*has) return 0;
+  if (!*has) {
+    l->read_whole = 1;
+    return 0;
+  }
   loan->seq = 2 * l->rows++ + 1; /* problems before it get 2 * row */
   loan->line = ml_csv_record_line(l->csv);
   loan->id[0] = '\0';
   loan->rejected = 0;
   read_id(l, loan, p);
+  if (l->order_broken) {
+    *has = 0; /* the run is made again */
+    return 0;
+  }
   if (!loan->rejected) read_terms(l, loan, p);
   if (!loan->rejected) read_restructured(l, loan, p);
   if (!loan->rejected) read_key(l, loan, p);

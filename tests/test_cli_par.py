@@ -657,6 +657,64 @@ def test_shuffled_loans_file():
           "loans file not sorted by id: same report", got[2])
 
 
+def test_loans_order_found_during_the_run():
+    # A run takes the loan ids to ascend and checks it as it reads; when
+    # they turn out not to (late in the file, or after a problem stopped
+    # the run), it is made again. The rows in ascending order, and the
+    # same rows ascending for a while and then not, with one bad row early
+    # in both: the same report and the same rows skipped, and the same
+    # message when the bad row stops the run.
+    d, _ = generate("gen_order", 600, 11)
+    with open(os.path.join(d, "loans.csv")) as f:
+        loan_lines = f.read().splitlines()
+    with open(os.path.join(d, "events.csv")) as f:
+        event_lines = f.read().splitlines()
+    rows = loan_lines[1:]
+    rows[3] = rows[3].replace(",monthly,", ",fortnightly-ish,")
+    by_loan = {}
+    for line in event_lines[1:]:
+        by_loan.setdefault(line.split(",")[0], []).append(line)
+
+    def programme(name, order):
+        events = [event_lines[0]]
+        for line in order:
+            events += by_loan.get(line.split(",")[0], [])
+        return (write(name + "_loans.csv",
+                      "\n".join([loan_lines[0]] + order) + "\n"),
+                write(name + "_events.csv", "\n".join(events) + "\n"))
+
+    tail = rows[400:]
+    random.Random(7).shuffle(tail)
+    for label, order in (("descending near the end", rows[:-2] + rows[-1:] +
+                          rows[-2:-1]),
+                         ("descending after 400 rows", rows[:400] + tail)):
+        ascending = programme("order_ascending", rows)
+        other = programme("order_other", order)
+        skipped = []
+        reports = []
+        for loans, events in (ascending, other):
+            skip = os.path.join(WORK, "order_skip.csv")
+            status, out, err = run(["par", "--loans", loans, "--events",
+                                    events, "--by", "kommun", "--format",
+                                    "csv", "--skip-bad", skip] + AS_OF)
+            with open(skip) as f:
+                skipped.append(sorted(line.split(",")[4]
+                                      for line in f.read().splitlines()[1:]))
+            reports.append((status, out))
+        check(reports[0][0] == 0 and reports[1] == reports[0] and
+              skipped[0] == skipped[1] and len(skipped[0]) == 1,
+              label + ": same report and rows skipped as ascending",
+              "%r %r" % (skipped, reports[1][0]))
+        strict = []
+        for loans, events in (ascending, other):
+            status, out, err = run(["par", "--loans", loans, "--events",
+                                    events] + AS_OF)
+            strict.append((status, out, err.replace(loans, "LOANS")))
+        check(strict[0] == strict[1] and strict[0][0] == 2 and
+              "LOANS:5:21: frequency: unknown frequency" in strict[0][2],
+              label + ": the bad row (line 5) stops the run", repr(strict))
+
+
 # ---- file errors -------------------------------------------------------------
 
 HEAD = "loan_id,principal,rate,term,frequency,method,interest,disbursed_on"
