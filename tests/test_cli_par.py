@@ -630,25 +630,38 @@ def test_ranges():
                        "no ranges")
 
 
-def test_shuffled_loans_file():
-    # The same programme with the loans rows in another order (ids no
-    # longer ascending) and the events in that order: same report.
-    d, _ = generate("gen_shuffle", 700, 3)
+def read_programme(d):
+    """A generated programme: the loans header and rows, the events header
+    and each loan's event lines."""
     with open(os.path.join(d, "loans.csv")) as f:
         loan_lines = f.read().splitlines()
     with open(os.path.join(d, "events.csv")) as f:
         event_lines = f.read().splitlines()
-    order = loan_lines[1:]
-    random.Random(20260630).shuffle(order)
     by_loan = {}
     for line in event_lines[1:]:
         by_loan.setdefault(line.split(",")[0], []).append(line)
-    events = [event_lines[0]]
-    for line in order:
+    return loan_lines[0], loan_lines[1:], event_lines[0], by_loan
+
+
+def write_programme(name, programme, rows):
+    """The programme with these loans rows, the events in their order:
+    the paths of the two files."""
+    loan_header, _, event_header, by_loan = programme
+    events = [event_header]
+    for line in rows:
         events += by_loan.get(line.split(",")[0], [])
-    loans2 = write("shuffled_loans.csv", "\n".join([loan_lines[0]] + order) +
-                   "\n")
-    events2 = write("shuffled_events.csv", "\n".join(events) + "\n")
+    return (write(name + "_loans.csv", "\n".join([loan_header] + rows) + "\n"),
+            write(name + "_events.csv", "\n".join(events) + "\n"))
+
+
+def test_shuffled_loans_file():
+    # The same programme with the loans rows in another order (ids no
+    # longer ascending) and the events in that order: same report.
+    d, _ = generate("gen_shuffle", 700, 3)
+    programme = read_programme(d)
+    order = list(programme[1])
+    random.Random(20260630).shuffle(order)
+    loans2, events2 = write_programme("shuffled", programme, order)
     args = ["--by", "group", "--format", "csv"] + AS_OF
     want = run(["par", "--loans", os.path.join(d, "loans.csv"), "--events",
                 os.path.join(d, "events.csv")] + args)
@@ -665,31 +678,16 @@ def test_loans_order_found_during_the_run():
     # in both: the same report and the same rows skipped, and the same
     # message when the bad row stops the run.
     d, _ = generate("gen_order", 600, 11)
-    with open(os.path.join(d, "loans.csv")) as f:
-        loan_lines = f.read().splitlines()
-    with open(os.path.join(d, "events.csv")) as f:
-        event_lines = f.read().splitlines()
-    rows = loan_lines[1:]
+    programme = read_programme(d)
+    rows = list(programme[1])
     rows[3] = rows[3].replace(",monthly,", ",fortnightly-ish,")
-    by_loan = {}
-    for line in event_lines[1:]:
-        by_loan.setdefault(line.split(",")[0], []).append(line)
-
-    def programme(name, order):
-        events = [event_lines[0]]
-        for line in order:
-            events += by_loan.get(line.split(",")[0], [])
-        return (write(name + "_loans.csv",
-                      "\n".join([loan_lines[0]] + order) + "\n"),
-                write(name + "_events.csv", "\n".join(events) + "\n"))
-
     tail = rows[400:]
     random.Random(7).shuffle(tail)
     for label, order in (("descending near the end", rows[:-2] + rows[-1:] +
                           rows[-2:-1]),
                          ("descending after 400 rows", rows[:400] + tail)):
-        ascending = programme("order_ascending", rows)
-        other = programme("order_other", order)
+        ascending = write_programme("order_ascending", programme, rows)
+        other = write_programme("order_other", programme, order)
         skipped = []
         reports = []
         for loans, events in (ascending, other):

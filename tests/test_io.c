@@ -1236,6 +1236,21 @@ static int check_common_row(const char *text, const common_row *row,
   return valid;
 }
 
+/* A journal of loan L1: the header, `before`, the row (its amount
+ * between `quote`s), `after`. */
+static void format_common_row(char *text, size_t size, const char *before,
+                              const common_row *row, const char *quote,
+                              const char *after) {
+  snprintf(text, size,
+           "loan_id,date,type,amount,ref,id,component,target,rate,term,"
+           "grace_principal,installment\n"
+           "%sL1,%s,%s,%s%s%s,%s,%s,%s,%s,%s,%s,%s,%s\n%s",
+           before, row->date, row->type, quote, row->amount, quote,
+           row->ref, row->id, row->optional[0], row->optional[1],
+           row->optional[2], row->optional[3], row->optional[4],
+           row->optional[5], after);
+}
+
 static void reads_common_rows_as_the_parsers(void **state) {
   (void)state;
   uint64_t seed = 0x636f6d6d6f6eULL; /* "common" */
@@ -1245,13 +1260,7 @@ static void reads_common_rows_as_the_parsers(void **state) {
     if (!pick_common_row(&row, &seed, i)) continue;
     /* the loan's first row, its amount quoted: the reader's CSV path */
     char text[1024];
-    snprintf(text, sizeof text,
-             "loan_id,date,type,amount,ref,id,component,target,rate,term,"
-             "grace_principal,installment\n"
-             "L1,%s,%s,\"%s\",%s,%s,%s,%s,%s,%s,%s,%s\n",
-             row.date, row.type, row.amount, row.ref, row.id,
-             row.optional[0], row.optional[1], row.optional[2],
-             row.optional[3], row.optional[4], row.optional[5]);
+    format_common_row(text, sizeof text, "", &row, "\"", "");
     int first = check_common_row(text, &row, 1);
     read[0] += first;
     rejected[0] += !first;
@@ -1259,16 +1268,10 @@ static void reads_common_rows_as_the_parsers(void **state) {
      * path that reads a line straight from its bytes (an amount with a
      * comma would be another row's shape) */
     if (strchr(row.amount, ',') != NULL) continue;
-    snprintf(text, sizeof text,
-             "loan_id,date,type,amount,ref,id,component,target,rate,term,"
-             "grace_principal,installment\n"
-             "L1,2026-01-01,disbursement,1,,,,,,,,\n"
-             "L1,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n"
-             "L2,2026-01-01,disbursement,1,,,,,,,,\n"
-             "L2,2026-01-01,disbursement,1,,,,,,,,\n",
-             row.date, row.type, row.amount, row.ref, row.id,
-             row.optional[0], row.optional[1], row.optional[2],
-             row.optional[3], row.optional[4], row.optional[5]);
+    format_common_row(text, sizeof text,
+                      "L1,2026-01-01,disbursement,1,,,,,,,,\n", &row, "",
+                      "L2,2026-01-01,disbursement,1,,,,,,,,\n"
+                      "L2,2026-01-01,disbursement,1,,,,,,,,\n");
     int second = check_common_row(text, &row, 2);
     read[1] += second;
     rejected[1] += !second;
