@@ -558,20 +558,20 @@ static scan_result scan_plain_line(ml_csv_reader *r, plain_scan *s,
 #if defined(__SSE2__)
 /*
  * A short line — its line feed within 64 bytes — is looked at in one go:
- * four blocks give a mask of its commas, one of line feeds and one of the
- * bytes the fast path leaves to others (quote, CR, NUL, >= 0x80). When it
- * has none of those, it is split by a loop over its commas that runs the
- * header's number of times on every row, so no branch in it depends on
- * where the commas are.
+ * four blocks give a mask of its commas, one of line feeds, one of the
+ * bytes the fast path leaves to others (quote, CR, NUL) and one of the
+ * bytes >= 0x80. A line of up to 128 bytes takes two such looks. Without
+ * a quote, CR or NUL, and with valid UTF-8, the line is split by a loop
+ * over its commas.
  */
 typedef struct line_masks {
-  uint64_t commas, line_feeds, odd;
+  uint64_t commas, line_feeds, odd, high;
 } line_masks;
 
 /* The masks of window[0..64); with a copy in `to` (commas and line feeds
  * as NULs, which end the field texts) when to is not NULL. */
 static inline line_masks look_64(const unsigned char *from, unsigned char *to) {
-  line_masks m = {0, 0, 0};
+  line_masks m = {0, 0, 0, 0};
   for (int b = 0; b < 4; b++) {
     __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(from + 16 * b));
     __m128i comma = _mm_cmpeq_epi8(v, _mm_set1_epi8(','));
@@ -586,49 +586,92 @@ static inline line_masks look_64(const unsigned char *from, unsigned char *to) {
         _mm_cmpeq_epi8(v, _mm_setzero_si128()));
     m.commas |= (uint64_t)(unsigned)_mm_movemask_epi8(comma) << (16 * b);
     m.line_feeds |= (uint64_t)(unsigned)_mm_movemask_epi8(line_feed) << (16 * b);
-    m.odd |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(odd, v))
-             << (16 * b);
+    m.odd |= (uint64_t)(unsigned)_mm_movemask_epi8(odd) << (16 * b);
+    m.high |= (uint64_t)(unsigned)_mm_movemask_epi8(v) << (16 * b);
   }
   return m;
 }
 
-/* The length of the short plain line the masks show (without its line
- * feed), with *commas its commas; 0 when it is not one. */
+/* The length of the short plain ASCII line the masks show (without its
+ * line feed), with *commas its commas; 0 when it is not one. */
 static inline size_t short_plain_length(const line_masks *m, uint64_t *commas) {
   if (m->line_feeds == 0) return 0;
   unsigned n = (unsigned)__builtin_ctzll(m->line_feeds);
   uint64_t before = (UINT64_C(1) << n) - 1;
-  if (n == 0 || (m->odd & before) != 0) return 0;
+  if (n == 0 || ((m->odd | m->high) & before) != 0) return 0;
   *commas = m->commas & before;
   return n;
 }
 
-/* Splits a short plain line: its length, or 0 when it is not one or has
- * not the header's number of fields (nothing is then changed that the
- * other paths rely on). */
-static size_t split_short_line(ml_csv_reader *r, const unsigned char *line) {
-  line_masks m = look_64(line, (unsigned char *)r->text);
-  uint64_t commas = 0;
-  size_t n = short_plain_length(&m, &commas);
-  if (n == 0) return 0;
+/* A line of up to 128 bytes looked at: its masks (m[1] only when its line
+ * feed is past the first 64 bytes), its length, and how many looks. */
+typedef struct looked_line {
+  line_masks m[2];
+  size_t length;
+  int words;
+} looked_line;
+
+/* Looks at the line (copying it into to) and checks it: a line feed
+ * within 128 bytes (of available), no quote, CR or NUL before it, valid
+ * UTF-8. 0 when the line is not such a line. */
+static int look_at_line(looked_line *l, const unsigned char *line,
+                        size_t available, unsigned char *to) {
+  l->m[0] = look_64(line, to);
+  l->words = 1;
+  if (l->m[0].line_feeds != 0) {
+    l->length = (size_t)__builtin_ctzll(l->m[0].line_feeds);
+  } else {
+    if (available < 128) return 0;
+    l->m[1] = look_64(line + 64, to + 64);
+    if (l->m[1].line_feeds == 0) return 0;
+    l->words = 2;
+    l->length = 64 + (size_t)__builtin_ctzll(l->m[1].line_feeds);
+  }
+  if (l->length == 0) return 0;
+  size_t skip_to = 0; /* the end of the last UTF-8 sequence checked */
+  for (int w = 0; w < l->words; w++) {
+    size_t from = 64 * (size_t)w;
+    uint64_t before = l->length - from >= 64
+                          ? ~UINT64_C(0)
+                          : (UINT64_C(1) << (l->length - from)) - 1;
+    l->m[w].commas &= before;
+    if ((l->m[w].odd & before) != 0) return 0;
+    for (uint64_t h = l->m[w].high & before; h != 0; h &= h - 1) {
+      size_t i = from + (size_t)__builtin_ctzll(h);
+      if (i < skip_to) continue;
+      size_t len = utf8_sequence(line + i, l->length - i);
+      if (len == 0) return 0;
+      skip_to = i + len;
+    }
+  }
+  return 1;
+}
+
+/* Splits a plain line of up to 128 bytes: its length, or 0 when it is
+ * not one or has not the header's number of fields (nothing is then
+ * changed that the other paths rely on). */
+static size_t split_short_line(ml_csv_reader *r, const unsigned char *line,
+                               size_t available) {
+  looked_line l;
+  if (!look_at_line(&l, line, available, (unsigned char *)r->text)) return 0;
   /* locals: the stores to info could alias r's members otherwise */
   field_info *info = r->info;
-  size_t last = r->columns - 1, start = 0;
-  uint64_t missing = 0; /* a comma the header's count needs, not there */
-  for (size_t k = 0; k < last; k++) {
-    missing |= commas == 0;
-    /* the top bit keeps ctz defined once the commas run out */
-    size_t at = (size_t)__builtin_ctzll(commas | UINT64_C(1) << 63);
-    commas &= commas - 1;
-    info[k].start = start;
-    info[k].length = at - start;
-    start = at + 1;
+  size_t last = r->columns - 1, k = 0, start = 0;
+  for (int w = 0; w < l.words; w++) {
+    for (uint64_t c = l.m[w].commas; c != 0; c &= c - 1) {
+      if (k == last) return 0;
+      size_t at = 64 * (size_t)w + (size_t)__builtin_ctzll(c);
+      info[k].start = start;
+      info[k].length = at - start;
+      start = at + 1;
+      k++;
+    }
   }
-  if (missing != 0 || commas != 0) return 0;
+  if (k != last) return 0;
   info[last].start = start;
-  info[last].length = n - start;
+  info[last].length = l.length - start;
   r->fields = last + 1;
-  return n;
+  return l.length;
 }
 #endif
 
@@ -641,7 +684,7 @@ static scan_result split_plain_line(ml_csv_reader *r, size_t *n,
   if (available > ML_CSV_MAX_RECORD + 2) available = ML_CSV_MAX_RECORD + 2;
 #if defined(__SSE2__)
   if (available >= 64) {
-    *n = split_short_line(r, r->window + r->pos);
+    *n = split_short_line(r, r->window + r->pos, available);
     if (*n > 0) {
       *ending = 1;
       return SCAN_LINE_END;

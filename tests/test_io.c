@@ -712,6 +712,54 @@ static void reads_plain_lines_across_blocks(void **state) {
   free(text);
 }
 
+/*
+ * A plain line with one field too few or too many, of each length the
+ * fast path splits in one way or another (up to 64 bytes, up to 128,
+ * longer), with UTF-8 in it or not, and with enough lines after it that
+ * the fast path looks at it: the error of the general reader, at its line.
+ */
+static void counts_the_fields_of_plain_lines(void **state) {
+  (void)state;
+  const size_t lengths[] = {20, 63, 64, 70, 127, 128, 200};
+  for (size_t k = 0; k < sizeof lengths / sizeof lengths[0]; k++) {
+    for (int utf8 = 0; utf8 <= 1; utf8++) {
+      for (int extra = 0; extra <= 1; extra++) {
+        char filler[256];
+        size_t n = 0;
+        while (n + 2 < lengths[k]) {
+          if (utf8 && n % 9 == 0) {
+            memcpy(filler + n, "\xc3\xa4", 2); /* a-umlaut */
+            n += 2;
+          } else {
+            filler[n++] = 'x';
+          }
+        }
+        filler[n] = '\0';
+        char text[4096];
+        /* line 3: "1,<filler>" (one field short) or "1,2,3,<filler>" */
+        snprintf(text, sizeof text,
+                 "a,b,c\n1,2,3\n%s%s\n1,2,3\n1,2,3\n1,2,3\n%s\n",
+                 extra ? "1,2,3," : "1,", filler, filler);
+        ml_csv_reader *r = NULL;
+        ml_error err;
+        assert_int_equal(ml_csv_reader_new_memory(&r, text, strlen(text), &err),
+                         ML_OK);
+        int has = 0;
+        assert_int_equal(ml_csv_next(r, &has, &err), ML_OK);
+        ml_status st = ml_csv_next(r, &has, &err);
+        ml_csv_reader_free(r);
+        if (st != ML_EPARSE || err.line != 3 ||
+            strstr(err.message, extra ? "more fields than the header's 3"
+                                      : "has 2 fields but the header has 3") ==
+                NULL) {
+          fail_msg("length %zu, utf8 %d, extra %d: %s (line %ld)", lengths[k],
+                   utf8, extra, err.message, err.line);
+        }
+      }
+    }
+  }
+}
+
 /* ---- the journal reader ---------------------------------------------------- */
 
 static ml_journal_reader *open_journal(const char *text,
@@ -1970,6 +2018,7 @@ int main(void) {
       cmocka_unit_test(write_then_read_random_records),
       cmocka_unit_test(reads_across_input_blocks),
       cmocka_unit_test(reads_plain_lines_across_blocks),
+      cmocka_unit_test(counts_the_fields_of_plain_lines),
       cmocka_unit_test(reads_a_journal),
       cmocka_unit_test(reads_a_journal_from_a_file_in_another_currency),
       cmocka_unit_test(reads_sorted_journals),
