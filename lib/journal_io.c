@@ -648,12 +648,13 @@ static int split_leading_cells(const ml_journal_reader *r,
     from = at + 1;
   }
   /* then one end for each optional cell, with nothing between them: the
-   * bytes from..length are all ends */
+   * bytes from..length are all ends (none left when the line feed ended
+   * the last leading cell) */
   size_t rest = columns - r->leading;
-  uint64_t all_ends = rest == 0 ? 0
-                                : (UINT64_C(2) << line->length) -
-                                      (UINT64_C(1) << from);
-  if ((rest > 0 && line->length + 1 - from != rest) || ends != all_ends) {
+  if (rest == 0 || from > line->length) {
+    if (rest != 0 || ends != 0) return 0;
+  } else if (line->length + 1 - from != rest ||
+             ends != (UINT64_C(2) << line->length) - (UINT64_C(1) << from)) {
     return 0;
   }
   for (int k = 0; k < LEADING_COLUMNS; k++) {

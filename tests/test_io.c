@@ -1470,6 +1470,35 @@ static void reads_lf_and_crlf_journals_the_same(void **state) {
   free(b);
 }
 
+/* A loan's second row whose line feed, at byte 63 (the last byte the
+ * bytes path looks at), ends its sixth field: one field short of the
+ * header's 12 at the very edge. (Found by the fuzzer: the check shifted a
+ * word by 64.) The CSV path's error, at its line. */
+static void reads_a_short_row_that_ends_at_the_edge(void **state) {
+  (void)state;
+  char row[64];
+  int n = snprintf(row, sizeof row, "L1,2026-02-15,repayment,1.00,%s,2",
+                   "R-012345678901234567890123456789");
+  assert_int_equal(n, 63);
+  char text[512];
+  snprintf(text, sizeof text,
+           "loan_id,date,type,amount,ref,id,component,target,rate,term,"
+           "grace_principal,installment\n"
+           "L1,2026-01-15,disbursement,250000.00,,1,,,,,,\n%s\n"
+           "L2,2026-01-15,disbursement,250000.00,,1,,,,,,\n",
+           row);
+  ml_journal_reader *r = open_journal(text, NULL);
+  ml_event events[4];
+  char id[ML_LOAN_ID_SIZE];
+  size_t count = 0;
+  ml_error err;
+  assert_int_equal(ml_journal_next_loan(r, id, events, NULL, 4, &count, &err),
+                   ML_EPARSE);
+  assert_int_equal(err.line, 3);
+  assert_non_null(strstr(err.message, "has 6 fields but the header has 12"));
+  ml_journal_reader_free(r);
+}
+
 static void recovers_after_a_rejected_loan(void **state) {
   (void)state;
   ml_journal_reader *r = open_journal(H5 "A,2026-01-15,repayment,1,\n"
@@ -2030,6 +2059,7 @@ int main(void) {
       cmocka_unit_test(rejects_ungrouped_and_unsorted_loans),
       cmocka_unit_test(reads_common_rows_as_the_parsers),
       cmocka_unit_test(reads_lf_and_crlf_journals_the_same),
+      cmocka_unit_test(reads_a_short_row_that_ends_at_the_edge),
       cmocka_unit_test(recovers_after_a_rejected_loan),
       cmocka_unit_test(writes_a_journal),
       cmocka_unit_test(rejects_what_cannot_be_written),
