@@ -572,7 +572,7 @@ typedef struct line_masks {
  * as NULs, which end the field texts) when to is not NULL. */
 static inline line_masks look_64(const unsigned char *from, unsigned char *to) {
   line_masks m = {0, 0, 0, 0};
-  for (int b = 0; b < 4; b++) {
+  for (size_t b = 0; b < 4; b++) {
     __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(from + 16 * b));
     __m128i comma = _mm_cmpeq_epi8(v, _mm_set1_epi8(','));
     __m128i line_feed = _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'));

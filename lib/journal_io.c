@@ -637,7 +637,7 @@ static int split_leading_cells(const ml_journal_reader *r,
   size_t columns = ml_csv_column_count(r->csv);
   /* each field's end: a comma, or the line feed after the last */
   uint64_t ends = line->commas | UINT64_C(1) << line->length;
-  size_t start[LEADING_COLUMNS], end[LEADING_COLUMNS];
+  size_t start[LEADING_COLUMNS] = {0}, end[LEADING_COLUMNS] = {0};
   size_t from = 0;
   for (size_t k = 0; k < r->leading; k++) {
     if (ends == 0) return 0;
