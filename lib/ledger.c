@@ -34,6 +34,10 @@ typedef struct replay {
   int32_t default_year_days;
   ml_divider default_divider; /* by default_rate_den * default_year_days */
   size_t first_open; /* rows before it owe nothing and accrue nothing */
+  /* Repayments taken by the waterfall (defer_repayment) and not yet paid
+   * to the rows; lazy_repayments says whether the replay may defer. */
+  int lazy_repayments;
+  ml_amount pending;
   /* postings of the current event */
   ml_posting_sink sink;
   void *sink_context;
@@ -54,6 +58,21 @@ static ml_amount row_outstanding(const ml_loan_installment *row) {
 
 static int loan_is_open(const ml_loan_status *s) {
   return s->state == ML_LOAN_ACTIVE;
+}
+
+/* No late fee and no default interest: penalties arise only from events. */
+static int penalties_off(const ml_loan_options *o) {
+  return o->late_fee == 0 && o->default_rate.coefficient == 0;
+}
+
+/* Whether money paid in advance re-amortises the later rows; if not, it
+ * pays the next installments in order. */
+static int prepayment_reamortises(const replay *rp) {
+  ml_prepayment policy = rp->options->prepayment;
+  return policy != ML_PREPAY_NEXT_INSTALLMENTS &&
+         (rp->terms.method == ML_METHOD_ANNUITY ||
+          rp->terms.method == ML_METHOD_EQUAL_PRINCIPAL ||
+          policy == ML_PREPAY_REDUCE_INSTALLMENT);
 }
 
 static ml_status event_error(replay *rp, ml_status code, const char *field,
@@ -239,7 +258,7 @@ static void charge_late_fee(replay *rp, ml_loan_installment *row) {
 static ml_status apply_penalties(replay *rp, ml_date d, int inclusive) {
   const ml_loan_options *o = rp->options;
   if (!rp->disbursed || !loan_is_open(rp->status)) return ML_OK;
-  if (o->late_fee == 0 && o->default_rate.coefficient == 0) return ML_OK;
+  if (penalties_off(o)) return ML_OK;
   skip_settled_rows(rp);
   for (size_t i = rp->first_open; i < rp->count; i++) {
     ml_loan_installment *row = &rp->rows[i];
@@ -343,6 +362,39 @@ static ml_amount pay_due(replay *rp, ml_date d, ml_amount amount) {
     amount = pay_row(rp, &rp->rows[i], order, amount);
   }
   return amount;
+}
+
+/*
+ * The waterfall. A repayment below the principal outstanding cannot reach
+ * the payoff, so on_repayment pays what is due at d, oldest row first, and
+ * the prepayment policy takes the rest. When that policy pays the next
+ * installments in the allocation order (not re-amortising, not
+ * due-then-advance), the two together pay the open rows strictly in order,
+ * each in the allocation order, whatever d is: the rows due by d are paid
+ * in full before any later one gets money. Nothing else reads or changes
+ * the rows between two such repayments when no penalty accrues and no
+ * postings are kept, so a run of them pays exactly what one payment of
+ * their sum pays: the replay keeps the sum pending and pays it in one pass
+ * when something else needs the rows.
+ */
+static int waterfall_applies(const replay *rp) {
+  return rp->sink == NULL && penalties_off(rp->options) &&
+         rp->options->allocation != ML_ALLOC_DUE_THEN_ADVANCE &&
+         !prepayment_reamortises(rp);
+}
+
+/* Pays the pending repayments to the rows. */
+static void pay_pending(replay *rp) {
+  if (rp->pending == 0) return;
+  const ml_component *order = allocation_orders[rp->options->allocation];
+  ml_amount amount = rp->pending;
+  skip_settled_rows(rp);
+  for (size_t i = rp->first_open; i < rp->count && amount > 0; i++) {
+    amount = pay_row(rp, &rp->rows[i], order, amount);
+  }
+  /* The pending sum stays below the principal outstanding. */
+  ML_ASSERT(amount == 0);
+  rp->pending = 0;
 }
 
 /* The first row due after d, or count. */
@@ -547,11 +599,7 @@ static void term_reduction(const replay *rp, size_t from,
 static ml_status prepay(replay *rp, ml_date d, ml_amount *amount) {
   size_t j = current_row(rp, d - 1); /* the first row due on or after d */
   ml_prepayment policy = rp->options->prepayment;
-  int reduce = policy != ML_PREPAY_NEXT_INSTALLMENTS &&
-               (rp->terms.method == ML_METHOD_ANNUITY ||
-                rp->terms.method == ML_METHOD_EQUAL_PRINCIPAL ||
-                policy == ML_PREPAY_REDUCE_INSTALLMENT);
-  if (reduce && j < rp->count) {
+  if (prepayment_reamortises(rp) && j < rp->count) {
     ml_loan_installment *row = &rp->rows[j];
     ml_amount future = 0;
     for (size_t i = j; i < rp->count; i++) {
@@ -625,6 +673,27 @@ static ml_status on_repayment(replay *rp, ml_date d, ml_amount amount) {
   post(rp, ML_ACCOUNT_CASH, ML_ACCOUNT_CREDIT_BALANCES, left);
   close_if_settled(rp, d);
   return ML_OK;
+}
+
+/*
+ * Takes repayment e into the pending waterfall when on_repayment would
+ * only pay rows with it; returns 0 when e must go the general way. The
+ * principal outstanding once the pending sum is paid is at least the
+ * principal outstanding now less that sum, so an amount below that bound
+ * is below the principal outstanding at e. An event check_event would
+ * reject, or one that could settle the loan, is left to the general way.
+ */
+static int defer_repayment(replay *rp, const ml_event *e) {
+  ml_loan_status *s = rp->status;
+  if (!rp->lazy_repayments || e->type != ML_EVENT_REPAYMENT ||
+      !rp->disbursed || e->date < rp->terms.disbursed ||
+      s->state != ML_LOAN_ACTIVE ||
+      e->amount >= rp->principal_outstanding - rp->pending) {
+    return 0;
+  }
+  rp->pending += e->amount;
+  s->paid_total += e->amount;
+  return 1;
 }
 
 static void on_charge(replay *rp, ml_date d, ml_component c, ml_amount amount) {
@@ -1063,9 +1132,10 @@ static ml_status replay_events(replay *rp, const journal_space *js,
     if (e->date > as_of) break;
     if ((js->has_reversals && js->reversed[i]) ||
         e->type == ML_EVENT_REVERSAL ||
-        e->type == ML_EVENT_DISBURSEMENT) {
+        e->type == ML_EVENT_DISBURSEMENT || defer_repayment(rp, e)) {
       continue;
     }
+    pay_pending(rp);
     ml_status st = apply_penalties(rp, e->date, 0);
     if (st != ML_OK) return st;
     rp->event_id = e->id;
@@ -1074,6 +1144,7 @@ static ml_status replay_events(replay *rp, const journal_space *js,
     if (st != ML_OK) return st;
     flush_postings(rp);
   }
+  pay_pending(rp);
   return ML_OK;
 }
 
@@ -1099,6 +1170,7 @@ ml_status ml_ledger_replay(ml_loan_status *status, ml_loan_installment *rows,
   rp.disbursed = 0;
   rp.disbursement = NULL;
   rp.first_open = 0;
+  rp.pending = 0;
   rp.sink = sink;
   rp.sink_context = sink_context;
   rp.event_id = 0;
@@ -1109,6 +1181,7 @@ ml_status ml_ledger_replay(ml_loan_status *status, ml_loan_installment *rows,
   }
   status_init(status, as_of);
   plan_default_interest(&rp);
+  rp.lazy_repayments = waterfall_applies(&rp);
   /* The limit comes before the work space is sized by count, so a huge
    * count can neither overflow that size nor allocate in vain. */
   if (count > ML_LOAN_MAX_EVENTS) {
