@@ -38,6 +38,10 @@ typedef struct replay {
    * to the rows; lazy_repayments says whether the replay may defer. */
   int lazy_repayments;
   ml_amount pending;
+  /* rows[0..count) are not written yet: they are the schedule in scratch
+   * (see write_rows). */
+  int rows_unwritten;
+  int rows_behind; /* rows_unwritten or pending: update_rows has work */
   /* postings of the current event */
   ml_posting_sink sink;
   void *sink_context;
@@ -137,7 +141,7 @@ static ml_status build_schedule(replay *rp) {
                         "the loan has %zu installments; the buffer holds %zu",
                         n, rp->capacity);
   }
-  for (size_t i = 0; i < n; i++) row_from_installment(&rp->rows[i], &rp->scratch[i]);
+  rp->rows_unwritten = rp->rows_behind = 1;
   rp->count = n;
   rp->principal_outstanding = rp->terms.principal;
   rp->first_open = 0;
@@ -385,7 +389,6 @@ static int waterfall_applies(const replay *rp) {
 
 /* Pays the pending repayments to the rows. */
 static void pay_pending(replay *rp) {
-  if (rp->pending == 0) return;
   const ml_component *order = allocation_orders[rp->options->allocation];
   ml_amount amount = rp->pending;
   skip_settled_rows(rp);
@@ -395,6 +398,34 @@ static void pay_pending(replay *rp) {
   /* The pending sum stays below the principal outstanding. */
   ML_ASSERT(amount == 0);
   rp->pending = 0;
+}
+
+/* Writes the rows from the schedule, paying the pending sum on the way, so
+ * that a journal of repayments the waterfall takes writes each row once. */
+static void write_rows(replay *rp) {
+  const ml_component *order = allocation_orders[rp->options->allocation];
+  ml_amount amount = rp->pending;
+  size_t i = 0;
+  for (; i < rp->count && amount > 0; i++) {
+    row_from_installment(&rp->rows[i], &rp->scratch[i]);
+    amount = pay_row(rp, &rp->rows[i], order, amount);
+  }
+  ML_ASSERT(amount == 0);
+  for (; i < rp->count; i++) row_from_installment(&rp->rows[i], &rp->scratch[i]);
+  rp->pending = 0;
+  rp->rows_unwritten = 0;
+}
+
+/* Brings the rows up to date with the replay: written, pending paid.
+ * Before every event the general way takes, so one test stays inline. */
+static inline void update_rows(replay *rp) {
+  if (!rp->rows_behind) return;
+  if (rp->rows_unwritten) {
+    write_rows(rp);
+  } else {
+    pay_pending(rp);
+  }
+  rp->rows_behind = 0;
 }
 
 /* The first row due after d, or count. */
@@ -685,13 +716,14 @@ static ml_status on_repayment(replay *rp, ml_date d, ml_amount amount) {
  */
 static int defer_repayment(replay *rp, const ml_event *e) {
   ml_loan_status *s = rp->status;
-  if (!rp->lazy_repayments || e->type != ML_EVENT_REPAYMENT ||
+  if (e->type != ML_EVENT_REPAYMENT ||
       !rp->disbursed || e->date < rp->terms.disbursed ||
       s->state != ML_LOAN_ACTIVE ||
       e->amount >= rp->principal_outstanding - rp->pending) {
     return 0;
   }
   rp->pending += e->amount;
+  rp->rows_behind = 1;
   s->paid_total += e->amount;
   return 1;
 }
@@ -1126,16 +1158,23 @@ static void status_init(ml_loan_status *s, ml_date as_of) {
 static ml_status replay_events(replay *rp, const journal_space *js,
                                const ml_event *events, size_t count,
                                ml_date as_of) {
+  /* Without the waterfall the rows are written before the first event,
+   * and each event costs one test of a local. */
+  const int lazy = rp->lazy_repayments;
+  if (!lazy) update_rows(rp);
   for (size_t k = 0; k < count; k++) {
     size_t i = js->order[k];
     const ml_event *e = &events[i];
     if (e->date > as_of) break;
     if ((js->has_reversals && js->reversed[i]) ||
         e->type == ML_EVENT_REVERSAL ||
-        e->type == ML_EVENT_DISBURSEMENT || defer_repayment(rp, e)) {
+        e->type == ML_EVENT_DISBURSEMENT) {
       continue;
     }
-    pay_pending(rp);
+    if (lazy) {
+      if (defer_repayment(rp, e)) continue;
+      update_rows(rp);
+    }
     ml_status st = apply_penalties(rp, e->date, 0);
     if (st != ML_OK) return st;
     rp->event_id = e->id;
@@ -1144,7 +1183,6 @@ static ml_status replay_events(replay *rp, const journal_space *js,
     if (st != ML_OK) return st;
     flush_postings(rp);
   }
-  pay_pending(rp);
   return ML_OK;
 }
 
@@ -1171,6 +1209,7 @@ ml_status ml_ledger_replay(ml_loan_status *status, ml_loan_installment *rows,
   rp.disbursement = NULL;
   rp.first_open = 0;
   rp.pending = 0;
+  rp.rows_unwritten = rp.rows_behind = 0;
   rp.sink = sink;
   rp.sink_context = sink_context;
   rp.event_id = 0;
@@ -1204,6 +1243,9 @@ ml_status ml_ledger_replay(ml_loan_status *status, ml_loan_installment *rows,
     disburse(&rp, as_of);
     st = replay_events(&rp, &js, events, count, as_of);
   }
+  /* Also when the journal failed its checks: the rows are then the
+   * schedule, as the caller always got them. */
+  update_rows(&rp);
   if (st == ML_OK) st = apply_penalties(&rp, as_of, 1);
   if (st == ML_OK) st = summarise(&rp, as_of);
   free(js.heap);
