@@ -1181,8 +1181,9 @@ static void status_init(ml_loan_status *s, ml_date as_of) {
 static ml_status replay_events(replay *rp, const journal_space *js,
                                const ml_event *events, size_t count,
                                ml_date as_of) {
-  /* Without the waterfall the rows are written before the first event,
-   * and each event costs one test of a local. */
+  /* Without the waterfall the rows are written before the first event
+   * (most often already, while the journal was read), and each event
+   * costs one test of a local. */
   const int lazy = rp->lazy_repayments;
   if (!lazy) update_rows(rp);
   for (size_t k = 0; k < count; k++) {
@@ -1258,6 +1259,9 @@ ml_status ml_ledger_replay(ml_loan_status *status, ml_loan_installment *rows,
   }
   prefetch_journal(events, count);
   ml_status scheduled = schedule_ahead(&rp, events, count);
+  /* Without the waterfall the rows are written now, while the journal's
+   * lines arrive: there is nothing to wait for. */
+  if (scheduled == ML_OK && !rp.lazy_repayments) update_rows(&rp);
   ml_status st = read_journal(&rp, &js, events, count, as_of);
   if (st == ML_OK) st = apply_disbursement_terms(&rp, events);
   if (st == ML_OK && scheduled != ML_OK) st = build_schedule(&rp);
