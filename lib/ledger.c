@@ -902,7 +902,8 @@ static ml_status apply_event(replay *rp, const ml_event *e, size_t index) {
 /* ---- the journal ----------------------------------------------------------- */
 
 /* Checks what an event says on its own, and what it says of the events
- * entered before it (reversal targets, one disbursement). */
+ * entered before it (reversal targets, one disbursement). plain_repayment
+ * repeats its tests of a repayment: a new one goes in both. */
 static ml_status check_journal_entry(replay *rp, const ml_event *events,
                                      size_t index,
                                      const unsigned char *reversed) {
@@ -998,7 +999,9 @@ typedef struct journal_space {
    * reversal: most have none, and a memset per status cost more than the
    * rest of the set-up. */
   int has_reversals;
-  int in_date_order; /* the journal's dates never fall in order of entry */
+  /* Set by read_journal: no event is dated before the one entered
+   * before it. */
+  int in_date_order;
   unsigned char *reversed; /* 1: reversed by a reversal dated <= as_of */
   unsigned char *checked;  /* scratch for the entry checks */
   size_t count;
