@@ -34,6 +34,14 @@ typedef struct replay {
   int32_t default_year_days;
   ml_divider default_divider; /* by default_rate_den * default_year_days */
   size_t first_open; /* rows before it owe nothing and accrue nothing */
+  /* Repayments taken by the waterfall (defer_repayment) and not yet paid
+   * to the rows; lazy_repayments says whether the replay may defer. */
+  int lazy_repayments;
+  ml_amount pending;
+  /* rows[0..count) are not written yet: they are the schedule in scratch
+   * (see write_rows). */
+  int rows_unwritten;
+  int rows_behind; /* rows_unwritten or pending: update_rows has work */
   /* postings of the current event */
   ml_posting_sink sink;
   void *sink_context;
@@ -54,6 +62,21 @@ static ml_amount row_outstanding(const ml_loan_installment *row) {
 
 static int loan_is_open(const ml_loan_status *s) {
   return s->state == ML_LOAN_ACTIVE;
+}
+
+/* No late fee and no default interest: penalties arise only from events. */
+static int penalties_off(const ml_loan_options *o) {
+  return o->late_fee == 0 && o->default_rate.coefficient == 0;
+}
+
+/* Whether money paid in advance re-amortises the later rows; if not, it
+ * pays the next installments in order. */
+static int prepayment_reamortises(const replay *rp) {
+  ml_prepayment policy = rp->options->prepayment;
+  return policy != ML_PREPAY_NEXT_INSTALLMENTS &&
+         (rp->terms.method == ML_METHOD_ANNUITY ||
+          rp->terms.method == ML_METHOD_EQUAL_PRINCIPAL ||
+          policy == ML_PREPAY_REDUCE_INSTALLMENT);
 }
 
 static ml_status event_error(replay *rp, ml_status code, const char *field,
@@ -118,7 +141,7 @@ static ml_status build_schedule(replay *rp) {
                         "the loan has %zu installments; the buffer holds %zu",
                         n, rp->capacity);
   }
-  for (size_t i = 0; i < n; i++) row_from_installment(&rp->rows[i], &rp->scratch[i]);
+  rp->rows_unwritten = rp->rows_behind = 1;
   rp->count = n;
   rp->principal_outstanding = rp->terms.principal;
   rp->first_open = 0;
@@ -239,7 +262,7 @@ static void charge_late_fee(replay *rp, ml_loan_installment *row) {
 static ml_status apply_penalties(replay *rp, ml_date d, int inclusive) {
   const ml_loan_options *o = rp->options;
   if (!rp->disbursed || !loan_is_open(rp->status)) return ML_OK;
-  if (o->late_fee == 0 && o->default_rate.coefficient == 0) return ML_OK;
+  if (penalties_off(o)) return ML_OK;
   skip_settled_rows(rp);
   for (size_t i = rp->first_open; i < rp->count; i++) {
     ml_loan_installment *row = &rp->rows[i];
@@ -343,6 +366,66 @@ static ml_amount pay_due(replay *rp, ml_date d, ml_amount amount) {
     amount = pay_row(rp, &rp->rows[i], order, amount);
   }
   return amount;
+}
+
+/*
+ * The waterfall. A repayment below the principal outstanding cannot reach
+ * the payoff, so on_repayment pays what is due at d, oldest row first, and
+ * the prepayment policy takes the rest. When that policy pays the next
+ * installments in the allocation order (not re-amortising, not
+ * due-then-advance), the two together pay the open rows strictly in order,
+ * each in the allocation order, whatever d is: the rows due by d are paid
+ * in full before any later one gets money. Nothing else reads or changes
+ * the rows between two such repayments when no penalty accrues and no
+ * postings are kept, so a run of them pays exactly what one payment of
+ * their sum pays: the replay keeps the sum pending and pays it in one pass
+ * when something else needs the rows.
+ */
+static int waterfall_applies(const replay *rp) {
+  return rp->sink == NULL && penalties_off(rp->options) &&
+         rp->options->allocation != ML_ALLOC_DUE_THEN_ADVANCE &&
+         !prepayment_reamortises(rp);
+}
+
+/* Pays the pending repayments to the rows. */
+static void pay_pending(replay *rp) {
+  const ml_component *order = allocation_orders[rp->options->allocation];
+  ml_amount amount = rp->pending;
+  skip_settled_rows(rp);
+  for (size_t i = rp->first_open; i < rp->count && amount > 0; i++) {
+    amount = pay_row(rp, &rp->rows[i], order, amount);
+  }
+  /* The pending sum stays below the principal outstanding. */
+  ML_ASSERT(amount == 0);
+  rp->pending = 0;
+}
+
+/* Writes the rows from the schedule, paying the pending sum on the way, so
+ * that a journal of repayments the waterfall takes writes each row once. */
+static void write_rows(replay *rp) {
+  const ml_component *order = allocation_orders[rp->options->allocation];
+  ml_amount amount = rp->pending;
+  size_t i = 0;
+  for (; i < rp->count && amount > 0; i++) {
+    row_from_installment(&rp->rows[i], &rp->scratch[i]);
+    amount = pay_row(rp, &rp->rows[i], order, amount);
+  }
+  ML_ASSERT(amount == 0);
+  for (; i < rp->count; i++) row_from_installment(&rp->rows[i], &rp->scratch[i]);
+  rp->pending = 0;
+  rp->rows_unwritten = 0;
+}
+
+/* Brings the rows up to date with the replay: written, pending paid.
+ * Before every event the general way takes, so one test stays inline. */
+static inline void update_rows(replay *rp) {
+  if (!rp->rows_behind) return;
+  if (rp->rows_unwritten) {
+    write_rows(rp);
+  } else {
+    pay_pending(rp);
+  }
+  rp->rows_behind = 0;
 }
 
 /* The first row due after d, or count. */
@@ -547,11 +630,7 @@ static void term_reduction(const replay *rp, size_t from,
 static ml_status prepay(replay *rp, ml_date d, ml_amount *amount) {
   size_t j = current_row(rp, d - 1); /* the first row due on or after d */
   ml_prepayment policy = rp->options->prepayment;
-  int reduce = policy != ML_PREPAY_NEXT_INSTALLMENTS &&
-               (rp->terms.method == ML_METHOD_ANNUITY ||
-                rp->terms.method == ML_METHOD_EQUAL_PRINCIPAL ||
-                policy == ML_PREPAY_REDUCE_INSTALLMENT);
-  if (reduce && j < rp->count) {
+  if (prepayment_reamortises(rp) && j < rp->count) {
     ml_loan_installment *row = &rp->rows[j];
     ml_amount future = 0;
     for (size_t i = j; i < rp->count; i++) {
@@ -625,6 +704,28 @@ static ml_status on_repayment(replay *rp, ml_date d, ml_amount amount) {
   post(rp, ML_ACCOUNT_CASH, ML_ACCOUNT_CREDIT_BALANCES, left);
   close_if_settled(rp, d);
   return ML_OK;
+}
+
+/*
+ * Takes repayment e into the pending waterfall when on_repayment would
+ * only pay rows with it; returns 0 when e must go the general way. The
+ * principal outstanding once the pending sum is paid is at least the
+ * principal outstanding now less that sum, so an amount below that bound
+ * is below the principal outstanding at e. An event check_event would
+ * reject, or one that could settle the loan, is left to the general way.
+ */
+static int defer_repayment(replay *rp, const ml_event *e) {
+  ml_loan_status *s = rp->status;
+  if (e->type != ML_EVENT_REPAYMENT ||
+      !rp->disbursed || e->date < rp->terms.disbursed ||
+      s->state != ML_LOAN_ACTIVE ||
+      e->amount >= rp->principal_outstanding - rp->pending) {
+    return 0;
+  }
+  rp->pending += e->amount;
+  rp->rows_behind = 1;
+  s->paid_total += e->amount;
+  return 1;
 }
 
 static void on_charge(replay *rp, ml_date d, ml_component c, ml_amount amount) {
@@ -801,7 +902,8 @@ static ml_status apply_event(replay *rp, const ml_event *e, size_t index) {
 /* ---- the journal ----------------------------------------------------------- */
 
 /* Checks what an event says on its own, and what it says of the events
- * entered before it (reversal targets, one disbursement). */
+ * entered before it (reversal targets, one disbursement). plain_repayment
+ * repeats its tests of a repayment: a new one goes in both. */
 static ml_status check_journal_entry(replay *rp, const ml_event *events,
                                      size_t index,
                                      const unsigned char *reversed) {
@@ -897,6 +999,9 @@ typedef struct journal_space {
    * reversal: most have none, and a memset per status cost more than the
    * rest of the set-up. */
   int has_reversals;
+  /* Set by read_journal: no event is dated before the one entered
+   * before it. */
+  int in_date_order;
   unsigned char *reversed; /* 1: reversed by a reversal dated <= as_of */
   unsigned char *checked;  /* scratch for the entry checks */
   size_t count;
@@ -919,7 +1024,27 @@ static ml_status journal_space_init(journal_space *js, size_t count) {
   js->checked = js->reversed + count;
   js->count = count;
   js->has_reversals = 0;
+  js->in_date_order = 1;
   return ML_OK;
+}
+
+/* Event indices in replay order. A journal entered in date order, as most
+ * are, is already in it: the sort would keep every event in place. */
+static void replay_order(journal_space *js, const ml_event *events,
+                         size_t count) {
+  if (!js->in_date_order) {
+    sort_replay_order(js->order, events, count);
+    return;
+  }
+  for (size_t i = 0; i < count; i++) js->order[i] = (uint32_t)i;
+}
+
+/* A repayment check_journal_entry passes, by the tests it makes of one:
+ * most entries are such, and this is fewer tests. */
+static int plain_repayment(const ml_event *e) {
+  return e->type == ML_EVENT_REPAYMENT && e->date >= ML_DATE_MIN &&
+         e->date <= ML_DATE_MAX && e->amount > 0 &&
+         e->amount <= ML_SCHEDULE_PRINCIPAL_HARD_LIMIT;
 }
 
 /* Checks every entry and marks the events reversed by as_of. */
@@ -927,6 +1052,8 @@ static ml_status read_journal(replay *rp, journal_space *js,
                               const ml_event *events, size_t count,
                               ml_date as_of) {
   for (size_t i = 0; i < count; i++) {
+    if (i > 0 && events[i].date < events[i - 1].date) js->in_date_order = 0;
+    if (plain_repayment(&events[i])) continue;
     if (events[i].type == ML_EVENT_REVERSAL && !js->has_reversals) {
       memset(js->reversed, 0, 2 * js->count);
       js->has_reversals = 1;
@@ -1057,6 +1184,11 @@ static void status_init(ml_loan_status *s, ml_date as_of) {
 static ml_status replay_events(replay *rp, const journal_space *js,
                                const ml_event *events, size_t count,
                                ml_date as_of) {
+  /* Without the waterfall the rows are written before the first event
+   * (most often already, while the journal was read), and each event
+   * costs one test of a local. */
+  const int lazy = rp->lazy_repayments;
+  if (!lazy) update_rows(rp);
   for (size_t k = 0; k < count; k++) {
     size_t i = js->order[k];
     const ml_event *e = &events[i];
@@ -1065,6 +1197,10 @@ static ml_status replay_events(replay *rp, const journal_space *js,
         e->type == ML_EVENT_REVERSAL ||
         e->type == ML_EVENT_DISBURSEMENT) {
       continue;
+    }
+    if (lazy) {
+      if (defer_repayment(rp, e)) continue;
+      update_rows(rp);
     }
     ml_status st = apply_penalties(rp, e->date, 0);
     if (st != ML_OK) return st;
@@ -1099,6 +1235,8 @@ ml_status ml_ledger_replay(ml_loan_status *status, ml_loan_installment *rows,
   rp.disbursed = 0;
   rp.disbursement = NULL;
   rp.first_open = 0;
+  rp.pending = 0;
+  rp.rows_unwritten = rp.rows_behind = 0;
   rp.sink = sink;
   rp.sink_context = sink_context;
   rp.event_id = 0;
@@ -1109,6 +1247,7 @@ ml_status ml_ledger_replay(ml_loan_status *status, ml_loan_installment *rows,
   }
   status_init(status, as_of);
   plan_default_interest(&rp);
+  rp.lazy_repayments = waterfall_applies(&rp);
   /* The limit comes before the work space is sized by count, so a huge
    * count can neither overflow that size nor allocate in vain. */
   if (count > ML_LOAN_MAX_EVENTS) {
@@ -1123,14 +1262,20 @@ ml_status ml_ledger_replay(ml_loan_status *status, ml_loan_installment *rows,
   }
   prefetch_journal(events, count);
   ml_status scheduled = schedule_ahead(&rp, events, count);
+  /* Without the waterfall the rows are written now, while the journal's
+   * lines arrive: there is nothing to wait for. */
+  if (scheduled == ML_OK && !rp.lazy_repayments) update_rows(&rp);
   ml_status st = read_journal(&rp, &js, events, count, as_of);
   if (st == ML_OK) st = apply_disbursement_terms(&rp, events);
   if (st == ML_OK && scheduled != ML_OK) st = build_schedule(&rp);
   if (st == ML_OK) {
-    sort_replay_order(js.order, events, count);
+    replay_order(&js, events, count);
     disburse(&rp, as_of);
     st = replay_events(&rp, &js, events, count, as_of);
   }
+  /* Also when the journal failed its checks: the rows are then the
+   * schedule, as the caller always got them. */
+  update_rows(&rp);
   if (st == ML_OK) st = apply_penalties(&rp, as_of, 1);
   if (st == ML_OK) st = summarise(&rp, as_of);
   free(js.heap);
