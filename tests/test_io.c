@@ -1355,7 +1355,8 @@ static const char *random_cell(char *buf, size_t size, const char *name,
   uint64_t x = xorshift64(seed) % 100;
   if (strcmp(name, "loan_id") == 0) {
     /* now and then an id from the loan before: out of its group */
-    snprintf(buf, size, x == 0 ? "" : "L%04d", x == 1 ? loan - 1 : loan);
+    buf[0] = '\0';
+    if (x > 0) snprintf(buf, size, "L%04d", x == 1 ? loan - 1 : loan);
   } else if (strcmp(name, "date") == 0) {
     snprintf(buf, size, x == 0 ? "2026-02-30" : "2026-%02d-%02d",
              1 + position % 12, 1 + (int)(x % 28));
@@ -1371,7 +1372,10 @@ static const char *random_cell(char *buf, size_t size, const char *name,
   } else if (strcmp(name, "ref") == 0) {
     snprintf(buf, size, "%s", x < 90 ? "" : x < 95 ? "R-17" : "a-ref-long-enough-to-take-the-line-past-64-bytes");
   } else if (strcmp(name, "id") == 0) {
-    snprintf(buf, size, x < 60 ? "%d" : x < 97 ? "" : "%d0", position);
+    buf[0] = '\0';
+    if (x < 60 || x >= 97) {
+      snprintf(buf, size, x < 60 ? "%d" : "%d0", position);
+    }
   } else if (strcmp(name, "component") == 0) {
     snprintf(buf, size, "%s", x < 97 ? "" : "interest");
   } else {
