@@ -1384,9 +1384,10 @@ static const char *random_cell(char *buf, size_t size, const char *name,
   return buf;
 }
 
-/* A random journal in a layout, each line ended by `ending`. */
+/* A random journal of `loans` loans in a layout, each line ended by
+ * `ending`. */
 static void random_journal(char *text, size_t size, const char *layout,
-                           const char *ending, uint64_t seed) {
+                           const char *ending, uint64_t seed, int loans) {
   char names[256];
   snprintf(names, sizeof names, "%s", layout);
   const char *column[16];
@@ -1395,7 +1396,7 @@ static void random_journal(char *text, size_t size, const char *layout,
     column[columns++] = p;
   }
   size_t used = (size_t)snprintf(text, size, "%s%s", layout, ending);
-  for (int loan = 1; loan <= 150; loan++) {
+  for (int loan = 1; loan <= loans; loan++) {
     int rows = 1 + (int)(xorshift64(&seed) % 12);
     for (int position = 1; position <= rows; position++) {
       for (size_t c = 0; c < columns; c++) {
@@ -1411,17 +1412,25 @@ static void random_journal(char *text, size_t size, const char *layout,
   assert_true(used < size);
 }
 
-/* Everything the reader says of a journal, as text. */
+/* Everything the reader says of a journal, as text; read from memory, or
+ * from a file (through the CSV reader's input blocks) when from_file. */
 static void describe_reading(char *out, size_t size, const char *text,
-                             size_t capacity, ml_journal_grouping grouping) {
+                             size_t capacity, ml_journal_grouping grouping,
+                             int from_file) {
   ml_journal_options options;
   ml_journal_options_init(&options);
   options.grouping = grouping;
-  ml_journal_reader *r = open_journal(text, &options);
+  FILE *f = from_file ? file_with(text, strlen(text)) : NULL;
+  ml_journal_reader *r = NULL;
+  if (f != NULL) {
+    assert_int_equal(ml_journal_reader_new(&r, f, &options, NULL), ML_OK);
+  } else {
+    r = open_journal(text, &options);
+  }
   ml_event events[8];
   long lines[8];
   size_t used = 0;
-  for (int call = 0; call < 2000 && used < size; call++) {
+  for (int call = 0; call < 100000 && used < size; call++) {
     char id[ML_LOAN_ID_SIZE];
     size_t count = 0;
     ml_error err = {0};
@@ -1440,6 +1449,7 @@ static void describe_reading(char *out, size_t size, const char *text,
     if (st == ML_OK && count == 0 && id[0] == '\0') break;
   }
   ml_journal_reader_free(r);
+  if (f != NULL) fclose(f);
   assert_true(used < size);
 }
 
@@ -1451,14 +1461,14 @@ static void reads_lf_and_crlf_journals_the_same(void **state) {
   assert_non_null(lf && crlf && a && b);
   for (size_t layout = 0; layout < 5; layout++) {
     for (uint64_t seed = 1; seed <= 4; seed++) {
-      random_journal(lf, TEXT, journal_layouts[layout], "\n", seed);
-      random_journal(crlf, TEXT, journal_layouts[layout], "\r\n", seed);
+      random_journal(lf, TEXT, journal_layouts[layout], "\n", seed, 150);
+      random_journal(crlf, TEXT, journal_layouts[layout], "\r\n", seed, 150);
       for (size_t capacity = 5; capacity <= 8; capacity += 3) {
         for (int sorted = 0; sorted <= 1; sorted++) {
           ml_journal_grouping g =
               sorted ? ML_JOURNAL_SORTED : ML_JOURNAL_GROUPED;
-          describe_reading(a, DESCRIPTION, lf, capacity, g);
-          describe_reading(b, DESCRIPTION, crlf, capacity, g);
+          describe_reading(a, DESCRIPTION, lf, capacity, g, 0);
+          describe_reading(b, DESCRIPTION, crlf, capacity, g, 0);
           if (strcmp(a, b) != 0) {
             fail_msg("layout %zu, seed %" PRIu64 ", capacity %zu, %s: LF "
                      "and CRLF read differently",
@@ -1468,6 +1478,29 @@ static void reads_lf_and_crlf_journals_the_same(void **state) {
       }
     }
   }
+  free(lf);
+  free(crlf);
+  free(a);
+  free(b);
+}
+
+/* A journal of several input blocks (the CSV reader refills a 128 KiB
+ * block from a file, and the bytes path looks 64 bytes ahead across its
+ * end): read from a file, it reads as from memory, and as with CRLF. */
+static void reads_journal_files_across_blocks_the_same(void **state) {
+  (void)state;
+  enum { TEXT = 1 << 20, DESCRIPTION = 1 << 23 };
+  char *lf = malloc(TEXT), *crlf = malloc(TEXT);
+  char *a = malloc(DESCRIPTION), *b = malloc(DESCRIPTION);
+  assert_non_null(lf && crlf && a && b);
+  random_journal(lf, TEXT, journal_layouts[0], "\n", 11, 2500);
+  random_journal(crlf, TEXT, journal_layouts[0], "\r\n", 11, 2500);
+  assert_true(strlen(lf) > 3 * 131072); /* several blocks */
+  describe_reading(a, DESCRIPTION, lf, 8, ML_JOURNAL_GROUPED, 0);
+  describe_reading(b, DESCRIPTION, lf, 8, ML_JOURNAL_GROUPED, 1);
+  assert_true(strcmp(a, b) == 0);
+  describe_reading(b, DESCRIPTION, crlf, 8, ML_JOURNAL_GROUPED, 1);
+  assert_true(strcmp(a, b) == 0);
   free(lf);
   free(crlf);
   free(a);
@@ -2063,6 +2096,7 @@ int main(void) {
       cmocka_unit_test(rejects_ungrouped_and_unsorted_loans),
       cmocka_unit_test(reads_common_rows_as_the_parsers),
       cmocka_unit_test(reads_lf_and_crlf_journals_the_same),
+      cmocka_unit_test(reads_journal_files_across_blocks_the_same),
       cmocka_unit_test(reads_a_short_row_that_ends_at_the_edge),
       cmocka_unit_test(recovers_after_a_rejected_loan),
       cmocka_unit_test(writes_a_journal),
