@@ -502,6 +502,17 @@ static ml_status read_ref(ml_event *e, const ml_journal_reader *r,
   return ML_OK;
 }
 
+/* The offset of the first control character (below 0x20, or DEL) in
+ * id[0..length), or length: a loan id has none. */
+static size_t control_byte(const char *id, size_t length) {
+  size_t i = 0;
+  while (i < length && (unsigned char)id[i] >= 0x20 &&
+         (unsigned char)id[i] != 0x7f) {
+    i++;
+  }
+  return i;
+}
+
 /* Whether a loan beginning with id on `line` keeps the grouping; if so it
  * is recorded. 0 changes nothing: check_grouping then says why. */
 static int grouping_takes(ml_journal_reader *r, const char *id, long line) {
@@ -722,17 +733,14 @@ static lines_end read_lines_of_loan(ml_journal_reader *r, const char *loan_id,
 
 /* Whether the id of a loan's first row is one check_loan_id takes. */
 static int plain_loan_id(const char *id, size_t length) {
-  if (length == 0 || length >= ML_LOAN_ID_SIZE) return 0;
-  for (size_t i = 0; i < length; i++) {
-    unsigned char b = (unsigned char)id[i];
-    if (b < 0x20 || b == 0x7f) return 0;
-  }
-  return 1;
+  return length > 0 && length < ML_LOAN_ID_SIZE &&
+         control_byte(id, length) == length;
 }
 
 /* Reads a loan's first row from the bytes when it is a common row with a
  * plain id that keeps the grouping (checked last: it records the loan);
- * else 0, with nothing changed, and the CSV path reads it. */
+ * else 0, with nothing recorded (events[0] and loan_id are the CSV path's
+ * to fill again), and the CSV path reads it. */
 static int read_first_line(ml_journal_reader *r, char *loan_id,
                            ml_event *events, long *lines, size_t limit) {
   const ml_csv_line line = r->next_line;
@@ -797,18 +805,16 @@ static ml_status check_loan_id(const ml_journal_reader *r, ml_error *err) {
                       "loan_id %s is %zu bytes long; at most %d", quoted, len,
                       ML_LOAN_ID_SIZE - 1);
   }
-  for (size_t i = 0; i < len; i++) {
-    unsigned char b = (unsigned char)id[i];
-    if (b < 0x20 || b == 0x7f) {
-      ml_quote_input(quoted, sizeof quoted, id);
-      ml_status st = cell_error(
-          r, COL_LOAN_ID, ML_EPARSE, err,
-          "loan_id %s has a control character (byte 0x%02x); expected "
-          "printable text",
-          quoted, (unsigned)b);
-      ml_csv_locate(r->csv, r->at[COL_LOAN_ID], i + 1, err);
-      return st;
-    }
+  size_t i = control_byte(id, len);
+  if (i < len) {
+    ml_quote_input(quoted, sizeof quoted, id);
+    ml_status st = cell_error(
+        r, COL_LOAN_ID, ML_EPARSE, err,
+        "loan_id %s has a control character (byte 0x%02x); expected "
+        "printable text",
+        quoted, (unsigned)(unsigned char)id[i]);
+    ml_csv_locate(r->csv, r->at[COL_LOAN_ID], i + 1, err);
+    return st;
   }
   return ML_OK;
 }
