@@ -37,6 +37,7 @@
 #include <string.h>
 
 #include "mikrolan.h"
+#include "test_support.h"
 
 static ml_date day(const char *iso) {
   ml_date d;
@@ -378,13 +379,6 @@ static void two_drawdowns(void **state) {
 }
 
 /* xorshift64: a fixed-seed generator; the seed is printed on failure. */
-static uint64_t xorshift64(uint64_t *s) {
-  *s ^= *s << 13;
-  *s ^= *s >> 7;
-  *s ^= *s << 17;
-  return *s;
-}
-
 static void order_does_not_matter(void **state) {
   (void)state;
   const uint64_t seed = UINT64_C(0x9E3779B97F4A7C15);

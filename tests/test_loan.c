@@ -20,18 +20,6 @@
 #define MAX_ROWS (ML_SCHEDULE_MAX_INSTALLMENTS + 1)
 #define MAX_EVENTS 40
 
-static uint64_t xorshift64(uint64_t *s) {
-  uint64_t x = *s;
-  x ^= x << 13;
-  x ^= x >> 7;
-  x ^= x << 17;
-  return *s = x;
-}
-
-static int64_t rand_range(uint64_t *s, int64_t lo, int64_t hi) {
-  return lo + (int64_t)(xorshift64(s) % (uint64_t)(hi - lo + 1));
-}
-
 static void random_terms(ml_schedule_terms *t, ml_loan_options *o,
                          uint64_t *s) {
   ml_schedule_terms_init(t);

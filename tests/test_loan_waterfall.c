@@ -197,18 +197,6 @@ static void last_part_settles(void **state) {
 
 /* ---- the shortcut against the general way, on seeded journals ---------- */
 
-static uint64_t xorshift64(uint64_t *s) {
-  uint64_t x = *s;
-  x ^= x << 13;
-  x ^= x >> 7;
-  x ^= x << 17;
-  return *s = x;
-}
-
-static int64_t rand_range(uint64_t *s, int64_t lo, int64_t hi) {
-  return lo + (int64_t)(xorshift64(s) % (uint64_t)(hi - lo + 1));
-}
-
 /* Terms like `mikrolan generate` makes: monthly annuity or equal
  * principal, some with principal grace, sometimes fees. */
 static void random_terms(ml_schedule_terms *t, uint64_t *s) {

@@ -172,14 +172,6 @@ static void restructured_option(void **state) {
 
 /* ---- merge equivalence ------------------------------------------------------- */
 
-static uint64_t xorshift64(uint64_t *s) {
-  uint64_t x = *s;
-  x ^= x << 13;
-  x ^= x >> 7;
-  x ^= x << 17;
-  return *s = x;
-}
-
 static ml_loan_status random_status(uint64_t *s) {
   ml_loan_state state = (ml_loan_state)(xorshift64(s) % 5);
   ml_loan_status st = status(state, (ml_amount)(xorshift64(s) % 25000000),

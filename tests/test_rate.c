@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "mikrolan.h"
+#include "test_support.h"
 
 /* A rate the library can never produce: marks "*out untouched". */
 static const ml_rate SENTINEL = {-7, -7};
@@ -450,15 +451,6 @@ static void compare_across_scales(void **state) {
 #define RANDOM_SEED UINT64_C(0x9E3779B97F4A7C15)
 #define ROUND_TRIPS 200000
 #define RANDOM_PAIRS 100000
-
-static uint64_t xorshift64(uint64_t *s) {
-  uint64_t x = *s;
-  x ^= x << 13;
-  x ^= x >> 7;
-  x ^= x << 17;
-  *s = x;
-  return x;
-}
 
 static int64_t ten_to(int n) {
   int64_t p = 1;

@@ -20,19 +20,6 @@
 
 /* ---- helpers -------------------------------------------------------- */
 
-static uint64_t xorshift64(uint64_t *s) {
-  uint64_t x = *s;
-  x ^= x << 13;
-  x ^= x >> 7;
-  x ^= x << 17;
-  return *s = x;
-}
-
-/* A uniform value in lo..hi. */
-static int64_t rand_range(uint64_t *s, int64_t lo, int64_t hi) {
-  return lo + (int64_t)(xorshift64(s) % (uint64_t)(hi - lo + 1));
-}
-
 static void base_terms(ml_schedule_terms *t) {
   ml_schedule_terms_init(t);
   t->principal = 25000000;
