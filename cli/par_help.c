@@ -80,10 +80,13 @@ static const char par_files[] =
     "    pass alongside the loans file. When the loan ids of the loans\n"
     "    file ascend in byte order (as mikrolan generate writes them, or\n"
     "    any export sorted by loan id), memory stays the same however\n"
-    "    many loans there are; otherwise a set of the loan ids is kept\n"
-    "    (about 100 bytes per loan). Events for a loan the loans file\n"
-    "    does not have are a problem (see BAD INPUT); events out of that\n"
-    "    order stop the run, naming the line, unless --sort-events.\n"
+    "    many loans there are. The run takes them to ascend and checks\n"
+    "    it as it reads; when they do not, it starts again with a set of\n"
+    "    the loan ids (about 100 bytes per loan), read first from the\n"
+    "    loans file: the same report, later. Events for a loan the\n"
+    "    loans file does not have are a problem (see BAD INPUT); events\n"
+    "    out of that order stop the run, naming the line, unless\n"
+    "    --sort-events.\n"
     "\n";
 
 static const char par_options[] =
