@@ -156,6 +156,7 @@ struct ml_journal_reader {
   /* reading common rows from bytes: the number of leading columns (0: not
    * this file) */
   size_t leading;
+  size_t optional_after; /* the file's columns after the leading ones */
   int has_next_line; /* the loan ended at a plain line of the next loan,
                         not read: next_line, split into next_cells */
   ml_csv_line next_line;
@@ -638,14 +639,15 @@ static void plan_line_reading(ml_journal_reader *r) {
     if (r->at[c] != ML_CSV_NO_COLUMN && r->at[c] >= leading) return;
   }
   /* a short line has at most 64 fields */
-  if (ml_csv_column_count(r->csv) <= 64) r->leading = leading;
+  size_t columns = ml_csv_column_count(r->csv);
+  if (columns <= 64) r->leading = leading;
+  r->optional_after = columns - leading;
 }
 
 /* Splits the line's leading cells into c when the line has the header's
  * field count and its optional cells are empty. */
 static int split_leading_cells(const ml_journal_reader *r,
                                const ml_csv_line *line, common_cells *c) {
-  size_t columns = ml_csv_column_count(r->csv);
   /* each field's end: a comma, or the line feed after the last */
   uint64_t ends = line->commas | UINT64_C(1) << line->length;
   size_t start[LEADING_COLUMNS] = {0}, end[LEADING_COLUMNS] = {0};
@@ -661,7 +663,7 @@ static int split_leading_cells(const ml_journal_reader *r,
   /* then one end for each optional cell, with nothing between them: the
    * bytes from..length are all ends (none left when the line feed ended
    * the last leading cell) */
-  size_t rest = columns - r->leading;
+  size_t rest = r->optional_after;
   if (rest == 0 || from > line->length) {
     if (rest != 0 || ends != 0) return 0;
   } else if (line->length + 1 - from != rest ||
