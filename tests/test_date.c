@@ -415,6 +415,14 @@ static void test_plain_parse_agrees_on_bad_dates(void **state) {
       for (int day = 0; day <= 32; day++) {
         snprintf(text, sizeof text, "%04d-%02d-%02d", years[i], m, day);
         expect_plain_agrees(text);
+        /* and the verdict is the test's own, not only the general path's
+         * (which tries the fast path first) */
+        const int y = years[i];
+        const int valid = y >= ML_DATE_MIN_YEAR && y <= ML_DATE_MAX_YEAR &&
+                          m >= 1 && m <= 12 && day >= 1 &&
+                          day <= ref_days_in_month(y, m);
+        ml_date got = 0;
+        assert_int_equal(ml_date_parse_plain(&got, text, 10), valid);
       }
     }
   }
