@@ -157,6 +157,8 @@ struct ml_journal_reader {
    * this file) */
   size_t leading;
   size_t optional_after; /* the file's columns after the leading ones */
+  /* the column kind of each leading field, in file order */
+  unsigned char kind_of_field[LEADING_COLUMNS];
   int has_next_line; /* the loan ended at a plain line of the next loan,
                         not read: next_line, split into next_cells */
   ml_csv_line next_line;
@@ -636,7 +638,9 @@ static void plan_line_reading(ml_journal_reader *r) {
   }
   r->leading = 0;
   for (int c = 0; c < LEADING_COLUMNS; c++) {
-    if (r->at[c] != ML_CSV_NO_COLUMN && r->at[c] >= leading) return;
+    if (r->at[c] == ML_CSV_NO_COLUMN) continue;
+    if (r->at[c] >= leading) return;
+    r->kind_of_field[r->at[c]] = (unsigned char)c;
   }
   /* a short line has at most 64 fields */
   size_t columns = ml_csv_column_count(r->csv);
@@ -645,19 +649,22 @@ static void plan_line_reading(ml_journal_reader *r) {
 }
 
 /* Splits the line's leading cells into c when the line has the header's
- * field count and its optional cells are empty. */
+ * field count and its optional cells are empty. Each cell goes straight
+ * to its kind's place: the one loop over the commas is the whole split. */
 static int split_leading_cells(const ml_journal_reader *r,
                                const ml_csv_line *line, common_cells *c) {
   /* each field's end: a comma, or the line feed after the last */
   uint64_t ends = line->commas | UINT64_C(1) << line->length;
-  size_t start[LEADING_COLUMNS] = {0}, end[LEADING_COLUMNS] = {0};
+  c->text[COL_ID] = ""; /* a file without the id column: read as empty */
+  c->length[COL_ID] = 0;
   size_t from = 0;
   for (size_t k = 0; k < r->leading; k++) {
     if (ends == 0) return 0;
     size_t at = (size_t)__builtin_ctzll(ends);
     ends &= ends - 1;
-    start[k] = from;
-    end[k] = at;
+    size_t kind = r->kind_of_field[k];
+    c->text[kind] = line->bytes + from;
+    c->length[kind] = at - from;
     from = at + 1;
   }
   /* then one end for each optional cell, with nothing between them: the
@@ -665,17 +672,10 @@ static int split_leading_cells(const ml_journal_reader *r,
    * the last leading cell) */
   size_t rest = r->optional_after;
   if (rest == 0 || from > line->length) {
-    if (rest != 0 || ends != 0) return 0;
-  } else if (line->length + 1 - from != rest ||
-             ends != (UINT64_C(2) << line->length) - (UINT64_C(1) << from)) {
-    return 0;
+    return rest == 0 && ends == 0;
   }
-  for (int k = 0; k < LEADING_COLUMNS; k++) {
-    size_t at = r->at[k];
-    c->text[k] = at == ML_CSV_NO_COLUMN ? "" : line->bytes + start[at];
-    c->length[k] = at == ML_CSV_NO_COLUMN ? 0 : end[at] - start[at];
-  }
-  return 1;
+  return line->length + 1 - from == rest &&
+         ends == (UINT64_C(2) << line->length) - (UINT64_C(1) << from);
 }
 
 /* The low `bytes` bytes of a word's worth (bytes <= 8). */
