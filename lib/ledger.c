@@ -1140,33 +1140,75 @@ static void disburse(replay *rp, ml_date as_of) {
   flush_postings(rp);
 }
 
-/* The figures of the status at as_of, from the rows; the payoff in the
- * same pass (as payoff_at works it out). */
-static ml_status summarise(replay *rp, ml_date as_of) {
-  ml_loan_status *s = rp->status;
-  ml_amount tolerance = rp->options->arrears_tolerance;
-  ml_amount payoff = 0;
-  size_t current = rp->count; /* the first row due after as_of */
-  for (size_t i = 0; i < rp->count; i++) {
-    const ml_loan_installment *row = &rp->rows[i];
-    ml_amount open = row_outstanding(row);
-    for (int c = 0; c < ML_COMPONENTS; c++) s->outstanding[c] += row->outstanding[c];
-    if (current == rp->count && row->due_date > as_of) current = i;
-    payoff += row_payoff(row, i < current);
-    if (row->due_date < as_of) {
-      s->arrears += open;
-      if (open > tolerance && s->overdue_since == ML_DATE_NONE) {
-        s->overdue_since = row->due_date + 1;
-        s->days_past_due = as_of - row->due_date;
-      }
-    } else if (s->next_due_date == ML_DATE_NONE && open > 0) {
-      s->next_due_date = row->due_date;
-      s->next_due_amount = open;
+/* The figures of the status at as_of, gathered row by row; the payoff in
+ * the same pass (as payoff_at works it out). */
+typedef struct summary {
+  ml_date as_of;
+  ml_amount tolerance;
+  ml_amount payoff;
+  size_t count;
+  size_t current; /* the first row due after as_of; count until found */
+} summary;
+
+static summary summary_start(const replay *rp, ml_date as_of) {
+  return (summary){as_of, rp->options->arrears_tolerance, 0, rp->count,
+                   rp->count};
+}
+
+static inline void summarise_row(ml_loan_status *s, summary *m,
+                                 const ml_loan_installment *row, size_t i) {
+  ml_amount open = row_outstanding(row);
+  for (int c = 0; c < ML_COMPONENTS; c++) s->outstanding[c] += row->outstanding[c];
+  if (m->current == m->count && row->due_date > m->as_of) m->current = i;
+  m->payoff += row_payoff(row, i < m->current);
+  if (row->due_date < m->as_of) {
+    s->arrears += open;
+    if (open > m->tolerance && s->overdue_since == ML_DATE_NONE) {
+      s->overdue_since = row->due_date + 1;
+      s->days_past_due = m->as_of - row->due_date;
     }
+  } else if (s->next_due_date == ML_DATE_NONE && open > 0) {
+    s->next_due_date = row->due_date;
+    s->next_due_amount = open;
   }
+}
+
+static ml_status summary_end(replay *rp, const summary *m) {
+  ml_loan_status *s = rp->status;
   s->installment_count = rp->count;
   if (s->state != ML_LOAN_ACTIVE) return ML_OK;
-  return payoff_with_accrued(&s->payoff, rp, payoff, current, as_of);
+  return payoff_with_accrued(&s->payoff, rp, m->payoff, m->current, m->as_of);
+}
+
+static ml_status summarise(replay *rp, ml_date as_of) {
+  summary m = summary_start(rp, as_of);
+  for (size_t i = 0; i < rp->count; i++) {
+    summarise_row(rp->status, &m, &rp->rows[i], i);
+  }
+  return summary_end(rp, &m);
+}
+
+/* write_rows and summarise in one pass, for a replay that ends with its
+ * rows still the schedule (the waterfall took every repayment) and has no
+ * penalties to bring up to as_of: each row is summed while it is fresh. */
+static ml_status write_rows_summarised(replay *rp, ml_date as_of) {
+  const ml_component *order = allocation_orders[rp->options->allocation];
+  summary m = summary_start(rp, as_of);
+  ml_amount amount = rp->pending;
+  size_t i = 0;
+  for (; i < rp->count && amount > 0; i++) {
+    row_from_installment(&rp->rows[i], &rp->scratch[i]);
+    amount = pay_row(rp, &rp->rows[i], order, amount);
+    summarise_row(rp->status, &m, &rp->rows[i], i);
+  }
+  ML_ASSERT(amount == 0);
+  for (; i < rp->count; i++) {
+    row_from_installment(&rp->rows[i], &rp->scratch[i]);
+    summarise_row(rp->status, &m, &rp->rows[i], i);
+  }
+  rp->pending = 0;
+  rp->rows_unwritten = rp->rows_behind = 0;
+  return summary_end(rp, &m);
 }
 
 static void status_init(ml_loan_status *s, ml_date as_of) {
@@ -1273,11 +1315,15 @@ ml_status ml_ledger_replay(ml_loan_status *status, ml_loan_installment *rows,
     disburse(&rp, as_of);
     st = replay_events(&rp, &js, events, count, as_of);
   }
-  /* Also when the journal failed its checks: the rows are then the
-   * schedule, as the caller always got them. */
-  update_rows(&rp);
-  if (st == ML_OK) st = apply_penalties(&rp, as_of, 1);
-  if (st == ML_OK) st = summarise(&rp, as_of);
+  if (st == ML_OK && rp.rows_unwritten && penalties_off(rp.options)) {
+    st = write_rows_summarised(&rp, as_of);
+  } else {
+    /* Also when the journal failed its checks: the rows are then the
+     * schedule, as the caller always got them. */
+    update_rows(&rp);
+    if (st == ML_OK) st = apply_penalties(&rp, as_of, 1);
+    if (st == ML_OK) st = summarise(&rp, as_of);
+  }
   free(js.heap);
   return st;
 }
