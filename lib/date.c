@@ -10,23 +10,58 @@
 
 /* ---- civil <-> days --------------------------------------------------- */
 
-/* Days from 1970-01-01 to year-month-day: 365 a year, a day for each leap
- * year before it, the days of the months before, and the leap day when it
- * has passed. Years from 1 on (every caller's year is a supported one, or
- * the one after), in unsigned arithmetic and without a branch: the journal
- * reader converts a date per row, and a branch on the month, or the
- * signed divisions' negative case, cost a third of that. No range checks. */
+/* Days from 1970-01-01 to 1 January of each supported year and the one
+ * after, as constant expressions (y >= 1): a supported date's day number
+ * is looked up instead of divided out by 4, 100 and 400 for the year and
+ * again for its leap rule (the journal reader converts a date per row). */
+#define YEAR_START(y)                                                    \
+  ((int32_t)(((y)-1) * 365 + ((y)-1) / 4 - ((y)-1) / 100 + ((y)-1) / 400) - \
+   (int32_t)(1969 * 365 + 1969 / 4 - 1969 / 100 + 1969 / 400))
+#define YEARS_1(y) YEAR_START(y),
+#define YEARS_10(y)                                                        \
+  YEARS_1(y) YEARS_1(y + 1) YEARS_1(y + 2) YEARS_1(y + 3) YEARS_1(y + 4)   \
+  YEARS_1(y + 5) YEARS_1(y + 6) YEARS_1(y + 7) YEARS_1(y + 8) YEARS_1(y + 9)
+#define YEARS_100(y)                                                        \
+  YEARS_10(y) YEARS_10(y + 10) YEARS_10(y + 20) YEARS_10(y + 30)            \
+  YEARS_10(y + 40) YEARS_10(y + 50) YEARS_10(y + 60) YEARS_10(y + 70)       \
+  YEARS_10(y + 80) YEARS_10(y + 90)
+
+static const int32_t years_start[] = {YEARS_100(1900) YEARS_100(2000)
+                                         YEARS_100(2100) YEARS_1(2200)
+                                             YEARS_1(2201)};
+_Static_assert(sizeof years_start / sizeof years_start[0] ==
+                   ML_DATE_MAX_YEAR - ML_DATE_MIN_YEAR + 2,
+               "a start for each supported year and the one after");
+
+/* Days of the year before each month, and in the whole year, by leap. */
+static const uint16_t month_start[2][13] = {
+    {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365},
+    {0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335, 366}};
+
+/* The months' first days of the year whose entry in years_start is at
+ * starts. */
+static const uint16_t *months_of_year(const int32_t *starts) {
+  return month_start[starts[1] - starts[0] - 365];
+}
+
+/* Days from 1970-01-01 to year-month-day: from the tables for a supported
+ * year; for a later one (the day counts ask for the year after the last)
+ * 365 a year, a day for each leap year before it, the days of the months
+ * before, and the leap day when it has passed. Years from 1 on; no range
+ * checks. */
 static int32_t days_from_civil(int year, int month, int day) {
-  static const uint16_t days_before_month[12] = {0,   31,  59,  90,
-                                                 120, 151, 181, 212,
-                                                 243, 273, 304, 334};
   enum { DAYS_BEFORE_1970 = 1969 * 365 + 1969 / 4 - 1969 / 100 + 1969 / 400 };
   ML_ASSERT(year >= 1 && month >= 1 && month <= 12);
+  const unsigned index = (unsigned)year - ML_DATE_MIN_YEAR;
+  if (index <= ML_DATE_MAX_YEAR - ML_DATE_MIN_YEAR) {
+    const int32_t *starts = &years_start[index];
+    return starts[0] + months_of_year(starts)[month - 1] + day - 1;
+  }
   const unsigned y = (unsigned)year, before = y - 1;
   const unsigned leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0));
   const unsigned days = before * 365 + before / 4 - before / 100 +
-                        before / 400 + days_before_month[month - 1] +
-                        (leap & (month > 2)) + (unsigned)day - 1;
+                        before / 400 + month_start[leap][month - 1] +
+                        (unsigned)day - 1;
   return (int32_t)days - DAYS_BEFORE_1970;
 }
 
@@ -224,34 +259,6 @@ static int iso_head_shape(const char *text) {
          ((w + each_byte(6)) & high) == zeros;
 }
 
-/* Days from 1970-01-01 to 1 January of each supported year and the one
- * after, as constant expressions (y >= 1): the plain parse below looks a
- * year up instead of dividing by 4, 100 and 400 for it and for its leap
- * rule. */
-#define YEAR_START(y)                                                    \
-  ((int32_t)(((y)-1) * 365 + ((y)-1) / 4 - ((y)-1) / 100 + ((y)-1) / 400) - \
-   (int32_t)(1969 * 365 + 1969 / 4 - 1969 / 100 + 1969 / 400))
-#define YEARS_1(y) YEAR_START(y),
-#define YEARS_10(y)                                                        \
-  YEARS_1(y) YEARS_1(y + 1) YEARS_1(y + 2) YEARS_1(y + 3) YEARS_1(y + 4)   \
-  YEARS_1(y + 5) YEARS_1(y + 6) YEARS_1(y + 7) YEARS_1(y + 8) YEARS_1(y + 9)
-#define YEARS_100(y)                                                        \
-  YEARS_10(y) YEARS_10(y + 10) YEARS_10(y + 20) YEARS_10(y + 30)            \
-  YEARS_10(y + 40) YEARS_10(y + 50) YEARS_10(y + 60) YEARS_10(y + 70)       \
-  YEARS_10(y + 80) YEARS_10(y + 90)
-
-static const int32_t years_start[] = {YEARS_100(1900) YEARS_100(2000)
-                                         YEARS_100(2100) YEARS_1(2200)
-                                             YEARS_1(2201)};
-_Static_assert(sizeof years_start / sizeof years_start[0] ==
-                   ML_DATE_MAX_YEAR - ML_DATE_MIN_YEAR + 2,
-               "a start for each supported year and the one after");
-
-/* Days of the year before each month, and in the whole year, by leap. */
-static const uint16_t month_start[2][13] = {
-    {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365},
-    {0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335, 366}};
-
 /* The journal's and the loans file's dates, one or two per row: the shape
  * is checked a word at a time rather than a branch per character
  * (lib/plain_parse.h), and the day is found in the tables above. */
@@ -266,7 +273,7 @@ int ml_date_parse_plain(ml_date *out, const char *text, size_t len) {
   const unsigned day = (unsigned)digits_value(text + 8, 2) - 1;
   if (year > ML_DATE_MAX_YEAR - ML_DATE_MIN_YEAR || month > 11) return 0;
   const int32_t *starts = &years_start[year];
-  const uint16_t *months = month_start[starts[1] - starts[0] - 365];
+  const uint16_t *months = months_of_year(starts);
   if (day >= (unsigned)(months[month + 1] - months[month])) return 0;
   *out = starts[0] + months[month] + (int32_t)day;
   return 1;
