@@ -144,6 +144,7 @@ static void set_free(id_set *s) {
 typedef struct common_cells {
   const char *text[LEADING_COLUMNS];
   size_t length[LEADING_COLUMNS];
+  const char *readable_end; /* the texts may be read up to here; or NULL */
 } common_cells;
 
 struct ml_journal_reader {
@@ -595,8 +596,11 @@ static int read_common_cells(ml_event *e, const common_cells *c,
   size_t ref_length = c->length[COL_REF];
   if (type < 0 ||
       !ml_date_parse_plain(&date, c->text[COL_DATE], c->length[COL_DATE]) ||
-      !ml_amount_parse_plain(&amount, c->text[COL_AMOUNT],
-                             c->length[COL_AMOUNT], exponent) ||
+      !(c->readable_end != NULL && c->text[COL_AMOUNT] + 8 <= c->readable_end
+            ? ml_amount_parse_plain_wide(&amount, c->text[COL_AMOUNT],
+                                         c->length[COL_AMOUNT], exponent)
+            : ml_amount_parse_plain(&amount, c->text[COL_AMOUNT],
+                                    c->length[COL_AMOUNT], exponent)) ||
       !id_is_position(c, position) || ref_length >= ML_EVENT_REF_SIZE) {
     return 0;
   }
@@ -612,6 +616,7 @@ static int read_common_event(ml_event *e, const ml_journal_reader *r,
                              int64_t position) {
   if (!optional_cells_empty(r)) return 0;
   common_cells c;
+  c.readable_end = NULL;
   for (int k = 0; k < LEADING_COLUMNS; k++) {
     c.text[k] = cell(r, (column)k);
     c.length[k] = cell_length(r, (column)k);
@@ -655,6 +660,7 @@ static int split_leading_cells(const ml_journal_reader *r,
                                const ml_csv_line *line, common_cells *c) {
   /* each field's end: a comma, or the line feed after the last */
   uint64_t ends = line->commas | UINT64_C(1) << line->length;
+  c->readable_end = line->bytes + 64; /* see ml_csv_line */
   c->text[COL_ID] = ""; /* a file without the id column: read as empty */
   c->length[COL_ID] = 0;
   size_t from = 0;

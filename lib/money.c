@@ -421,6 +421,48 @@ int ml_amount_parse_plain(ml_amount *out, const char *text, size_t len,
   return 1;
 }
 
+/* The value of 8 ASCII digits, the first the most significant: the
+ * digits paired, then the pairs, then the fours, each by one multiply. */
+static uint64_t eight_digits(uint64_t w) {
+  w -= UINT64_C(0x3030303030303030);
+  w = (w * 10 + (w >> 8)) & UINT64_C(0x00ff00ff00ff00ff);
+  w = (w * 100 + (w >> 16)) & UINT64_C(0x0000ffff0000ffff);
+  return (w * 10000 + (w >> 32)) & UINT64_C(0xffffffff);
+}
+
+/* Whether every byte of w is an ASCII digit. */
+static int all_digits(uint64_t w) {
+  const uint64_t high = UINT64_C(0xf0f0f0f0f0f0f0f0);
+  const uint64_t zeros = UINT64_C(0x3030303030303030);
+  return (w & high) == zeros &&
+         ((w + UINT64_C(0x0606060606060606)) & high) == zeros;
+}
+
+int ml_amount_parse_plain_wide(ml_amount *out, const char *text, size_t len,
+                               int exponent) {
+  /* the common amount: up to 8 digits, a mark, 2 decimals */
+  if (exponent != 2 || len < 4 || len > 11 || text[len - 3] != '.') {
+    return ml_amount_parse_plain(out, text, len, exponent);
+  }
+  const size_t digits = len - 3;
+  uint64_t w;
+  memcpy(&w, text, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  w = __builtin_bswap64(w); /* the first byte in the lowest bits */
+#endif
+  /* the digits to the top, '0's below them: the bytes after the digits
+   * (the mark and what follows) are shifted out */
+  const unsigned pad = 8 * (unsigned)(8 - digits); /* 0..56 */
+  w = (w << pad) | (UINT64_C(0x3030303030303030) & ((UINT64_C(1) << pad) - 1));
+  const unsigned d1 = (unsigned)(unsigned char)text[len - 2] - '0';
+  const unsigned d2 = (unsigned)(unsigned char)text[len - 1] - '0';
+  if (!all_digits(w) || d1 > 9 || d2 > 9) {
+    return ml_amount_parse_plain(out, text, len, exponent);
+  }
+  *out = (ml_amount)(eight_digits(w) * 100 + d1 * 10 + d2);
+  return 1;
+}
+
 ml_status ml_amount_parse(ml_amount *out, const char *text, ml_currency cur,
                           const ml_rounding *rounding, ml_error *err) {
   ML_ASSERT(out != NULL && text != NULL);

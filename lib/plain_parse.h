@@ -26,4 +26,10 @@ int ml_date_parse_plain(ml_date *out, const char *text, size_t len);
 int ml_amount_parse_plain(ml_amount *out, const char *text, size_t len,
                           int exponent);
 
+/* As ml_amount_parse_plain, with text[0..8) readable however short the
+ * text: the common amount (up to 8 digits and two decimals) is read a word
+ * at a time. */
+int ml_amount_parse_plain_wide(ml_amount *out, const char *text, size_t len,
+                               int exponent);
+
 #endif

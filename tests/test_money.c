@@ -1082,10 +1082,18 @@ static void parse_plain_amounts_as_the_general_path(void **state) {
     ml_status st_general = ml_amount_parse(&general, spaced, cur, NULL, NULL);
     /* the short path by itself, as the journal reader calls it */
     ml_amount plain = -3;
-    if (ml_amount_parse_plain(&plain, text, strlen(text), cur.exponent) &&
-        (st != ML_OK || plain != got)) {
+    int by_byte = ml_amount_parse_plain(&plain, text, strlen(text), cur.exponent);
+    if (by_byte && (st != ML_OK || plain != got)) {
       fail_msg("\"%s\" in %s: the short path gives %lld", text, cur.code,
                (long long)plain);
+    }
+    /* and its word-at-a-time form (text has room for its 8-byte read) */
+    ml_amount wide = -4;
+    if (ml_amount_parse_plain_wide(&wide, text, strlen(text), cur.exponent) !=
+            by_byte ||
+        (by_byte && wide != plain)) {
+      fail_msg("\"%s\" in %s: the wide short path gives %lld", text,
+               cur.code, (long long)wide);
     }
     if (st != st_general || (st == ML_OK && got != general) ||
         (st == ML_OK) != fits || (fits && got != (ml_amount)value)) {
@@ -1123,6 +1131,41 @@ static void parse_plain_amount_edges(void **state) {
   }
 }
 
+/* ml_amount_parse_plain_wide reads a word where ml_amount_parse_plain
+ * reads a byte at a time: every byte value at every place of amounts of 1
+ * to 9 digits and 0 to 3 decimals, followed by a comma and more digits
+ * (which the word may read but must not take), gets the same verdict and
+ * value from both. */
+static void parse_plain_wide_as_plain(void **state) {
+  (void)state;
+  rng r = {SEED ^ 0x77696465ULL}; /* "wide" */
+  for (int digits = 1; digits <= 9; digits++) {
+    for (int decimals = 0; decimals <= 3; decimals++) {
+      char base[32];
+      size_t len = 0;
+      for (int k = 0; k < digits; k++) base[len++] = (char)('0' + rng_next(&r) % 10);
+      if (decimals > 0) base[len++] = '.';
+      for (int k = 0; k < decimals; k++) base[len++] = (char)('0' + rng_next(&r) % 10);
+      for (size_t at = 0; at < len; at++) {
+        for (int byte = 0; byte < 256; byte++) {
+          char text[32];
+          memcpy(text, base, len);
+          memcpy(text + len, ",98765432", 10);
+          text[at] = (char)byte;
+          ml_amount plain = -1, wide = -2;
+          int by_byte = ml_amount_parse_plain(&plain, text, len, 2);
+          int by_word = ml_amount_parse_plain_wide(&wide, text, len, 2);
+          if (by_byte != by_word || (by_byte && plain != wide)) {
+            fail_msg("\"%.*s\": by byte %d (%lld), by word %d (%lld)",
+                     (int)len, text, by_byte, (long long)plain, by_word,
+                     (long long)wide);
+          }
+        }
+      }
+    }
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(currency_default_is_sek),
@@ -1141,6 +1184,7 @@ int main(void) {
       cmocka_unit_test(parse_accepted_forms),
       cmocka_unit_test(parse_plain_amounts_as_the_general_path),
       cmocka_unit_test(parse_plain_amount_edges),
+      cmocka_unit_test(parse_plain_wide_as_plain),
       cmocka_unit_test(parse_limits),
       cmocka_unit_test(parse_excess_decimals_rounded),
       cmocka_unit_test(parse_rejects_malformed),
