@@ -33,9 +33,12 @@ typedef struct named_frequency {
   ml_frequency frequency;
 } named_frequency;
 
+/* The most common first: a loans file's frequency is then found by one
+ * comparison (each name and each frequency is here once, so the order
+ * changes nothing else). */
 static const named_frequency frequency_names[] = {
-    {"weekly", {ML_FREQ_WEEKS, 1}},     {"biweekly", {ML_FREQ_WEEKS, 2}},
-    {"monthly", {ML_FREQ_MONTHS, 1}},   {"quarterly", {ML_FREQ_MONTHS, 3}},
+    {"monthly", {ML_FREQ_MONTHS, 1}},   {"weekly", {ML_FREQ_WEEKS, 1}},
+    {"biweekly", {ML_FREQ_WEEKS, 2}},   {"quarterly", {ML_FREQ_MONTHS, 3}},
     {"semiannual", {ML_FREQ_MONTHS, 6}}, {"annual", {ML_FREQ_MONTHS, 12}},
 };
 
