@@ -174,6 +174,9 @@ int par_loans_ascending(const par_loans *loans);
  * or the run read every row in order, or a first pass made now for a run
  * that stopped early says so. */
 int par_loans_order_wrong(par_loans *loans);
+/* During the run: 1 once the run that took the ids to ascend met one that
+ * descends. Its outcome is thrown away, so nothing more is to be read. */
+int par_loans_abandoned(const par_loans *loans);
 /* The rows the first pass counted, or -1 when it stopped early. */
 int64_t par_loans_total(const par_loans *loans);
 /* Ascending ids only: 1 when a row with this id comes at or after the

@@ -114,8 +114,11 @@ static int deliver(par_merge *m, par_work *w, par_loan *loan,
   return par_work_add(w, loan, &j, err);
 }
 
-/* By default the first problem stops the run. */
+/* Whether the run stops here: at its first problem by default, or when it
+ * is to be made again (the events after the loans read are not read, not
+ * even as orphans). */
 static int must_stop(const par_merge *m, par_work *w) {
+  if (par_loans_abandoned(m->loans)) return 1;
   return m->q->skip_path == NULL &&
          (m->problems->count > 0 || par_work_failed(w));
 }

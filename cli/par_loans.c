@@ -393,6 +393,8 @@ static int order_wrong_by_first_pass(par_loans *l) {
   return !l->ascending;
 }
 
+int par_loans_abandoned(const par_loans *l) { return l->order_broken; }
+
 int par_loans_order_wrong(par_loans *l) {
   if (!l->assumed) return 0;
   if (l->order_broken) return 1;

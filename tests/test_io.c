@@ -295,6 +295,28 @@ static void locates_bytes_in_fields(void **state) {
   ml_csv_reader_free(r);
 }
 
+static void locates_fields_of_long_column_names(void **state) {
+  (void)state;
+  /* a column name of 60 bytes is cut to the field record's 47, as the
+   * message functions cut it */
+  char name[61], text[128];
+  for (int i = 0; i < 60; i++) name[i] = (char)('a' + i % 26);
+  name[60] = '\0';
+  snprintf(text, sizeof text, "x,%s\n1,2\n", name);
+  ml_csv_reader *r = open_text(text);
+  next_record(r);
+  ml_error err;
+  memset(&err, 'z', sizeof err);
+  ml_csv_locate(r, 1, 0, &err);
+  assert_int_equal(strlen(err.field), ML_ERROR_FIELD_SIZE - 1);
+  assert_memory_equal(err.field, name, ML_ERROR_FIELD_SIZE - 1);
+  assert_int_equal(err.line, 2);
+  assert_int_equal(err.column, 3);
+  ml_csv_locate(r, 0, 0, &err); /* a short name replaces it whole */
+  assert_string_equal(err.field, "x");
+  ml_csv_reader_free(r);
+}
+
 /* ---- the reader: what it rejects --------------------------------------------- */
 
 static void rejects_bad_headers(void **state) {
@@ -2053,6 +2075,7 @@ int main(void) {
       cmocka_unit_test(reads_at_the_limits),
       cmocka_unit_test(reads_the_longest_record),
       cmocka_unit_test(locates_bytes_in_fields),
+      cmocka_unit_test(locates_fields_of_long_column_names),
       cmocka_unit_test(rejects_bad_headers),
       cmocka_unit_test(rejects_quotes_out_of_place),
       cmocka_unit_test(rejects_bad_line_endings_and_field_counts),
