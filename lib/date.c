@@ -18,13 +18,14 @@
   ((int32_t)(((y)-1) * 365 + ((y)-1) / 4 - ((y)-1) / 100 + ((y)-1) / 400) - \
    (int32_t)(1969 * 365 + 1969 / 4 - 1969 / 100 + 1969 / 400))
 #define YEARS_1(y) YEAR_START(y),
-#define YEARS_10(y)                                                        \
-  YEARS_1(y) YEARS_1(y + 1) YEARS_1(y + 2) YEARS_1(y + 3) YEARS_1(y + 4)   \
-  YEARS_1(y + 5) YEARS_1(y + 6) YEARS_1(y + 7) YEARS_1(y + 8) YEARS_1(y + 9)
-#define YEARS_100(y)                                                        \
-  YEARS_10(y) YEARS_10(y + 10) YEARS_10(y + 20) YEARS_10(y + 30)            \
-  YEARS_10(y + 40) YEARS_10(y + 50) YEARS_10(y + 60) YEARS_10(y + 70)       \
-  YEARS_10(y + 80) YEARS_10(y + 90)
+#define YEARS_10(y)                                                  \
+  YEARS_1(y) YEARS_1((y) + 1) YEARS_1((y) + 2) YEARS_1((y) + 3)        \
+  YEARS_1((y) + 4) YEARS_1((y) + 5) YEARS_1((y) + 6) YEARS_1((y) + 7)  \
+  YEARS_1((y) + 8) YEARS_1((y) + 9)
+#define YEARS_100(y)                                                  \
+  YEARS_10(y) YEARS_10((y) + 10) YEARS_10((y) + 20) YEARS_10((y) + 30) \
+  YEARS_10((y) + 40) YEARS_10((y) + 50) YEARS_10((y) + 60)             \
+  YEARS_10((y) + 70) YEARS_10((y) + 80) YEARS_10((y) + 90)
 
 static const int32_t years_start[] = {YEARS_100(1900) YEARS_100(2000)
                                          YEARS_100(2100) YEARS_1(2200)

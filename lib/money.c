@@ -459,7 +459,7 @@ int ml_amount_parse_plain_wide(ml_amount *out, const char *text, size_t len,
   if (!all_digits(w) || d1 > 9 || d2 > 9) {
     return ml_amount_parse_plain(out, text, len, exponent);
   }
-  *out = (ml_amount)(eight_digits(w) * 100 + d1 * 10 + d2);
+  *out = (ml_amount)(eight_digits(w) * 100 + (uint64_t)(d1 * 10 + d2));
   return 1;
 }
 
