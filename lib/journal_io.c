@@ -596,7 +596,8 @@ static int read_common_cells(ml_event *e, const common_cells *c,
   size_t ref_length = c->length[COL_REF];
   if (type < 0 ||
       !ml_date_parse_plain(&date, c->text[COL_DATE], c->length[COL_DATE]) ||
-      !(c->readable_end != NULL && c->text[COL_AMOUNT] + 8 <= c->readable_end
+      !(c->readable_end != NULL &&
+                c->readable_end - c->text[COL_AMOUNT] >= 8
             ? ml_amount_parse_plain_wide(&amount, c->text[COL_AMOUNT],
                                          c->length[COL_AMOUNT], exponent)
             : ml_amount_parse_plain(&amount, c->text[COL_AMOUNT],
