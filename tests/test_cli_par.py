@@ -867,6 +867,24 @@ def test_file_errors_events():
                "--events: EVENTS:3:31: amount \"12x0\": unexpected 'x' at "
                "column 3; expected a digit, a group separator or a decimal "
                "mark ('.' or ',')", extra=["--sort-events"])
+    # --sort-events keeps a row without quotes by its cells' lengths and
+    # any other by each cell's place: the column of a bad cell after a
+    # quoted one (the 'y' of "X2",2026-01-01,disbursement,12y0 is at 32)
+    # and in a row without quotes (at 30) is the file's.
+    file_error("sorted_bad_after_quote", loans,
+               "loan_id,date,type,amount,ref\n"
+               "X1,2026-01-01,disbursement,1200,\n"
+               "\"X2\",2026-01-01,disbursement,12y0,\n",
+               "--events: EVENTS:3:32: amount \"12y0\": unexpected 'y' at "
+               "column 3; expected a digit, a group separator or a decimal "
+               "mark ('.' or ',')", extra=["--sort-events"])
+    file_error("sorted_bad_plain", loans,
+               "loan_id,date,type,amount,ref\n"
+               "X2,2026-01-01,disbursement,1200,\"a,\"\"b\"\n"
+               "X1,2026-01-01,disbursement,12y0,\n",
+               "--events: EVENTS:3:30: amount \"12y0\": unexpected 'y' at "
+               "column 3; expected a digit, a group separator or a decimal "
+               "mark ('.' or ',')", extra=["--sort-events"])
 
 
 def test_first_problem_in_file_order():
