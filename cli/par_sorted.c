@@ -68,6 +68,7 @@ static int out_of_memory(cli_error *err) {
 }
 
 static int arena_put(arena *a, const char *bytes, size_t n) {
+  if (n == 0) return 0; /* also before the first block: no offset to NULL */
   if (a->used + n > a->size) {
     size_t size = a->size ? a->size : 65536;
     while (size < a->used + n) size *= 2;
@@ -208,12 +209,14 @@ static int store_row(par_sorted *s, const ml_csv_reader *csv, size_t id_col) {
   uint32_t *starts = &s->starts[(size_t)r * s->columns];
   int plain = plain_cell_starts(csv, s->columns, starts);
   for (size_t c = 0; c < s->columns; c++) {
-    int st = plain ? arena_put(&s->text, ",", c > 0) != 0 ||
-                         arena_put(&s->text, ml_csv_field(csv, c),
-                                   ml_csv_field_length(csv, c)) != 0
-                   : put_field(&s->text, ml_csv_field(csv, c), c == 0) != 0;
-    if (st) return -1;
-    if (!plain) starts[c] = cell_start(csv, c);
+    if (!plain) {
+      if (put_field(&s->text, ml_csv_field(csv, c), c == 0) != 0) return -1;
+      starts[c] = cell_start(csv, c);
+    } else if ((c > 0 && arena_put(&s->text, ",", 1) != 0) ||
+               arena_put(&s->text, ml_csv_field(csv, c),
+                         ml_csv_field_length(csv, c)) != 0) {
+      return -1;
+    }
   }
   if (arena_put(&s->text, "\n", 1) != 0) return -1;
   row->length = (uint32_t)(s->text.used - row->text);

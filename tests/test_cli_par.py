@@ -878,6 +878,12 @@ def test_file_errors_events():
                "--events: EVENTS:3:32: amount \"12y0\": unexpected 'y' at "
                "column 3; expected a digit, a group separator or a decimal "
                "mark ('.' or ',')", extra=["--sort-events"])
+    # the file's first cell empty: nothing stored yet (UBSan once saw a
+    # zero offset added to the empty store's null pointer here)
+    file_error("sorted_empty_first_id", loans,
+               "loan_id,date,type,amount,ref\n,2026-01-01,disbursement,1200,\n",
+               "--events: EVENTS:2:1: loan_id is empty; every row needs its "
+               "loan's id", extra=["--sort-events"])
     file_error("sorted_bad_plain", loans,
                "loan_id,date,type,amount,ref\n"
                "X2,2026-01-01,disbursement,1200,\"a,\"\"b\"\n"
