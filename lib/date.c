@@ -66,6 +66,16 @@ static int32_t days_from_civil(int year, int month, int day) {
   return (int32_t)days - DAYS_BEFORE_1970;
 }
 
+int32_t ml_date_of_month_day(int year, int month, int day) {
+  const unsigned index = (unsigned)year - ML_DATE_MIN_YEAR;
+  ML_ASSERT(index <= ML_DATE_MAX_YEAR - ML_DATE_MIN_YEAR && month >= 1 &&
+            month <= 12 && day >= 1);
+  const int32_t *starts = &years_start[index];
+  const uint16_t *months = months_of_year(starts);
+  const int last = months[month] - months[month - 1];
+  return starts[0] + months[month - 1] + (day < last ? day : last) - 1;
+}
+
 /* The inverse of days_from_civil, after H. Hinnant's "chrono-Compatible
  * Low-Level Date Algorithms": the year is shifted to start in March so
  * that the leap day is the last day of the shifted year, and then counted
@@ -333,10 +343,7 @@ ml_status ml_date_add_months(ml_date *out, ml_date d, int64_t months) {
   if (target_year < ML_DATE_MIN_YEAR || target_year > ML_DATE_MAX_YEAR) {
     return ML_ERANGE;
   }
-  const int ty = (int)target_year;
-  const int tm = (int)(index % 12) + 1;
-  const int last = ml_date_days_in_month(ty, tm);
-  *out = days_from_civil(ty, tm, dd < last ? dd : last);
+  *out = ml_date_of_month_day((int)target_year, (int)(index % 12) + 1, dd);
   return ML_OK;
 }
 

@@ -48,6 +48,11 @@ static inline int64_t ml_gcd64(int64_t a, int64_t b) {
   return (int64_t)(x << shift);
 }
 
+/* The day number of the day-th of year-month, the day cut to the month's
+ * last (day >= 1, year a supported one: asserted): the month arithmetic's
+ * one conversion, from lib/date.c's tables. */
+int32_t ml_date_of_month_day(int year, int month, int day);
+
 /* Marks a branch that a valid enum value never reaches: always aborts. */
 #define ML_UNREACHABLE(what) ml_assert_fail(what, __FILE__, __LINE__)
 

@@ -178,10 +178,9 @@ static ml_status add_months_from_civil(ml_date *out, const ml_due_dates *c,
       total > (int64_t)ML_DATE_MAX_YEAR * 12 + 11) {
     return ML_ERANGE;
   }
-  int year = (int)(total / 12), month = (int)(total % 12) + 1;
-  int last = ml_date_days_in_month(year, month);
-  return ml_date_from_civil(out, year, month, c->day < last ? c->day : last,
-                            NULL);
+  *out = ml_date_of_month_day((int)(total / 12), (int)(total % 12) + 1,
+                              c->day);
+  return ML_OK;
 }
 
 ml_status ml_due_dates_at(const ml_due_dates *c, int32_t k,

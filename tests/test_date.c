@@ -518,6 +518,56 @@ static void test_add_months_clamps(void **state) {
   }
 }
 
+static void test_add_months_every_day(void **state) {
+  (void)state;
+  /* The first of every month, by the test's own walk over every day; then
+   * every day moved by a few month counts, against that and the
+   * Gregorian month lengths. */
+  enum { YEARS = ML_DATE_MAX_YEAR - ML_DATE_MIN_YEAR + 1 };
+  static ml_date first[YEARS][12];
+  int y = ML_DATE_MIN_YEAR, m = 1, day = 1;
+  for (ml_date d = ML_DATE_MIN; d <= ML_DATE_MAX; d++) {
+    if (day == 1) first[y - ML_DATE_MIN_YEAR][m - 1] = d;
+    if (++day > ref_days_in_month(y, m)) {
+      day = 1;
+      if (++m > 12) {
+        m = 1;
+        y++;
+      }
+    }
+  }
+  static const int64_t shifts[] = {0, 1, -1, 2, 11, 12, -12, 13, -25, 600,
+                                   -600, 3611, -3611};
+  y = ML_DATE_MIN_YEAR, m = 1, day = 1;
+  for (ml_date d = ML_DATE_MIN; d <= ML_DATE_MAX; d++) {
+    for (size_t k = 0; k < sizeof shifts / sizeof shifts[0]; k++) {
+      int64_t index = (int64_t)y * 12 + (m - 1) + shifts[k];
+      int64_t ty = index / 12;
+      ml_date got = 0;
+      ml_status st = ml_date_add_months(&got, d, shifts[k]);
+      if (ty < ML_DATE_MIN_YEAR || ty > ML_DATE_MAX_YEAR) {
+        assert_int_equal(st, ML_ERANGE);
+        continue;
+      }
+      int tm = (int)(index % 12) + 1;
+      int last = ref_days_in_month((int)ty, tm);
+      ml_date want = first[ty - ML_DATE_MIN_YEAR][tm - 1] +
+                     (day < last ? day : last) - 1;
+      if (st != ML_OK || got != want) {
+        fail_msg("%04d-%02d-%02d %+lld months: %d, %d; want %d", y, m, day,
+                 (long long)shifts[k], (int)st, (int)got, (int)want);
+      }
+    }
+    if (++day > ref_days_in_month(y, m)) {
+      day = 1;
+      if (++m > 12) {
+        m = 1;
+        y++;
+      }
+    }
+  }
+}
+
 static void test_add_months_range(void **state) {
   (void)state;
   ml_date d = 777;
@@ -1270,6 +1320,7 @@ int main(void) {
       cmocka_unit_test(test_format),
       cmocka_unit_test(test_add_days),
       cmocka_unit_test(test_add_months_clamps),
+      cmocka_unit_test(test_add_months_every_day),
       cmocka_unit_test(test_add_months_range),
       cmocka_unit_test(test_add_months_random_vs_loop),
       cmocka_unit_test(test_weekday_and_days_between),
