@@ -1160,7 +1160,8 @@ static inline void summarise_row(ml_loan_status *s, summary *m,
   ml_amount open = row_outstanding(row);
   for (int c = 0; c < ML_COMPONENTS; c++) s->outstanding[c] += row->outstanding[c];
   if (m->current == m->count && row->due_date > m->as_of) m->current = i;
-  m->payoff += row_payoff(row, i < m->current);
+  /* row_payoff, with the sum of a row due by as_of already at hand */
+  m->payoff += i < m->current ? open : row_payoff(row, 0);
   if (row->due_date < m->as_of) {
     s->arrears += open;
     if (open > m->tolerance && s->overdue_since == ML_DATE_NONE) {
