@@ -286,7 +286,6 @@ static void count_problems(par_counts *counts, const par_problems *list) {
   }
 }
 
-/* Reads and adds every loan; the merged accumulator into *portfolio. */
 /* Reads both files into o; *again when the run took the loan ids to
  * ascend and they do not: o is then to be thrown away. */
 static int read_everything(const par_request *q, par_outcome *o,

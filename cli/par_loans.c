@@ -381,15 +381,22 @@ static ml_csv_reader *reopen(const par_loans *l, FILE **file) {
   return csv;
 }
 
-/* The order of the ids by a first pass, for a run that took them to
- * ascend and stopped early; 1 when they do not ascend. */
-static int order_wrong_by_first_pass(par_loans *l) {
+/* Reads the file's ids once more for their order (l->ascending); a file
+ * that cannot be read again leaves it as it was: the main pass reports
+ * what is wrong with it. */
+static void scan_file_order(par_loans *l) {
   FILE *file;
   ml_csv_reader *csv = reopen(l, &file);
-  if (csv == NULL) return 0; /* as first_pass: nothing more to learn */
+  if (csv == NULL) return;
   scan_order(l, csv, l->id_col);
   ml_csv_reader_free(csv);
   fclose(file);
+}
+
+/* The order of the ids by a first pass, for a run that took them to
+ * ascend and stopped early; 1 when they do not ascend. */
+static int order_wrong_by_first_pass(par_loans *l) {
+  scan_file_order(l);
   return !l->ascending;
 }
 
@@ -404,21 +411,16 @@ int par_loans_order_wrong(par_loans *l) {
 }
 
 static int first_pass(par_loans *l, cli_error *err) {
-  FILE *file;
-  ml_csv_reader *csv = reopen(l, &file);
   l->ascending = 1;
   l->total = -1;
+  scan_file_order(l);
+  if (l->ascending) return 0;
+  FILE *file;
+  ml_csv_reader *csv = reopen(l, &file);
   if (csv == NULL) return 0; /* the main pass reports what is wrong */
-  scan_order(l, csv, l->id_col);
-  int st = 0;
-  if (!l->ascending) {
-    ml_csv_reader_free(csv);
-    fclose(file);
-    csv = reopen(l, &file);
-    if (csv != NULL) st = collect_ids(l, csv, l->id_col, err);
-  }
+  int st = collect_ids(l, csv, l->id_col, err);
   ml_csv_reader_free(csv);
-  if (file != NULL) fclose(file);
+  fclose(file);
   return st;
 }
 
