@@ -1,9 +1,9 @@
 /*
  * lib/portfolio.c — the portfolio accumulator: exact sums per segment,
- * kept in an array sorted by key (new segments are rare; lookups are a
- * binary search, with the last segment remembered for runs of one key).
+ * found by a hash of the key and read in key order.
  */
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,12 +13,15 @@
 
 typedef struct segment {
   char *key;
+  size_t length; /* of the key, without its NUL */
+  uint64_t hash; /* key_hash of the key */
   ml_portfolio_figures sums; /* provisioning is computed when read */
 } segment;
 
 struct ml_portfolio {
   ml_portfolio_options options;
-  segment *segments;
+  segment *segments; /* in order of arrival */
+  uint32_t *index;   /* sorted, then slots: see "segments" below */
   size_t count, capacity;
   size_t last; /* the segment of the previous add */
 };
@@ -96,76 +99,164 @@ void ml_portfolio_free(ml_portfolio *p) {
   if (p == NULL) return;
   for (size_t i = 0; i < p->count; i++) free(p->segments[i].key);
   free(p->segments);
+  free(p->index);
   free(p);
 }
 
 /* ---- segments ------------------------------------------------------------ */
 
-/* The index of key, or where it would go (*found = 0). */
-static size_t find_segment(const ml_portfolio *p, const char *key,
-                           int *found) {
-  if (p->last < p->count && strcmp(p->segments[p->last].key, key) == 0) {
-    *found = 1;
-    return p->last;
+/*
+ * Segments stay where they arrive, so that a new one moves nothing. Two
+ * arrays of indices share one block: `sorted` (capacity entries, the
+ * segments in ascending key order, for the reader) and `slots` (2 x
+ * capacity, a power of two: an open-addressing hash index of segment + 1,
+ * 0 for empty). A key is found by its hash and one comparison, however
+ * many segments there are; only a new key looks for its sorted place, and
+ * moves 4-byte indices rather than segments.
+ */
+
+/* A word-at-a-time hash of the key's bytes (multiply and fold). */
+static uint64_t key_hash(const char *key, size_t length) {
+  const uint64_t mul = UINT64_C(0x9e3779b97f4a7c15);
+  uint64_t h = length * mul;
+  while (length > 0) {
+    uint64_t w = 0;
+    size_t n = length < 8 ? length : 8;
+    memcpy(&w, key, n);
+    h = (h ^ w) * mul;
+    h ^= h >> 32;
+    key += n;
+    length -= n;
   }
+  return h;
+}
+
+static uint32_t *sorted_of(const ml_portfolio *p) { return p->index; }
+static uint32_t *slots_of(const ml_portfolio *p) {
+  return p->index + p->capacity;
+}
+
+/* The segment with this key, or NONE. */
+enum { NONE = -1 };
+static long find_segment(const ml_portfolio *p, const char *key, size_t length,
+                         uint64_t hash) {
+  if (p->capacity == 0) return NONE;
+  const uint32_t *slots = slots_of(p);
+  size_t mask = 2 * p->capacity - 1;
+  for (size_t i = hash & mask; slots[i] != 0; i = (i + 1) & mask) {
+    const segment *s = &p->segments[slots[i] - 1];
+    if (s->hash == hash && s->length == length &&
+        memcmp(s->key, key, length) == 0) {
+      return (long)slots[i] - 1;
+    }
+  }
+  return NONE;
+}
+
+static void put_slot(uint32_t *slots, size_t capacity, uint64_t hash,
+                     size_t at) {
+  size_t mask = 2 * capacity - 1, i = hash & mask;
+  while (slots[i] != 0) i = (i + 1) & mask;
+  slots[i] = (uint32_t)at + 1;
+}
+
+/* A new index block for `capacity` segments: p's sorted order, and slots
+ * for p's segments. NULL when out of memory. */
+static uint32_t *index_for(const ml_portfolio *p, size_t capacity) {
+  uint32_t *index = calloc(3 * capacity, sizeof *index);
+  if (index == NULL) return NULL;
+  if (p->count > 0) memcpy(index, sorted_of(p), p->count * sizeof *index);
+  for (size_t i = 0; i < p->count; i++) {
+    put_slot(index + capacity, capacity, p->segments[i].hash, i);
+  }
+  return index;
+}
+
+/* Room for one more segment: segments first (realloc keeps them when it
+ * fails), then the index; capacity changes only when both are had. */
+static ml_status make_room(ml_portfolio *p, ml_error *err) {
+  if (p->count < p->capacity) return ML_OK;
+  size_t capacity = p->capacity ? 2 * p->capacity : 16;
+  segment *grown = realloc(p->segments, capacity * sizeof *grown);
+  if (grown == NULL) {
+    return ml_error_set(err, ML_ENOMEM, "", 0, 0, "out of memory for a segment");
+  }
+  p->segments = grown;
+  uint32_t *index = index_for(p, capacity);
+  if (index == NULL) {
+    return ml_error_set(err, ML_ENOMEM, "", 0, 0, "out of memory for a segment");
+  }
+  free(p->index);
+  p->index = index;
+  p->capacity = capacity;
+  return ML_OK;
+}
+
+/* Where key goes among the sorted segments (its place, as a new key). */
+static size_t sorted_place(const ml_portfolio *p, const char *key) {
+  const uint32_t *sorted = sorted_of(p);
   size_t lo = 0, hi = p->count;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    int c = strcmp(p->segments[mid].key, key);
-    if (c == 0) {
-      *found = 1;
-      return mid;
+    if (strcmp(p->segments[sorted[mid]].key, key) < 0) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
     }
-    if (c < 0) lo = mid + 1;
-    else hi = mid;
   }
-  *found = 0;
   return lo;
 }
 
-static ml_status insert_segment(ml_portfolio *p, size_t at, const char *key,
-                                ml_error *err) {
+static ml_status insert_segment(ml_portfolio *p, const char *key,
+                                size_t length, uint64_t hash, ml_error *err) {
   if (p->count >= ML_PORTFOLIO_MAX_SEGMENTS) {
     return ml_error_set(err, ML_ELIMIT, "key", 0, 0,
                         "more than %d segments", ML_PORTFOLIO_MAX_SEGMENTS);
   }
-  if (p->count == p->capacity) {
-    size_t capacity = p->capacity ? 2 * p->capacity : 16;
-    segment *grown = realloc(p->segments, capacity * sizeof *grown);
-    if (grown == NULL) {
-      return ml_error_set(err, ML_ENOMEM, "", 0, 0, "out of memory for a segment");
-    }
-    p->segments = grown;
-    p->capacity = capacity;
-  }
-  size_t len = strlen(key);
-  char *copy = malloc(len + 1);
+  ml_status st = make_room(p, err);
+  if (st != ML_OK) return st;
+  char *copy = malloc(length + 1);
   if (copy == NULL) {
     return ml_error_set(err, ML_ENOMEM, "", 0, 0, "out of memory for a segment");
   }
-  memcpy(copy, key, len + 1);
-  memmove(&p->segments[at + 1], &p->segments[at],
-          (p->count - at) * sizeof p->segments[0]);
-  memset(&p->segments[at], 0, sizeof p->segments[at]);
-  p->segments[at].key = copy;
+  memcpy(copy, key, length + 1);
+  size_t at = sorted_place(p, key), i = p->count;
+  uint32_t *sorted = sorted_of(p);
+  memmove(&sorted[at + 1], &sorted[at], (p->count - at) * sizeof *sorted);
+  sorted[at] = (uint32_t)i;
+  segment *s = &p->segments[i];
+  memset(s, 0, sizeof *s);
+  s->key = copy;
+  s->length = length;
+  s->hash = hash;
+  put_slot(slots_of(p), p->capacity, hash, i);
   p->count++;
   return ML_OK;
 }
 
 static ml_status segment_for(ml_portfolio *p, const char *key, size_t *index,
                              ml_error *err) {
-  if (strlen(key) >= ML_PORTFOLIO_MAX_KEY) {
+  size_t length = strlen(key);
+  if (length >= ML_PORTFOLIO_MAX_KEY) {
     return ml_error_set(err, ML_ELIMIT, "key", 0, 0,
                         "a segment key is longer than %d bytes",
                         ML_PORTFOLIO_MAX_KEY - 1);
   }
-  int found;
-  size_t at = find_segment(p, key, &found);
-  if (!found) {
-    ml_status st = insert_segment(p, at, key, err);
-    if (st != ML_OK) return st;
+  /* runs of one key skip the hash */
+  const segment *last = p->count > 0 ? &p->segments[p->last] : NULL;
+  if (last != NULL && last->length == length &&
+      memcmp(last->key, key, length) == 0) {
+    *index = p->last;
+    return ML_OK;
   }
-  p->last = *index = at;
+  uint64_t hash = key_hash(key, length);
+  long found = find_segment(p, key, length, hash);
+  if (found == NONE) {
+    ml_status st = insert_segment(p, key, length, hash, err);
+    if (st != ML_OK) return st;
+    found = (long)p->count - 1;
+  }
+  p->last = *index = (size_t)found;
   return ML_OK;
 }
 
@@ -244,19 +335,27 @@ static ml_status add_part(ml_portfolio_figures *sum, const loan_part *part) {
   return ML_OK;
 }
 
-/* sum += f, or ML_EOVERFLOW with sum unchanged. */
-static ml_status add_figures(ml_portfolio_figures *sum,
-                             const ml_portfolio_figures *f) {
-  /* The figures are int64 fields throughout: add them as an array, after
-   * checking every field, so that a failure changes nothing. */
+/* Whether sum + f fits in every field. The figures are int64 fields
+ * throughout: they are checked and added as an array. */
+static int figures_fit(const ml_portfolio_figures *sum,
+                       const ml_portfolio_figures *f) {
   _Static_assert(sizeof(ml_portfolio_figures) % sizeof(int64_t) == 0,
                  "figures are a whole number of int64 fields");
-  int64_t *a = (int64_t *)(void *)sum;
+  const int64_t *a = (const int64_t *)(const void *)sum;
   const int64_t *b = (const int64_t *)(const void *)f;
   for (size_t i = 0; i < FIGURE_FIELDS; i++) {
     int64_t unused;
-    if (__builtin_add_overflow(a[i], b[i], &unused)) return ML_EOVERFLOW;
+    if (__builtin_add_overflow(a[i], b[i], &unused)) return 0;
   }
+  return 1;
+}
+
+/* sum += f, or ML_EOVERFLOW with sum unchanged. */
+static ml_status add_figures(ml_portfolio_figures *sum,
+                             const ml_portfolio_figures *f) {
+  if (!figures_fit(sum, f)) return ML_EOVERFLOW;
+  int64_t *a = (int64_t *)(void *)sum;
+  const int64_t *b = (const int64_t *)(const void *)f;
   for (size_t i = 0; i < FIGURE_FIELDS; i++) a[i] += b[i];
   return ML_OK;
 }
@@ -299,70 +398,72 @@ static int same_options(const ml_portfolio_options *a,
   return 1;
 }
 
-/* The number of distinct keys of two sorted segment arrays. */
-static size_t merged_count(const ml_portfolio *a, const ml_portfolio *b) {
-  size_t i = 0, j = 0, n = 0;
-  while (i < a->count && j < b->count) {
-    int c = strcmp(a->segments[i].key, b->segments[j].key);
-    i += c <= 0;
-    j += c >= 0;
-    n++;
-  }
-  return n + (a->count - i) + (b->count - j);
-}
-
-/* After a failed merge: frees the keys copied from `from` into
- * merged[0..count) (those that are not into's, which keep their order). */
-static void free_copied_keys(const ml_portfolio *into, segment *merged,
-                             size_t count) {
-  size_t i = 0;
-  for (size_t k = 0; k < count; k++) {
-    if (i < into->count && merged[k].key == into->segments[i].key) {
-      i++;
-    } else {
-      free(merged[k].key);
+/* How many of from's keys into lacks (*fresh), after checking that every
+ * shared segment's sums fit and that the segments stay within the limit:
+ * the merge that follows cannot fail on the figures. */
+static ml_status plan_merge(size_t *fresh, const ml_portfolio *into,
+                            const ml_portfolio *from, ml_error *err) {
+  *fresh = 0;
+  for (size_t j = 0; j < from->count; j++) {
+    const segment *s = &from->segments[j];
+    long i = find_segment(into, s->key, s->length, s->hash);
+    if (i == NONE) {
+      ++*fresh;
+    } else if (!figures_fit(&into->segments[i].sums, &s->sums)) {
+      return ml_error_set(err, ML_EOVERFLOW, "", 0, 0,
+                          "a merged sum leaves the int64 range");
     }
   }
-}
-
-/* Fills merged (room for every distinct key) with into's and from's
- * segments in key order; *filled counts the rows written, also on
- * failure. */
-static ml_status merge_segments(segment *merged, size_t *filled,
-                                const ml_portfolio *into,
-                                const ml_portfolio *from, ml_error *err) {
-  size_t i = 0, j = 0, k = 0;
-  ml_status st = ML_OK;
-  while (st == ML_OK && (i < into->count || j < from->count)) {
-    int c = i == into->count  ? 1
-            : j == from->count ? -1
-                               : strcmp(into->segments[i].key,
-                                        from->segments[j].key);
-    if (c <= 0) merged[k] = into->segments[i++];
-    if (c == 0 && add_figures(&merged[k].sums, &from->segments[j++].sums) !=
-                      ML_OK) {
-      st = ml_error_set(err, ML_EOVERFLOW, "", 0, 0,
-                        "a merged sum leaves the int64 range");
-    }
-    if (c > 0) {
-      const segment *s = &from->segments[j++];
-      size_t len = strlen(s->key);
-      merged[k] = (segment){malloc(len + 1), s->sums};
-      if (merged[k].key == NULL) {
-        st = ml_error_set(err, ML_ENOMEM, "", 0, 0,
-                          "out of memory for a segment");
-        break;
-      }
-      memcpy(merged[k].key, s->key, len + 1);
-    }
-    k++;
+  if (into->count + *fresh > ML_PORTFOLIO_MAX_SEGMENTS) {
+    return ml_error_set(err, ML_ELIMIT, "key", 0, 0,
+                        "more than %d segments", ML_PORTFOLIO_MAX_SEGMENTS);
   }
-  *filled = k;
-  return st;
+  return ML_OK;
 }
 
-/* Builds the merged segment array aside and swaps it in only when every
- * step succeeded: a failed merge leaves into unchanged. */
+/* next's sorted order: into's sorted segments and the new ones, which
+ * were appended from into->count on in key order, merged. */
+static void merge_sorted(ml_portfolio *next, const ml_portfolio *into) {
+  const uint32_t *old = sorted_of(into);
+  uint32_t *out = sorted_of(next);
+  size_t i = 0, j = into->count, k = 0;
+  while (i < into->count || j < next->count) {
+    int take_old = j == next->count ||
+                   (i < into->count &&
+                    strcmp(next->segments[old[i]].key,
+                           next->segments[j].key) < 0);
+    out[k++] = take_old ? old[i++] : (uint32_t)j++;
+  }
+}
+
+/* Adds from's segments to next (a copy of into's, with room for the new
+ * ones), in from's key order. ML_ENOMEM when a key cannot be copied. */
+static ml_status merge_into(ml_portfolio *next, const ml_portfolio *into,
+                            const ml_portfolio *from) {
+  const uint32_t *order = sorted_of(from);
+  for (size_t k = 0; k < from->count; k++) {
+    const segment *s = &from->segments[order[k]];
+    long i = find_segment(into, s->key, s->length, s->hash);
+    if (i != NONE) {
+      ML_ASSERT(add_figures(&next->segments[i].sums, &s->sums) == ML_OK);
+      continue;
+    }
+    segment *added = &next->segments[next->count];
+    *added = *s;
+    added->key = malloc(s->length + 1);
+    if (added->key == NULL) return ML_ENOMEM;
+    memcpy(added->key, s->key, s->length + 1);
+    next->count++;
+  }
+  for (size_t i = 0; i < next->count; i++) {
+    put_slot(slots_of(next), next->capacity, next->segments[i].hash, i);
+  }
+  merge_sorted(next, into);
+  return ML_OK;
+}
+
+/* Builds the merged segments aside and swaps them in only when every step
+ * succeeded: a failed merge leaves into unchanged. */
 ml_status ml_portfolio_merge(ml_portfolio *into, const ml_portfolio *from,
                              ml_error *err) {
   ML_ASSERT(into != NULL && from != NULL);
@@ -370,27 +471,29 @@ ml_status ml_portfolio_merge(ml_portfolio *into, const ml_portfolio *from,
     return ml_error_set(err, ML_EINVAL, "", 0, 0,
                         "the portfolios were made with different options");
   }
-  if (from->count == 0) return ML_OK;
-  size_t total = merged_count(into, from);
-  if (total > ML_PORTFOLIO_MAX_SEGMENTS) {
-    return ml_error_set(err, ML_ELIMIT, "key", 0, 0,
-                        "more than %d segments", ML_PORTFOLIO_MAX_SEGMENTS);
+  size_t fresh = 0;
+  ml_status st = from->count == 0 ? ML_OK : plan_merge(&fresh, into, from, err);
+  if (st != ML_OK || from->count == 0) return st;
+  ml_portfolio next = *into;
+  next.capacity = into->capacity ? into->capacity : 16;
+  while (next.capacity < into->count + fresh) next.capacity *= 2;
+  next.segments = malloc(next.capacity * sizeof *next.segments);
+  next.index = calloc(3 * next.capacity, sizeof *next.index);
+  if (next.segments != NULL && next.index != NULL) {
+    if (into->count > 0) {
+      memcpy(next.segments, into->segments, into->count * sizeof *next.segments);
+    }
+    st = merge_into(&next, into, from);
   }
-  segment *merged = malloc(total * sizeof *merged);
-  if (merged == NULL) {
-    return ml_error_set(err, ML_ENOMEM, "", 0, 0,
-                        "out of memory for a segment");
-  }
-  size_t filled = 0;
-  ml_status st = merge_segments(merged, &filled, into, from, err);
-  if (st != ML_OK) {
-    free_copied_keys(into, merged, filled);
-    free(merged);
-    return st;
+  if (next.segments == NULL || next.index == NULL || st != ML_OK) {
+    for (size_t i = into->count; i < next.count; i++) free(next.segments[i].key);
+    free(next.segments);
+    free(next.index);
+    return ml_error_set(err, ML_ENOMEM, "", 0, 0, "out of memory for a segment");
   }
   free(into->segments);
-  into->segments = merged;
-  into->count = into->capacity = total;
+  free(into->index);
+  *into = next;
   into->last = 0;
   return ML_OK;
 }
@@ -418,8 +521,9 @@ size_t ml_portfolio_segment_count(const ml_portfolio *p) {
 void ml_portfolio_segment(const ml_portfolio *p, size_t i, const char **key,
                           ml_portfolio_figures *figures) {
   ML_ASSERT(p != NULL && i < p->count && figures != NULL);
-  if (key != NULL) *key = p->segments[i].key;
-  *figures = p->segments[i].sums;
+  const segment *s = &p->segments[sorted_of(p)[i]];
+  if (key != NULL) *key = s->key;
+  *figures = s->sums;
   with_provisioning(figures, &p->options);
 }
 
@@ -428,7 +532,7 @@ void ml_portfolio_total(const ml_portfolio *p, ml_portfolio_figures *f) {
   memset(f, 0, sizeof *f);
   for (size_t i = 0; i < p->count; i++) {
     /* Each segment fitted; the total may not only in absurd portfolios. */
-    ML_ASSERT(add_figures(f, &p->segments[i].sums) == ML_OK);
+    ML_ASSERT(add_figures(f, &p->segments[sorted_of(p)[i]].sums) == ML_OK);
   }
   with_provisioning(f, &p->options);
 }

@@ -491,7 +491,7 @@ static void portfolio_add_segment(size_t segments) {
     expect_no_leak(live, "ml_portfolio_add", n);
     if (!failed) break;
   }
-  assert_int_equal(n, 3); /* the segment array and the key */
+  assert_int_equal(n, 4); /* the segment array, its index and the key */
   ml_portfolio_free(want);
   ml_portfolio_free(copy);
 }

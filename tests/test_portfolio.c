@@ -1,7 +1,8 @@
 /*
  * tests/test_portfolio.c — the portfolio accumulator: a hand-computed
  * portfolio over every bucket boundary and loan state, merge equivalence
- * over shuffled chunkings and thread counts, and every rejection.
+ * over shuffled chunkings and thread counts, many keys in any order, and
+ * every rejection.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mikrolan.h"
@@ -263,6 +265,98 @@ static void merge_equals_single_accumulator(void **state) {
   ml_portfolio_free(single);
 }
 
+/* ---- many keys ---------------------------------------------------------------- */
+
+/*
+ * Keys of every length from 0 to 40 bytes (across the hash's 8-byte words),
+ * prefixes of one another, and keys that differ only in their last byte or
+ * only past byte 8, each added 1 to 3 times in a shuffled order and dealt
+ * to three accumulators that are then merged. Read back, the segments must
+ * be the distinct keys in strcmp order (sorted here by qsort), each with
+ * as many loans and as much principal as this test added for it.
+ */
+enum { KEYS = 6000 };
+
+typedef struct expected_key {
+  char key[48];
+  int64_t loans, principal;
+} expected_key;
+
+static int by_key(const void *a, const void *b) {
+  return strcmp(((const expected_key *)a)->key, ((const expected_key *)b)->key);
+}
+
+static void make_key(char *key, size_t i) {
+  static const char tail[] = "0123456789abcdefghijklmnopqrstuvwxyzABCD";
+  size_t length = i % 41; /* 0..40 */
+  memcpy(key, tail, length);
+  key[length] = '\0';
+  /* i / 41 tells keys of one length apart: in its last byte, or in the
+   * bytes from 9 on */
+  if (length > 0 && i / 41 > 0) {
+    size_t at = (i / 41) % 2 && length > 9 ? 9 : length - 1;
+    key[at] = (char)(0x21 + (i / 41) % 90);
+    if (length > 12) key[12] = (char)(0x21 + (i / 41 / 90) % 90);
+  }
+}
+
+static void expect_keys(const ml_portfolio *p, const expected_key *want,
+                        size_t distinct) {
+  assert_int_equal(ml_portfolio_segment_count(p), distinct);
+  for (size_t i = 0; i < distinct; i++) {
+    const char *key;
+    ml_portfolio_figures f;
+    ml_portfolio_segment(p, i, &key, &f);
+    assert_string_equal(key, want[i].key);
+    assert_int_equal(f.loans, want[i].loans);
+    assert_int_equal(f.gross_portfolio, want[i].principal);
+  }
+}
+
+static void many_keys_in_any_order(void **state) {
+  (void)state;
+  static expected_key want[KEYS];
+  static size_t adds[3 * KEYS];
+  size_t count = 0, distinct = 0;
+  uint64_t s = 0x5e6a11u;
+  for (size_t i = 0; i < KEYS; i++) {
+    make_key(want[distinct].key, i);
+    int seen = 0;
+    for (size_t k = 0; k < distinct && !seen; k++) {
+      seen = strcmp(want[k].key, want[distinct].key) == 0;
+    }
+    if (seen) continue;
+    for (uint64_t n = 1 + xorshift64(&s) % 3; n > 0; n--) adds[count++] = distinct;
+    distinct++;
+  }
+  for (size_t i = count - 1; i > 0; i--) { /* Fisher-Yates */
+    size_t j = (size_t)(xorshift64(&s) % (i + 1)), t = adds[i];
+    adds[i] = adds[j];
+    adds[j] = t;
+  }
+  ml_portfolio *parts[3], *single;
+  for (int k = 0; k < 3; k++) new_portfolio(&parts[k]);
+  new_portfolio(&single);
+  for (size_t i = 0; i < count; i++) {
+    expected_key *e = &want[adds[i]];
+    ml_amount principal = 100 + (ml_amount)(i % 1000);
+    ml_loan_status st = status(ML_LOAN_ACTIVE, principal, 0, 0);
+    e->loans++;
+    e->principal += principal;
+    assert_int_equal(ml_portfolio_add(single, e->key, &st, NULL, NULL), ML_OK);
+    assert_int_equal(ml_portfolio_add(parts[i % 3], e->key, &st, NULL, NULL),
+                     ML_OK);
+  }
+  qsort(want, distinct, sizeof want[0], by_key);
+  expect_keys(single, want, distinct);
+  for (int k = 1; k < 3; k++) {
+    assert_int_equal(ml_portfolio_merge(parts[0], parts[k], NULL), ML_OK);
+  }
+  expect_keys(parts[0], want, distinct);
+  for (int k = 0; k < 3; k++) ml_portfolio_free(parts[k]);
+  ml_portfolio_free(single);
+}
+
 /* ---- rejections ------------------------------------------------------------- */
 
 static void rejected_options(void **state) {
@@ -346,6 +440,7 @@ int main(void) {
       cmocka_unit_test(hand_computed_portfolio),
       cmocka_unit_test(restructured_option),
       cmocka_unit_test(merge_equals_single_accumulator),
+      cmocka_unit_test(many_keys_in_any_order),
       cmocka_unit_test(rejected_options),
       cmocka_unit_test(rejected_adds_and_merges),
       cmocka_unit_test(segment_limit),
