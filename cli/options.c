@@ -5,16 +5,12 @@
 #include <stdarg.h>
 #include <string.h>
 
-/* How much of a user's text a message shows, like the library does. */
-enum { QUOTE_SHOWN = 40, QUOTE_SIZE = QUOTE_SHOWN + 8 };
-
-/* "text" in double quotes, cut to QUOTE_SHOWN bytes with "..." after. */
-static void quote(char buf[QUOTE_SIZE], const char *text) {
+void cli_quote(char buf[CLI_QUOTE_SIZE], const char *text) {
   size_t n = strlen(text);
-  if (n <= QUOTE_SHOWN) {
-    snprintf(buf, QUOTE_SIZE, "\"%s\"", text);
+  if (n <= CLI_QUOTE_SHOWN) {
+    snprintf(buf, CLI_QUOTE_SIZE, "\"%s\"", text);
   } else {
-    snprintf(buf, QUOTE_SIZE, "\"%.*s...\"", (int)QUOTE_SHOWN, text);
+    snprintf(buf, CLI_QUOTE_SIZE, "\"%.*s...\"", (int)CLI_QUOTE_SHOWN, text);
   }
 }
 
@@ -95,8 +91,8 @@ cli_parse_result cli_parse_options(cli_option *options, size_t count,
   for (int i = 0; i < argc; i++) {
     if (is_help(argv[i])) return CLI_HELP;
     if (strncmp(argv[i], "--", 2) != 0 || argv[i][2] == '\0') {
-      char quoted[QUOTE_SIZE];
-      quote(quoted, argv[i]);
+      char quoted[CLI_QUOTE_SIZE];
+      cli_quote(quoted, argv[i]);
       cli_fail(err, NULL,
                "unexpected argument %s: every input is an option such as "
                "--principal 250000; see --help",
@@ -114,10 +110,10 @@ cli_parse_result cli_parse_options(cli_option *options, size_t count,
 int cli_parse_count(int32_t *out, const cli_option *opt, cli_error *err) {
   const char *s = opt->value;
   size_t len = strlen(s);
-  char quoted[QUOTE_SIZE]; /* filled only for a message: par reads every
+  char quoted[CLI_QUOTE_SIZE]; /* filled only for a message: par reads every
                               term of every loan with this */
   if (len == 0 || strspn(s, "0123456789") != len || (len > 1 && s[0] == '0')) {
-    quote(quoted, s);
+    cli_quote(quoted, s);
     return cli_fail(err, opt->name,
                     "%s is not a whole number; expected digits only, such "
                     "as 12 (no sign, spaces or leading zeros)",
@@ -127,7 +123,7 @@ int cli_parse_count(int32_t *out, const cli_option *opt, cli_error *err) {
   for (size_t i = 0; i < len; i++) {
     n = n * 10 + (s[i] - '0');
     if (n > INT32_MAX) {
-      quote(quoted, s);
+      cli_quote(quoted, s);
       return cli_fail(err, opt->name, "%s is too large; expected at most %ld",
                       quoted, (long)INT32_MAX);
     }
@@ -151,8 +147,8 @@ int cli_parse_amount(ml_amount *out, const cli_option *opt, ml_currency cur,
   ml_amount rounded;
   if (lib.code == ML_EPARSE &&
       ml_amount_parse(&rounded, opt->value, cur, &any, NULL) == ML_OK) {
-    char quoted[QUOTE_SIZE];
-    quote(quoted, opt->value);
+    char quoted[CLI_QUOTE_SIZE];
+    cli_quote(quoted, opt->value);
     return cli_fail(err, opt->name,
                     "amount %s has too many decimals: %s has %d and amounts "
                     "are never rounded; expected at most %d",
@@ -189,8 +185,8 @@ int cli_parse_choice(int *out, const cli_option *opt,
     snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "",
              names[i]);
   }
-  char quoted[QUOTE_SIZE];
-  quote(quoted, opt->value);
+  char quoted[CLI_QUOTE_SIZE];
+  cli_quote(quoted, opt->value);
   return cli_fail(err, opt->name, "unknown value %s; expected one of %s",
                   quoted, list);
 }

@@ -55,6 +55,12 @@ int cli_fail(cli_error *err, const char *name, const char *fmt, ...)
 #endif
     ;
 
+/* How much of a user's text a message shows, like the library does. */
+enum { CLI_QUOTE_SHOWN = 40, CLI_QUOTE_SIZE = CLI_QUOTE_SHOWN + 8 };
+
+/* "text" in double quotes, cut to CLI_QUOTE_SHOWN bytes with "..." after. */
+void cli_quote(char buf[CLI_QUOTE_SIZE], const char *text);
+
 /* Outcome of cli_parse_options. */
 typedef enum cli_parse_result {
   CLI_PARSED = 0, /* every argument was read into the table */

@@ -23,16 +23,6 @@
 
 #include "par_events.h"
 
-enum { QUOTE_SHOWN = 40, QUOTE_SIZE = QUOTE_SHOWN + 8 };
-
-static void quote(char buf[QUOTE_SIZE], const char *text) {
-  if (strlen(text) <= QUOTE_SHOWN) {
-    snprintf(buf, QUOTE_SIZE, "\"%s\"", text);
-  } else {
-    snprintf(buf, QUOTE_SIZE, "\"%.*s...\"", (int)QUOTE_SHOWN, text);
-  }
-}
-
 /* Copies a loan id from an array of ML_LOAN_ID_SIZE into dst (snprintf
  * costs more than the rest of handing a loan over). */
 static void copy_id(char dst[ML_LOAN_ID_SIZE],
@@ -266,11 +256,11 @@ static long loan_line(const stream *s) {
 static int fail_out_of_order(const stream *s, long at, cli_error *err) {
   const par_group *g = &s->group;
   const char *loans = s->m->q->loans_path;
-  char quoted[QUOTE_SIZE], before[QUOTE_SIZE];
+  char quoted[CLI_QUOTE_SIZE], before[CLI_QUOTE_SIZE];
   long line, column;
   group_place(s, &line, &column);
-  quote(quoted, g->id);
-  quote(before, s->previous);
+  cli_quote(quoted, g->id);
+  cli_quote(before, s->previous);
   par_problem p;
   if (s->previous_unknown) {
     /* The journal reader checks that ascending ids keep ascending; an
@@ -301,9 +291,9 @@ static int orphan(stream *s, cli_error *err) {
     long at = loan_line(s);
     if (at != 0) return fail_out_of_order(s, at, err);
     long line, column;
-    char quoted[QUOTE_SIZE];
+    char quoted[CLI_QUOTE_SIZE];
     group_place(s, &line, &column);
-    quote(quoted, g->id);
+    cli_quote(quoted, g->id);
     par_problem_set(&p, PAR_FILE_EVENTS, line, column, "loan_id", g->id,
                     "no loan %s in %s", quoted, s->m->q->loans_path);
   }

@@ -24,17 +24,6 @@
 #include "par.h"
 #include "terms_options.h"
 
-enum { QUOTE_SHOWN = 40, QUOTE_SIZE = QUOTE_SHOWN + 8 };
-
-/* "text" in double quotes, cut to 40 bytes with "..." after. */
-static void quote(char buf[QUOTE_SIZE], const char *text) {
-  if (strlen(text) <= QUOTE_SHOWN) {
-    snprintf(buf, QUOTE_SIZE, "\"%s\"", text);
-  } else {
-    snprintf(buf, QUOTE_SIZE, "\"%.*s...\"", (int)QUOTE_SHOWN, text);
-  }
-}
-
 /* ---- a set of loan ids -------------------------------------------------- */
 
 typedef struct id_entry {
@@ -265,8 +254,8 @@ static int map_by(par_loans *l, cli_error *err) {
       snprintf(names + used, sizeof names - used, "%s%s", c ? ", " : "",
                ml_csv_column_name(l->csv, c));
     }
-    char quoted[QUOTE_SIZE];
-    quote(quoted, l->q->by[i]);
+    char quoted[CLI_QUOTE_SIZE];
+    cli_quote(quoted, l->q->by[i]);
     return cli_fail(err, "by", "%s has no column %s; its columns are %s",
                     l->q->loans_path, quoted, names);
   }
@@ -295,13 +284,13 @@ static int csv_fail(const par_loans *l, ml_status st, const ml_error *lib,
 /* NULL when id is a valid loan id, else what is wrong (into buf). */
 static const char *id_problem(char *buf, size_t size, const char *id,
                               size_t *offset) {
-  char quoted[QUOTE_SIZE]; /* filled only for a message: a valid id is
+  char quoted[CLI_QUOTE_SIZE]; /* filled only for a message: a valid id is
                              read twice per loan */
   size_t len = strlen(id);
   *offset = 0;
   if (len == 0) return "loan_id is empty; every loan needs an id";
   if (len >= ML_LOAN_ID_SIZE) {
-    quote(quoted, id);
+    cli_quote(quoted, id);
     snprintf(buf, size, "loan_id %s is %zu bytes long; at most %d", quoted,
              len, ML_LOAN_ID_SIZE - 1);
     return buf;
@@ -310,7 +299,7 @@ static const char *id_problem(char *buf, size_t size, const char *id,
     unsigned char b = (unsigned char)id[i];
     if (b < 0x20 || b == 0x7f) {
       *offset = i + 1;
-      quote(quoted, id);
+      cli_quote(quoted, id);
       snprintf(buf, size,
                "loan_id %s has a control character (byte 0x%02x); expected "
                "printable text",
@@ -580,8 +569,8 @@ static void read_id(par_loans *l, par_loan *loan, par_problem *p) {
     if (e != NULL && e->line != loan->line) earlier = e->line;
   }
   if (earlier != 0) {
-    char quoted[QUOTE_SIZE];
-    quote(quoted, id);
+    char quoted[CLI_QUOTE_SIZE];
+    cli_quote(quoted, id);
     snprintf(message, sizeof message,
              "loan_id %s is a duplicate: line %ld has the same id", quoted,
              earlier);
@@ -631,8 +620,8 @@ static int fill_flags(par_loans *l, par_loan *loan, par_problem *p) {
     if (!o->takes_value) {
       int on = flag_value(o->value);
       if (on < 0) {
-        char quoted[QUOTE_SIZE], message[PAR_MESSAGE_SIZE];
-        quote(quoted, o->value);
+        char quoted[CLI_QUOTE_SIZE], message[PAR_MESSAGE_SIZE];
+        cli_quote(quoted, o->value);
         snprintf(message, sizeof message,
                  "%s is not a yes/no value; expected 1, yes, true, 0, no, "
                  "false or empty",
@@ -682,8 +671,8 @@ static void read_restructured(par_loans *l, par_loan *loan, par_problem *p) {
     loan->restructured = on;
     return;
   }
-  char quoted[QUOTE_SIZE], message[PAR_MESSAGE_SIZE];
-  quote(quoted, text);
+  char quoted[CLI_QUOTE_SIZE], message[PAR_MESSAGE_SIZE];
+  cli_quote(quoted, text);
   snprintf(message, sizeof message,
            "restructured %s is not a yes/no value; expected 1, yes, true, 0, "
            "no, false or empty",
