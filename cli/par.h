@@ -116,6 +116,13 @@ void par_problem_text(char *buf, size_t size, const par_problem *p,
 int par_problem_fail(cli_error *err, const par_problem *p,
                      const par_request *q);
 
+/* A problem that ends the reading of file (PAR_FILE_LOANS or _EVENTS):
+ * out of memory (CLI_EXIT_FAILURE), a read error (CLI_EXIT_USAGE, like a
+ * file that cannot be opened; errno says why), else the reader's error
+ * lib at its place, as par_problem_fail. */
+int par_read_fail(cli_error *err, par_file file, ml_status st,
+                  const ml_error *lib, const par_request *q);
+
 /* A growing list of problems. */
 typedef struct par_problems {
   par_problem *items;

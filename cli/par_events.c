@@ -139,19 +139,6 @@ static int same_error(const ml_error *a, const ml_error *b) {
          strcmp(a->message, b->message) == 0;
 }
 
-/* A journal reader error that ends the reading of the file. */
-static int reader_fail(const stream *s, const ml_error *lib, cli_error *err) {
-  if (lib->code == ML_ENOMEM) return out_of_memory(err);
-  if (lib->code == ML_EIO) {
-    cli_fail(err, "events", "cannot read %s: %s", s->m->q->events_path,
-             errno != 0 ? strerror(errno) : "a read error");
-    return CLI_EXIT_USAGE; /* like a file that cannot be opened */
-  }
-  par_problem p;
-  par_problem_from_error(&p, PAR_FILE_EVENTS, lib, "");
-  return par_problem_fail(err, &p, s->m->q);
-}
-
 /* Reads the next loan's events into s->group. A row error is a bad group
  * (the reader skips the rest of that loan); an error that the reader
  * repeats is final and ends the run. */
@@ -171,7 +158,7 @@ static int fetch(stream *s, cli_error *err) {
   }
   if (st == ML_ENOMEM || st == ML_EIO ||
       (s->had_error && same_error(&s->last_error, &lib))) {
-    return reader_fail(s, &lib, err);
+    return par_read_fail(err, PAR_FILE_EVENTS, lib.code, &lib, s->m->q);
   }
   s->had_error = 1;
   s->last_error = lib;
@@ -204,7 +191,7 @@ static int stream_open(stream *s, par_merge *m, cli_error *err) {
   ml_error lib;
   errno = 0;
   if (ml_journal_reader_new(&s->reader, s->file, &o, &lib) != ML_OK) {
-    return reader_fail(s, &lib, err);
+    return par_read_fail(err, PAR_FILE_EVENTS, lib.code, &lib, s->m->q);
   }
   return fetch(s, err);
 }

@@ -262,23 +262,6 @@ static int map_by(par_loans *l, cli_error *err) {
   return 0;
 }
 
-/* A CSV problem that ends the reading (or a read error). */
-static int csv_fail(const par_loans *l, ml_status st, const ml_error *lib,
-                    cli_error *err) {
-  if (st == ML_ENOMEM) {
-    cli_fail(err, NULL, "out of memory");
-    return CLI_EXIT_FAILURE;
-  }
-  if (st == ML_EIO) {
-    cli_fail(err, "loans", "cannot read %s: %s", l->q->loans_path,
-             errno != 0 ? strerror(errno) : "a read error");
-    return CLI_EXIT_USAGE; /* like a file that cannot be opened */
-  }
-  par_problem p;
-  par_problem_from_error(&p, PAR_FILE_LOANS, lib, "");
-  return par_problem_fail(err, &p, l->q);
-}
-
 /* ---- loan ids ---------------------------------------------------------------- */
 
 /* NULL when id is a valid loan id, else what is wrong (into buf). */
@@ -446,7 +429,8 @@ int par_loans_open(par_loans **out, const par_request *q, int order_first,
   ml_error lib;
   errno = 0;
   ml_status st = ml_csv_reader_new(&l->csv, l->file, &lib);
-  int rc = st != ML_OK ? csv_fail(l, st, &lib, err) : map_terms(l, err);
+  int rc = st != ML_OK ? par_read_fail(err, PAR_FILE_LOANS, st, &lib, l->q)
+                        : map_terms(l, err);
   if (rc == 0) rc = check_required(l, err);
   if (rc == 0) rc = map_by(l, err);
   if (rc == 0 && (order_first || q->progress)) {
@@ -715,7 +699,7 @@ int par_loans_next(par_loans *l, par_loan *loan, int *has, par_problem *p,
   ml_error lib;
   errno = 0;
   ml_status st = ml_csv_next(l->csv, has, &lib);
-  if (st != ML_OK) return csv_fail(l, st, &lib, err);
+  if (st != ML_OK) return par_read_fail(err, PAR_FILE_LOANS, st, &lib, l->q);
   if (!*has) {
     l->read_whole = 1;
     return 0;

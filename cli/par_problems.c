@@ -1,4 +1,5 @@
 /* cli/par_problems.c — problems found in the files of `mikrolan par`. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +64,24 @@ int par_problem_fail(cli_error *err, const par_problem *p,
                      : p->file == PAR_FILE_EVENTS ? "events"
                                                   : NULL;
   return cli_fail(err, flag, "%s", text);
+}
+
+int par_read_fail(cli_error *err, par_file file, ml_status st,
+                  const ml_error *lib, const par_request *q) {
+  if (st == ML_ENOMEM) {
+    cli_fail(err, NULL, "out of memory");
+    return CLI_EXIT_FAILURE;
+  }
+  if (st == ML_EIO) {
+    int loans = file == PAR_FILE_LOANS;
+    cli_fail(err, loans ? "loans" : "events", "cannot read %s: %s",
+             loans ? q->loans_path : q->events_path,
+             errno != 0 ? strerror(errno) : "a read error");
+    return CLI_EXIT_USAGE; /* like a file that cannot be opened */
+  }
+  par_problem p;
+  par_problem_from_error(&p, file, lib, "");
+  return par_problem_fail(err, &p, q);
 }
 
 int par_problems_add(par_problems *list, const par_problem *p) {

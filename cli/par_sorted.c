@@ -238,17 +238,11 @@ static int keep_header(par_sorted *s, const ml_csv_reader *csv) {
   return arena_put(&s->header, "\n", 1);
 }
 
+/* A CSV problem that ends the reading: out of memory says for what. */
 static int csv_fail(const par_sorted *s, ml_status st, const ml_error *lib,
                     cli_error *err) {
   if (st == ML_ENOMEM) return out_of_memory(err);
-  if (st == ML_EIO) {
-    cli_fail(err, "events", "cannot read %s: %s", s->m->q->events_path,
-             errno != 0 ? strerror(errno) : "a read error");
-    return CLI_EXIT_USAGE; /* like a file that cannot be opened */
-  }
-  par_problem p;
-  par_problem_from_error(&p, PAR_FILE_EVENTS, lib, "");
-  return par_problem_fail(err, &p, s->m->q);
+  return par_read_fail(err, PAR_FILE_EVENTS, st, lib, s->m->q);
 }
 
 /* The header through the journal reader (its checks and messages), then
