@@ -211,16 +211,9 @@ static int interval_sign(proof *pr, mp_bitcnt_t p) {
 
 /* ---- step 2: the exact zero test --------------------------------------- */
 
-static int64_t gcd64(int64_t a, int64_t b) {
-  while (b != 0) {
-    int64_t r = a % b;
-    a = b;
-    b = r;
-  }
-  return a;
+static int64_t lcm64(int64_t a, int64_t b) {
+  return a / ml_gcd64(a, b) * b;
 }
-
-static int64_t lcm64(int64_t a, int64_t b) { return a / gcd64(a, b) * b; }
 
 /* The largest divisor e of d such that u and v are perfect e-th powers;
  * their e-th roots in su, sv. */

@@ -133,15 +133,6 @@ void apr_interval_xirr(apr_term *term, ml_date first, ml_date d) {
   term->year_days = 0;
 }
 
-static int64_t gcd64(int64_t a, int64_t b) {
-  while (b != 0) {
-    int64_t r = a % b;
-    a = b;
-    b = r;
-  }
-  return a;
-}
-
 static int date_in_range(ml_date d) {
   return d >= ML_DATE_MIN && d <= ML_DATE_MAX;
 }
@@ -172,7 +163,7 @@ ml_status ml_apr_year_fraction(ml_fraction *out, ml_date first, ml_date d,
     num = (int64_t)term.whole * term.year_days + (int64_t)term.days * per_year;
     den = per_year * term.year_days;
   }
-  const int64_t g = num == 0 ? den : gcd64(num, den);
+  const int64_t g = ml_gcd64(num, den); /* den when num is 0 */
   out->num = num / g;
   out->den = den / g;
   return ML_OK;
