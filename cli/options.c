@@ -191,6 +191,21 @@ int cli_parse_choice(int *out, const cli_option *opt,
                   quoted, list);
 }
 
+void cli_format_amount(char buf[ML_AMOUNT_FORMAT_SIZE], ml_amount a,
+                       ml_currency cur) {
+  ML_ASSERT(ml_amount_format(buf, ML_AMOUNT_FORMAT_SIZE, a, cur) == ML_OK);
+}
+
+void cli_format_amount_sv(char buf[ML_AMOUNT_FORMAT_SIZE], ml_amount a,
+                          ml_currency cur) {
+  ML_ASSERT(ml_amount_format_sv(buf, ML_AMOUNT_FORMAT_SIZE, a, cur, 0) ==
+            ML_OK);
+}
+
+void cli_format_date(char buf[ML_DATE_FORMAT_SIZE], ml_date d) {
+  ML_ASSERT(ml_date_format(buf, ML_DATE_FORMAT_SIZE, d) == ML_OK);
+}
+
 /* ---- output ---------------------------------------------------------- */
 
 /* Appends text to line (size bytes), control characters as \xNN, so that a

@@ -108,6 +108,15 @@ int cli_parse_choice(int *out, const cli_option *opt,
 int cli_fail_library(cli_error *err, const cli_option *opt,
                      const ml_error *lib);
 
+/* Amounts ("1234.50"; _sv: "1 234,50") and dates into buffers of the
+ * library's own sizes: a failure would be a broken invariant, not bad
+ * input, and asserts. */
+void cli_format_amount(char buf[ML_AMOUNT_FORMAT_SIZE], ml_amount a,
+                       ml_currency cur);
+void cli_format_amount_sv(char buf[ML_AMOUNT_FORMAT_SIZE], ml_amount a,
+                          ml_currency cur);
+void cli_format_date(char buf[ML_DATE_FORMAT_SIZE], ml_date d);
+
 /* Writes "COMMAND: --FLAG: MESSAGE\n" (or "COMMAND: MESSAGE\n") to stderr as
  * one line: control characters in it are shown as \xNN. */
 void cli_report(const char *command, const cli_error *err);

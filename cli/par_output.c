@@ -25,17 +25,6 @@ typedef struct view {
   ml_portfolio_figures f;
 } view;
 
-static void format_amount(char buf[ML_AMOUNT_FORMAT_SIZE], ml_amount a,
-                          ml_currency cur) {
-  ML_ASSERT(ml_amount_format(buf, ML_AMOUNT_FORMAT_SIZE, a, cur) == ML_OK);
-}
-
-static void format_sv(char buf[ML_AMOUNT_FORMAT_SIZE], ml_amount a,
-                      ml_currency cur) {
-  ML_ASSERT(ml_amount_format_sv(buf, ML_AMOUNT_FORMAT_SIZE, a, cur, 0) ==
-            ML_OK);
-}
-
 /* "0.052345": half-even to 6 places. */
 static void format_ratio(char buf[RATIO_SIZE], ml_ratio r) {
   if (ml_ratio_format(buf, RATIO_SIZE, r, RATIO_PLACES) != ML_OK) {
@@ -57,7 +46,7 @@ static void format_percent(char buf[RATIO_SIZE], ml_ratio r) {
   if (plain[0] == '-') units = -units;
   const ml_currency percent = {"", 2};
   char number[ML_AMOUNT_FORMAT_SIZE];
-  format_sv(number, units, percent);
+  cli_format_amount_sv(number, units, percent);
   snprintf(buf, RATIO_SIZE, "%s %%", number);
 }
 
@@ -273,7 +262,7 @@ static void csv_names(FILE *out, const par_request *q,
 
 static void csv_amount(FILE *out, ml_amount a, ml_currency cur) {
   char buf[ML_AMOUNT_FORMAT_SIZE];
-  format_amount(buf, a, cur);
+  cli_format_amount(buf, a, cur);
   fprintf(out, ",%s", buf);
 }
 
@@ -448,12 +437,12 @@ static size_t segment_cells(cells row, const par_request *q,
   snprintf(row[c++], CELL_SIZE, "%lld", (long long)closed_loans(f));
   snprintf(row[c++], CELL_SIZE, "%lld",
            (long long)f->by_state[ML_LOAN_WRITTEN_OFF]);
-  format_sv(row[c++], f->gross_portfolio, q->currency);
+  cli_format_amount_sv(row[c++], f->gross_portfolio, q->currency);
   for (size_t k = 0; k < o->threshold_count; k++) {
     format_percent(row[c++], ml_portfolio_par_ratio(f, k));
   }
   format_percent(row[c++], ml_portfolio_arrears_rate(f));
-  format_sv(row[c++], f->provisioning, q->currency);
+  cli_format_amount_sv(row[c++], f->provisioning, q->currency);
   return c;
 }
 
@@ -508,8 +497,8 @@ static size_t bucket_cells(cells row, const par_request *q,
     snprintf(row[0], CELL_SIZE, "%ld-%ld", (long)from, (long)to);
   }
   snprintf(row[1], CELL_SIZE, "%lld", (long long)f->bucket_loans[b]);
-  format_sv(row[2], f->bucket_principal[b], q->currency);
-  format_sv(row[3], f->bucket_overdue[b], q->currency);
+  cli_format_amount_sv(row[2], f->bucket_principal[b], q->currency);
+  cli_format_amount_sv(row[3], f->bucket_overdue[b], q->currency);
   format_percent(row[4], provisioning_rate(o, b));
   return 5;
 }
@@ -541,21 +530,21 @@ static void write_table_notes(FILE *out, const par_request *q,
   char a[ML_AMOUNT_FORMAT_SIZE], b[ML_AMOUNT_FORMAT_SIZE], pct[RATIO_SIZE];
   fputc('\n', out);
   for (size_t k = 0; k < o->threshold_count; k++) {
-    format_sv(a, f->par[k], q->currency);
+    cli_format_amount_sv(a, f->par[k], q->currency);
     format_percent(pct, ml_portfolio_par_ratio(f, k));
     fprintf(out, "PAR>%ld: %s (%s of the gross portfolio)\n",
             (long)o->thresholds[k], a, pct);
   }
-  format_sv(a, f->overdue, q->currency);
+  cli_format_amount_sv(a, f->overdue, q->currency);
   format_percent(pct, ml_portfolio_arrears_rate(f));
   fprintf(out, "Overdue: %s (arrears rate %s)\n", a, pct);
-  format_sv(a, f->provisioning, q->currency);
+  cli_format_amount_sv(a, f->provisioning, q->currency);
   fprintf(out, "Provisioning required: %s\n", a);
   if (o->period_start != ML_DATE_NONE) {
     char start[ML_DATE_FORMAT_SIZE];
     ML_ASSERT(ml_date_format(start, sizeof start, o->period_start) == ML_OK);
-    format_sv(a, f->written_off_in_period, q->currency);
-    format_sv(b, f->gross_portfolio_at_start, q->currency);
+    cli_format_amount_sv(a, f->written_off_in_period, q->currency);
+    cli_format_amount_sv(b, f->gross_portfolio_at_start, q->currency);
     format_percent(pct, ml_portfolio_write_off_ratio(f));
     fprintf(out,
             "Written off after %s: %s (write-off ratio %s; gross portfolio "
@@ -564,7 +553,7 @@ static void write_table_notes(FILE *out, const par_request *q,
   }
   ml_ratio coverage;
   if (q->has_reserve) {
-    format_sv(a, q->reserve, q->currency);
+    cli_format_amount_sv(a, q->reserve, q->currency);
     if (ml_portfolio_risk_coverage(&coverage, p, f, q->reserve) == ML_OK) {
       format_percent(pct, coverage);
       fprintf(out, "Loan loss reserve: %s (risk coverage %s of PAR>30)\n", a,

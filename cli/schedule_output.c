@@ -3,23 +3,10 @@
 
 #include <string.h>
 
-/* Every formatter below writes into buffers sized by the library's own
+#include "options.h"
+
+/* Every formatter writes into buffers sized by the library's own
  * constants, so a failure would be a broken invariant, not bad input. */
-static void format_amount(char buf[ML_AMOUNT_FORMAT_SIZE], ml_amount a,
-                          ml_currency cur) {
-  ML_ASSERT(ml_amount_format(buf, ML_AMOUNT_FORMAT_SIZE, a, cur) == ML_OK);
-}
-
-static void format_amount_sv(char buf[ML_AMOUNT_FORMAT_SIZE], ml_amount a,
-                             ml_currency cur) {
-  ML_ASSERT(ml_amount_format_sv(buf, ML_AMOUNT_FORMAT_SIZE, a, cur, 0) ==
-            ML_OK);
-}
-
-static void format_date(char buf[ML_DATE_FORMAT_SIZE], ml_date d) {
-  ML_ASSERT(ml_date_format(buf, ML_DATE_FORMAT_SIZE, d) == ML_OK);
-}
-
 static void format_rate(char buf[ML_RATE_FORMAT_SIZE], ml_rate r) {
   ML_ASSERT(ml_rate_format_percent(buf, ML_RATE_FORMAT_SIZE, r) == ML_OK);
 }
@@ -55,12 +42,12 @@ void schedule_write_csv(FILE *out, const ml_schedule *s) {
     char due[ML_DATE_FORMAT_SIZE], p[ML_AMOUNT_FORMAT_SIZE],
         in[ML_AMOUNT_FORMAT_SIZE], f[ML_AMOUNT_FORMAT_SIZE],
         t[ML_AMOUNT_FORMAT_SIZE], b[ML_AMOUNT_FORMAT_SIZE];
-    format_date(due, rows[i].due_date);
-    format_amount(p, rows[i].principal, cur);
-    format_amount(in, rows[i].interest, cur);
-    format_amount(f, rows[i].fees, cur);
-    format_amount(t, rows[i].total, cur);
-    format_amount(b, rows[i].balance, cur);
+    cli_format_date(due, rows[i].due_date);
+    cli_format_amount(p, rows[i].principal, cur);
+    cli_format_amount(in, rows[i].interest, cur);
+    cli_format_amount(f, rows[i].fees, cur);
+    cli_format_amount(t, rows[i].total, cur);
+    cli_format_amount(b, rows[i].balance, cur);
     fprintf(out, "%d,%s,%s,%s,%s,%s,%s\n", (int)rows[i].n, due, p, in, f, t,
             b);
   }
@@ -116,13 +103,13 @@ static void json_int(json_object *o, const char *key, long value) {
 static void json_amount(json_object *o, const char *key, ml_amount a,
                         ml_currency cur) {
   char buf[ML_AMOUNT_FORMAT_SIZE];
-  format_amount(buf, a, cur);
+  cli_format_amount(buf, a, cur);
   json_text(o, key, buf);
 }
 
 static void json_date(json_object *o, const char *key, ml_date d) {
   char buf[ML_DATE_FORMAT_SIZE];
-  if (d != ML_DATE_NONE) format_date(buf, d);
+  if (d != ML_DATE_NONE) cli_format_date(buf, d);
   json_text(o, key, d != ML_DATE_NONE ? buf : NULL);
 }
 
@@ -237,22 +224,22 @@ static void header_cells(table_row cells) {
 static void row_cells(table_row cells, const ml_installment *r,
                       ml_currency cur) {
   snprintf(cells[0], CELL_SIZE, "%d", (int)r->n);
-  format_date(cells[1], r->due_date);
-  format_amount_sv(cells[2], r->principal, cur);
-  format_amount_sv(cells[3], r->interest, cur);
-  format_amount_sv(cells[4], r->fees, cur);
-  format_amount_sv(cells[5], r->total, cur);
-  format_amount_sv(cells[6], r->balance, cur);
+  cli_format_date(cells[1], r->due_date);
+  cli_format_amount_sv(cells[2], r->principal, cur);
+  cli_format_amount_sv(cells[3], r->interest, cur);
+  cli_format_amount_sv(cells[4], r->fees, cur);
+  cli_format_amount_sv(cells[5], r->total, cur);
+  cli_format_amount_sv(cells[6], r->balance, cur);
 }
 
 static void totals_cells(table_row cells, const schedule_totals *t,
                          ml_currency cur) {
   cells[0][0] = '\0';
   snprintf(cells[1], CELL_SIZE, "total");
-  format_amount_sv(cells[2], t->principal, cur);
-  format_amount_sv(cells[3], t->interest, cur);
-  format_amount_sv(cells[4], t->fees, cur);
-  format_amount_sv(cells[5], t->total, cur);
+  cli_format_amount_sv(cells[2], t->principal, cur);
+  cli_format_amount_sv(cells[3], t->interest, cur);
+  cli_format_amount_sv(cells[4], t->fees, cur);
+  cli_format_amount_sv(cells[5], t->total, cur);
   cells[6][0] = '\0';
 }
 
@@ -307,11 +294,11 @@ static void print_term(FILE *out, const ml_schedule_terms *t) {
 static void print_summary(FILE *out, const ml_schedule_terms *t) {
   char principal[ML_AMOUNT_FORMAT_SIZE], rate[ML_RATE_FORMAT_SIZE],
       disbursed[ML_DATE_FORMAT_SIZE];
-  format_amount_sv(principal, t->principal, t->currency);
+  cli_format_amount_sv(principal, t->principal, t->currency);
   format_rate(rate, t->annual_rate);
   char *mark = strchr(rate, '.');
   if (mark != NULL) *mark = ',';
-  format_date(disbursed, t->disbursed);
+  cli_format_date(disbursed, t->disbursed);
   fprintf(out, "%s %s at %s %% nominal annual rate, ", principal,
           t->currency.code, rate);
   print_term(out, t);

@@ -5,18 +5,7 @@
 #include <string.h>
 
 #include "json_output.h"
-
-/* Every formatter writes into buffers sized by the library's constants,
- * so a failure would be a broken invariant, not bad input. */
-static void format_sv(char buf[ML_AMOUNT_FORMAT_SIZE], ml_amount a,
-                      ml_currency cur) {
-  ML_ASSERT(ml_amount_format_sv(buf, ML_AMOUNT_FORMAT_SIZE, a, cur, 0) ==
-            ML_OK);
-}
-
-static void format_date(char buf[ML_DATE_FORMAT_SIZE], ml_date d) {
-  ML_ASSERT(ml_date_format(buf, ML_DATE_FORMAT_SIZE, d) == ML_OK);
-}
+#include "options.h"
 
 /* ---- aligned tables ----------------------------------------------------- */
 
@@ -105,9 +94,9 @@ static void amount_cells(table_row cells, const shown_components *s,
                          const ml_amount *outstanding, ml_currency cur) {
   for (size_t g = 0; g < s->count; g++) {
     ml_component c = s->which[g];
-    format_sv(cells[2 + 3 * g], due[c], cur);
-    format_sv(cells[3 + 3 * g], paid[c], cur);
-    format_sv(cells[4 + 3 * g], outstanding[c], cur);
+    cli_format_amount_sv(cells[2 + 3 * g], due[c], cur);
+    cli_format_amount_sv(cells[3 + 3 * g], paid[c], cur);
+    cli_format_amount_sv(cells[4 + 3 * g], outstanding[c], cur);
   }
 }
 
@@ -115,7 +104,7 @@ static void installment_cells(table_row cells, const shown_components *s,
                               const ml_loan_installment *row,
                               ml_currency cur) {
   snprintf(cells[0], CELL_SIZE, "%ld", (long)row->n);
-  format_date(cells[1], row->due_date);
+  cli_format_date(cells[1], row->due_date);
   amount_cells(cells, s, row->due, row->paid, row->outstanding, cur);
 }
 
@@ -193,7 +182,7 @@ static void summary_line(FILE *out, const char *label, const char *value) {
 static void summary_amount(FILE *out, const char *label, ml_amount a,
                            ml_currency cur) {
   char value[ML_AMOUNT_FORMAT_SIZE + 8];
-  format_sv(value, a, cur);
+  cli_format_amount_sv(value, a, cur);
   size_t used = strlen(value);
   snprintf(value + used, sizeof value - used, " %s", cur.code);
   summary_line(out, label, value);
@@ -204,7 +193,7 @@ static void summary_overdue(FILE *out, const ml_loan_status *s) {
   if (s->overdue_since == ML_DATE_NONE) {
     snprintf(value, sizeof value, "%ld", (long)s->days_past_due);
   } else {
-    format_date(since, s->overdue_since);
+    cli_format_date(since, s->overdue_since);
     snprintf(value, sizeof value, "%ld (overdue since %s)",
              (long)s->days_past_due, since);
   }
@@ -216,7 +205,7 @@ static void summary_outstanding(FILE *out, const ml_loan_status *s,
   char value[4 * (ML_AMOUNT_FORMAT_SIZE + 16)] = "";
   for (int c = 0; c < ML_COMPONENTS; c++) {
     char amount[ML_AMOUNT_FORMAT_SIZE];
-    format_sv(amount, s->outstanding[c], cur);
+    cli_format_amount_sv(amount, s->outstanding[c], cur);
     size_t used = strlen(value);
     snprintf(value + used, sizeof value - used, "%s%s %s",
              c > 0 ? ", " : "", ml_component_name((ml_component)c), amount);
@@ -232,8 +221,8 @@ static void summary_next_due(FILE *out, const ml_loan_status *s,
     summary_line(out, "next due", "none");
     return;
   }
-  format_date(date, s->next_due_date);
-  format_sv(amount, s->next_due_amount, cur);
+  cli_format_date(date, s->next_due_date);
+  cli_format_amount_sv(amount, s->next_due_amount, cur);
   snprintf(value, sizeof value, "%s, %s %s", date, amount, cur.code);
   summary_line(out, "next due", value);
 }
@@ -241,7 +230,7 @@ static void summary_next_due(FILE *out, const ml_loan_status *s,
 static void print_summary(FILE *out, const status_report *r) {
   const ml_loan_status *s = r->status;
   char as_of[ML_DATE_FORMAT_SIZE];
-  format_date(as_of, s->as_of);
+  cli_format_date(as_of, s->as_of);
   fprintf(out, "Loan%s%s as of %s: %s\n", r->loan_id ? " " : "",
           r->loan_id ? r->loan_id : "", as_of, ml_loan_state_name(s->state));
   summary_overdue(out, s);
@@ -256,7 +245,7 @@ static void print_summary(FILE *out, const status_report *r) {
   }
   if (s->closed_on != ML_DATE_NONE) {
     char closed[ML_DATE_FORMAT_SIZE];
-    format_date(closed, s->closed_on);
+    cli_format_date(closed, s->closed_on);
     summary_line(out, "closed on", closed);
   }
   summary_line(out, "restructured", s->restructured ? "yes" : "no");
@@ -338,11 +327,11 @@ enum { POSTING_COLUMNS = 5 };
 static void posting_cells(table_row cells, const ml_posting *p,
                           ml_currency cur) {
   snprintf(cells[0], CELL_SIZE, "%lld", (long long)p->event_id);
-  format_date(cells[1], p->date);
+  cli_format_date(cells[1], p->date);
   snprintf(cells[2], CELL_SIZE, "%s", ml_account_name(p->account));
   cells[3][0] = cells[4][0] = '\0';
-  if (p->debit != 0) format_sv(cells[3], p->debit, cur);
-  if (p->credit != 0) format_sv(cells[4], p->credit, cur);
+  if (p->debit != 0) cli_format_amount_sv(cells[3], p->debit, cur);
+  if (p->credit != 0) cli_format_amount_sv(cells[4], p->credit, cur);
 }
 
 static void posting_sums(ml_amount *debit, ml_amount *credit,
@@ -372,8 +361,8 @@ void postings_write_table(FILE *out, const ml_posting *postings,
   posting_sums(&debit, &credit, postings, count);
   totals[0][0] = totals[1][0] = '\0';
   snprintf(totals[2], CELL_SIZE, "total");
-  format_sv(totals[3], debit, cur);
-  format_sv(totals[4], credit, cur);
+  cli_format_amount_sv(totals[3], debit, cur);
+  cli_format_amount_sv(totals[4], credit, cur);
   widen(&t, totals);
 
   print_cells(out, &t, head);
