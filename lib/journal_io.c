@@ -160,6 +160,7 @@ struct ml_journal_reader {
   size_t optional_after; /* the file's columns after the leading ones */
   /* the column kind of each leading field, in file order */
   unsigned char kind_of_field[LEADING_COLUMNS];
+  int writer_order; /* the leading fields are every kind, in kind order */
   int has_next_line; /* the loan ended at a plain line of the next loan,
                         not read: next_line, split into next_cells */
   ml_csv_line next_line;
@@ -652,6 +653,22 @@ static void plan_line_reading(ml_journal_reader *r) {
   size_t columns = ml_csv_column_count(r->csv);
   if (columns <= 64) r->leading = leading;
   r->optional_after = columns - leading;
+  r->writer_order = leading == LEADING_COLUMNS;
+  for (size_t k = 0; k < leading; k++) {
+    r->writer_order &= r->kind_of_field[k] == k;
+  }
+}
+
+/* The next cell: from *from to the next end, if there is one. */
+static inline int take_cell(uint64_t *ends, size_t *from, const char *bytes,
+                            const char **text, size_t *length) {
+  if (*ends == 0) return 0;
+  size_t at = (size_t)__builtin_ctzll(*ends);
+  *ends &= *ends - 1;
+  *text = bytes + *from;
+  *length = at - *from;
+  *from = at + 1;
+  return 1;
 }
 
 /* Splits the line's leading cells into c when the line has the header's
@@ -665,14 +682,24 @@ static int split_leading_cells(const ml_journal_reader *r,
   c->text[COL_ID] = ""; /* a file without the id column: read as empty */
   c->length[COL_ID] = 0;
   size_t from = 0;
-  for (size_t k = 0; k < r->leading; k++) {
-    if (ends == 0) return 0;
-    size_t at = (size_t)__builtin_ctzll(ends);
-    ends &= ends - 1;
-    size_t kind = r->kind_of_field[k];
-    c->text[kind] = line->bytes + from;
-    c->length[kind] = at - from;
-    from = at + 1;
+  if (r->writer_order) { /* the usual layout: no table, no loop */
+    const char *b = line->bytes;
+    if (!(take_cell(&ends, &from, b, &c->text[0], &c->length[0]) &&
+          take_cell(&ends, &from, b, &c->text[1], &c->length[1]) &&
+          take_cell(&ends, &from, b, &c->text[2], &c->length[2]) &&
+          take_cell(&ends, &from, b, &c->text[3], &c->length[3]) &&
+          take_cell(&ends, &from, b, &c->text[4], &c->length[4]) &&
+          take_cell(&ends, &from, b, &c->text[5], &c->length[5]))) {
+      return 0;
+    }
+  } else {
+    for (size_t k = 0; k < r->leading; k++) {
+      size_t kind = r->kind_of_field[k];
+      if (!take_cell(&ends, &from, line->bytes, &c->text[kind],
+                     &c->length[kind])) {
+        return 0;
+      }
+    }
   }
   /* then one end for each optional cell, with nothing between them: the
    * bytes from..length are all ends (none left when the line feed ended
