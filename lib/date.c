@@ -278,9 +278,18 @@ int ml_date_parse_plain(ml_date *out, const char *text, size_t len) {
       !is_digit(text[9])) {
     return 0;
   }
+  /* The digits of "YYYY-MM-" in one word: each byte's low half is its
+   * digit (the shape is checked), and ten times a digit plus the next (at
+   * most 99) stays in its byte, so the pairs come from one multiply. */
+  uint64_t w;
+  memcpy(&w, text, 8);
+  const uint64_t digits = w & UINT64_C(0x000f0f000f0f0f0f);
+  const uint64_t pairs = digits * 10 + (digits >> 8);
   /* unsigned: a value below its range wraps above it, one test each */
-  const unsigned year = (unsigned)digits_value(text, 4) - ML_DATE_MIN_YEAR;
-  const unsigned month = (unsigned)digits_value(text + 5, 2) - 1;
+  const unsigned year =
+      (unsigned)((pairs & 0xff) * 100 + ((pairs >> 16) & 0xff)) -
+      ML_DATE_MIN_YEAR;
+  const unsigned month = (unsigned)((pairs >> 40) & 0xff) - 1;
   const unsigned day = (unsigned)digits_value(text + 8, 2) - 1;
   if (year > ML_DATE_MAX_YEAR - ML_DATE_MIN_YEAR || month > 11) return 0;
   const int32_t *starts = &years_start[year];
