@@ -10,8 +10,10 @@
  * checked exactly as in a streamed run; a problem's line and column are
  * then turned back into the file's.
  *
- * Memory: about 120 bytes per event row (its text, its line, where its
- * cells begin) plus about 60 bytes per loan; it grows with the file.
+ * Memory: each event row's text and 24 bytes (its line, place and next
+ * row) plus about 60 bytes per loan; it grows with the file. Where each cell began is
+ * kept only for the rare row with a quoted cell: a plain row's text is its
+ * line, so its cells begin where its commas say.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -50,7 +52,10 @@ struct par_sorted {
   arena header;
   sorted_row *rows;
   size_t row_count, row_capacity;
-  uint32_t *starts; /* per row and column: column in the file | QUOTED_BIT */
+  /* the rows whose text is not their line (a quoted cell), ascending, and
+   * per such row and column: its column in the file | QUOTED_BIT */
+  uint32_t *quoted_rows, *quoted_starts;
+  size_t quoted_count, quoted_capacity;
   arena text;
   loan_entry *loans;
   size_t loan_count, loan_capacity;
@@ -161,10 +166,28 @@ static int reserve_row(par_sorted *s) {
   sorted_row *rows = realloc(s->rows, capacity * sizeof *rows);
   if (rows == NULL) return -1;
   s->rows = rows;
-  uint32_t *starts = realloc(s->starts, capacity * s->columns * sizeof *starts);
-  if (starts == NULL) return -1;
-  s->starts = starts;
   s->row_capacity = capacity;
+  return 0;
+}
+
+/* Keeps the cell starts of row r, which has a quoted cell. */
+static int keep_quoted_starts(par_sorted *s, uint32_t r,
+                              const uint32_t *starts) {
+  if (s->quoted_count == s->quoted_capacity) {
+    size_t capacity = s->quoted_capacity ? 2 * s->quoted_capacity : 256;
+    uint32_t *rows = realloc(s->quoted_rows, capacity * sizeof *rows);
+    if (rows == NULL) return -1;
+    s->quoted_rows = rows;
+    uint32_t *grown =
+        realloc(s->quoted_starts, capacity * s->columns * sizeof *grown);
+    if (grown == NULL) return -1;
+    s->quoted_starts = grown;
+    s->quoted_capacity = capacity;
+  }
+  s->quoted_rows[s->quoted_count] = r;
+  memcpy(&s->quoted_starts[s->quoted_count * s->columns], starts,
+         s->columns * sizeof *starts);
+  s->quoted_count++;
   return 0;
 }
 
@@ -196,7 +219,8 @@ static int plain_cell_starts(const ml_csv_reader *csv, size_t columns,
          at.column == (long)starts[columns - 1] && inside.column == at.column;
 }
 
-/* Stores the reader's current record: its text, line and cell starts. A
+/* Stores the reader's current record: its text and line, and the cell
+ * starts of a record with a quoted cell. A
  * plain record's text is its cells joined by commas: an unquoted cell
  * holds no comma, quote, CR or line feed (the reader rejects those). */
 static int store_row(par_sorted *s, const ml_csv_reader *csv, size_t id_col) {
@@ -206,7 +230,7 @@ static int store_row(par_sorted *s, const ml_csv_reader *csv, size_t id_col) {
   row->line = ml_csv_record_line(csv);
   row->text = s->text.used;
   row->next = 0;
-  uint32_t *starts = &s->starts[(size_t)r * s->columns];
+  uint32_t starts[ML_CSV_MAX_COLUMNS];
   int plain = plain_cell_starts(csv, s->columns, starts);
   for (size_t c = 0; c < s->columns; c++) {
     if (!plain) {
@@ -218,7 +242,10 @@ static int store_row(par_sorted *s, const ml_csv_reader *csv, size_t id_col) {
       return -1;
     }
   }
-  if (arena_put(&s->text, "\n", 1) != 0) return -1;
+  if (arena_put(&s->text, "\n", 1) != 0 ||
+      (!plain && keep_quoted_starts(s, r, starts) != 0)) {
+    return -1;
+  }
   row->length = (uint32_t)(s->text.used - row->text);
   s->row_count++;
   return link_row(s, ml_csv_field(csv, id_col), r);
@@ -306,7 +333,8 @@ void par_sorted_free(par_sorted *s) {
   free(s->names);
   free(s->header.bytes);
   free(s->rows);
-  free(s->starts);
+  free(s->quoted_rows);
+  free(s->quoted_starts);
   free(s->text.bytes);
   free(s->loans);
   free(s->ids.bytes);
@@ -379,6 +407,25 @@ static size_t cell_offset(const char *text, size_t c) {
   return at;
 }
 
+/* The column of row r's cell c in the file, with QUOTED_BIT when it is
+ * quoted: kept for a row with a quoted cell, else where the row's text
+ * (its line) has it. */
+static uint32_t start_of(const par_sorted *s, uint32_t r, size_t c) {
+  size_t lo = 0, hi = s->quoted_count;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (s->quoted_rows[mid] < r) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  if (lo < s->quoted_count && s->quoted_rows[lo] == r) {
+    return s->quoted_starts[lo * s->columns + c];
+  }
+  return (uint32_t)cell_offset(s->text.bytes + s->rows[r].text, c) + 1;
+}
+
 /* Turns the buffer's line and column in *lib into the file's. */
 static void locate_in_file(const par_sorted *s, size_t n, ml_error *lib) {
   if (lib->line <= 1 || n == 0) return;
@@ -391,7 +438,7 @@ static void locate_in_file(const par_sorted *s, size_t n, ml_error *lib) {
   long buffer_line = lib->line;
   lib->line = row->line;
   if (c == s->columns || lib->column <= 0) return;
-  uint32_t start = s->starts[(size_t)r * s->columns + c];
+  uint32_t start = start_of(s, r, c);
   long file_start = (long)(start & ~QUOTED_BIT);
   if (buffer_line != s->row_lines[k]) { /* inside a multi-line cell */
     lib->column = file_start;
@@ -462,7 +509,7 @@ static int unknown_loan(par_sorted *s, par_merge *m, const loan_entry *e,
     while (id_col < s->columns && strcmp(s->names[id_col], "loan_id") != 0) {
       id_col++;
     }
-    uint32_t start = s->starts[(size_t)first * s->columns + id_col];
+    uint32_t start = start_of(s, first, id_col);
     par_problem_set(&p, PAR_FILE_EVENTS, s->rows[first].line,
                     (long)(start & ~QUOTED_BIT), "loan_id", id,
                     "no loan \"%.40s%s\" in %s", id,
