@@ -306,6 +306,7 @@ int par_sorted_open(par_sorted **out, par_merge *m, cli_error *err) {
   /* Each text read holds the rows of one loan id: "sorted" checks that
    * with one comparison, where "grouped" would build a set of seen ids
    * (a 24 KiB table) for every loan. */
+  s->options.grouping = ML_JOURNAL_SORTED;
   s->group.events = malloc(ML_LOAN_MAX_EVENTS * sizeof *s->group.events);
   s->group.lines = malloc(ML_LOAN_MAX_EVENTS * sizeof *s->group.lines);
   if (s->group.events == NULL || s->group.lines == NULL) {
