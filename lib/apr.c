@@ -21,11 +21,10 @@ const char *ml_apr_basis_name(ml_apr_basis basis) {
 ml_status ml_apr_basis_parse(ml_apr_basis *out, const char *text,
                              ml_error *err) {
   ML_ASSERT(out != NULL && text != NULL);
-  for (int i = 0; i <= (int)ML_APR_BASIS_WEEKS; i++) {
-    if (strcmp(text, basis_names[i]) == 0) {
-      *out = (ml_apr_basis)i;
-      return ML_OK;
-    }
+  int i = ml_name_index(basis_names, (size_t)ML_APR_BASIS_WEEKS + 1, text);
+  if (i >= 0) {
+    *out = (ml_apr_basis)i;
+    return ML_OK;
   }
   char quoted[64];
   ml_quote_input(quoted, sizeof quoted, text);

@@ -504,12 +504,8 @@ static ml_status parse_name(int *index, const char *const *names, int count,
                             const char *text, const char *field,
                             const char *what, ml_error *err) {
   ML_ASSERT(text != NULL);
-  for (int i = 0; i < count; i++) {
-    if (strcmp(text, names[i]) == 0) {
-      *index = i;
-      return ML_OK;
-    }
-  }
+  *index = ml_name_index(names, (size_t)count, text);
+  if (*index >= 0) return ML_OK;
   char list[160] = "";
   size_t used = 0;
   for (int i = 0; i < count; i++) {

@@ -2,6 +2,9 @@
 #ifndef MIKROLAN_LIB_INTERNAL_H
 #define MIKROLAN_LIB_INTERNAL_H
 
+#include <stddef.h>
+#include <string.h>
+
 #include "mikrolan/core.h"
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -23,6 +26,17 @@ ml_status ml_error_set(ml_error *err, ml_status code, const char *field,
 /* Writes text into the message quoting form used by every parser: at most
  * 40 bytes of it, with "..." when longer, into buf (size >= 48). */
 void ml_quote_input(char *buf, size_t size, const char *text);
+
+/* The index of text in names[0..count) (exact, case-sensitive), or -1:
+ * the lookup of every name parser. The first byte first: the journal
+ * reader names a type per row. */
+static inline int ml_name_index(const char *const *names, size_t count,
+                                const char *text) {
+  for (size_t i = 0; i < count; i++) {
+    if (names[i][0] == text[0] && strcmp(names[i], text) == 0) return (int)i;
+  }
+  return -1;
+}
 
 /* a + b into *out, or ML_EOVERFLOW (then *out is unspecified): the inline
  * form of ml_int64_add for hot paths. */

@@ -9,16 +9,6 @@
 
 /* ---- names ---------------------------------------------------------------- */
 
-/* The index of text in names[0..count), or -1. */
-static int name_index(const char *const *names, size_t count,
-                      const char *text) {
-  for (size_t i = 0; i < count; i++) {
-    /* the first byte first: the journal reader names a type per row */
-    if (names[i][0] == text[0] && strcmp(names[i], text) == 0) return (int)i;
-  }
-  return -1;
-}
-
 static const char *name_at(const char *const *names, size_t count,
                            unsigned value) {
   return value < count ? names[value] : NULL;
@@ -29,7 +19,7 @@ static ml_status parse_name(int *out, const char *const *names, size_t count,
                             const char *text, const char *field,
                             ml_error *err) {
   ML_ASSERT(out != NULL && text != NULL);
-  int i = name_index(names, count, text);
+  int i = ml_name_index(names, count, text);
   if (i >= 0) {
     *out = i;
     return ML_OK;

@@ -79,12 +79,11 @@ const char *ml_rounding_name(ml_rounding mode) {
 ml_status ml_rounding_parse(ml_rounding *out, const char *text,
                             ml_error *err) {
   ML_ASSERT(out != NULL && text != NULL);
-  for (size_t i = 0; i < sizeof rounding_names / sizeof rounding_names[0];
-       i++) {
-    if (strcmp(text, rounding_names[i]) == 0) {
-      *out = (ml_rounding)i;
-      return ML_OK;
-    }
+  int i = ml_name_index(rounding_names,
+                        sizeof rounding_names / sizeof rounding_names[0], text);
+  if (i >= 0) {
+    *out = (ml_rounding)i;
+    return ML_OK;
   }
   char quoted[64];
   ml_quote_input(quoted, sizeof quoted, text);

@@ -109,11 +109,11 @@ const char *ml_method_name(ml_method method) {
 
 ml_status ml_method_parse(ml_method *out, const char *text, ml_error *err) {
   ML_ASSERT(out != NULL && text != NULL);
-  for (size_t i = 0; i < sizeof method_names / sizeof method_names[0]; i++) {
-    if (strcmp(text, method_names[i]) == 0) {
-      *out = (ml_method)i;
-      return ML_OK;
-    }
+  int i = ml_name_index(method_names,
+                        sizeof method_names / sizeof method_names[0], text);
+  if (i >= 0) {
+    *out = (ml_method)i;
+    return ML_OK;
   }
   char quoted[64];
   ml_quote_input(quoted, sizeof quoted, text);
