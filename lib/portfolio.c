@@ -404,19 +404,24 @@ static int same_options(const ml_portfolio_options *a,
 static ml_status plan_merge(size_t *fresh, const ml_portfolio *into,
                             const ml_portfolio *from, ml_error *err) {
   *fresh = 0;
+  int fits = 1;
   for (size_t j = 0; j < from->count; j++) {
     const segment *s = &from->segments[j];
     long i = find_segment(into, s->key, s->length, s->hash);
     if (i == NONE) {
       ++*fresh;
-    } else if (!figures_fit(&into->segments[i].sums, &s->sums)) {
-      return ml_error_set(err, ML_EOVERFLOW, "", 0, 0,
-                          "a merged sum leaves the int64 range");
+    } else {
+      fits &= figures_fit(&into->segments[i].sums, &s->sums);
     }
   }
+  /* the limit first, as when the merged segments were counted first */
   if (into->count + *fresh > ML_PORTFOLIO_MAX_SEGMENTS) {
     return ml_error_set(err, ML_ELIMIT, "key", 0, 0,
                         "more than %d segments", ML_PORTFOLIO_MAX_SEGMENTS);
+  }
+  if (!fits) {
+    return ml_error_set(err, ML_EOVERFLOW, "", 0, 0,
+                        "a merged sum leaves the int64 range");
   }
   return ML_OK;
 }
