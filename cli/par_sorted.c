@@ -11,9 +11,9 @@
  * then turned back into the file's.
  *
  * Memory: each event row's text and 24 bytes (its line, place and next
- * row) plus about 60 bytes per loan; it grows with the file. Where each cell began is
- * kept only for the rare row with a quoted cell: a plain row's text is its
- * line, so its cells begin where its commas say.
+ * row) plus about 60 bytes per loan; it grows with the file. Where each
+ * cell began is kept only for the rare row with a quoted cell: a plain
+ * row's text is its line, so its cells begin where its commas say.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -221,9 +221,9 @@ static int plain_cell_starts(const ml_csv_reader *csv, size_t columns,
 }
 
 /* Stores the reader's current record: its text and line, and the cell
- * starts of a record with a quoted cell. A
- * plain record's text is its cells joined by commas: an unquoted cell
- * holds no comma, quote, CR or line feed (the reader rejects those). */
+ * starts of a record with a quoted cell. A plain record's text is its
+ * cells joined by commas: an unquoted cell holds no comma, quote, CR or
+ * line feed (the reader rejects those). */
 static int store_row(par_sorted *s, const ml_csv_reader *csv, size_t id_col) {
   if (s->row_count >= MAX_ROWS || reserve_row(s) != 0) return -1;
   uint32_t r = (uint32_t)s->row_count;
