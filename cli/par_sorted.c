@@ -206,6 +206,7 @@ static uint32_t cell_start(const ml_csv_reader *csv, size_t c) {
  * record's line and unquoted, only when no cell is quoted. */
 static int plain_cell_starts(const ml_csv_reader *csv, size_t columns,
                              uint32_t *starts) {
+  ML_ASSERT(columns >= 1 && columns <= ML_CSV_MAX_COLUMNS);
   size_t column = 1;
   for (size_t c = 0; c < columns; c++) {
     if (column > UINT32_MAX / 2) return 0;

@@ -164,28 +164,29 @@ static void put_slot(uint32_t *slots, size_t capacity, uint64_t hash,
  * for p's segments. NULL when out of memory. */
 static uint32_t *index_for(const ml_portfolio *p, size_t capacity) {
   uint32_t *index = calloc(3 * capacity, sizeof *index);
-  if (index == NULL) return NULL;
-  if (p->count > 0) memcpy(index, sorted_of(p), p->count * sizeof *index);
+  if (index == NULL || p->count == 0) return index;
+  ML_ASSERT(p->segments != NULL && p->index != NULL);
+  memcpy(index, sorted_of(p), p->count * sizeof *index);
   for (size_t i = 0; i < p->count; i++) {
     put_slot(index + capacity, capacity, p->segments[i].hash, i);
   }
   return index;
 }
 
-/* Room for one more segment: segments first (realloc keeps them when it
- * fails), then the index; capacity changes only when both are had. */
+/* Room for one more segment: the new index first (from the segments as
+ * they are), then the segments (realloc keeps them when it fails);
+ * nothing changes unless both are had. */
 static ml_status make_room(ml_portfolio *p, ml_error *err) {
   if (p->count < p->capacity) return ML_OK;
   size_t capacity = p->capacity ? 2 * p->capacity : 16;
-  segment *grown = realloc(p->segments, capacity * sizeof *grown);
+  uint32_t *index = index_for(p, capacity);
+  segment *grown =
+      index != NULL ? realloc(p->segments, capacity * sizeof *grown) : NULL;
   if (grown == NULL) {
+    free(index);
     return ml_error_set(err, ML_ENOMEM, "", 0, 0, "out of memory for a segment");
   }
   p->segments = grown;
-  uint32_t *index = index_for(p, capacity);
-  if (index == NULL) {
-    return ml_error_set(err, ML_ENOMEM, "", 0, 0, "out of memory for a segment");
-  }
   free(p->index);
   p->index = index;
   p->capacity = capacity;
@@ -215,6 +216,7 @@ static ml_status insert_segment(ml_portfolio *p, const char *key,
   }
   ml_status st = make_room(p, err);
   if (st != ML_OK) return st;
+  ML_ASSERT(p->segments != NULL && p->count < p->capacity);
   char *copy = malloc(length + 1);
   if (copy == NULL) {
     return ml_error_set(err, ML_ENOMEM, "", 0, 0, "out of memory for a segment");
@@ -489,9 +491,12 @@ ml_status ml_portfolio_merge(ml_portfolio *into, const ml_portfolio *from,
       memcpy(next.segments, into->segments, into->count * sizeof *next.segments);
     }
     st = merge_into(&next, into, from);
+    /* the keys copied before one could not be */
+    for (size_t i = into->count; st != ML_OK && i < next.count; i++) {
+      free(next.segments[i].key);
+    }
   }
   if (next.segments == NULL || next.index == NULL || st != ML_OK) {
-    for (size_t i = into->count; i < next.count; i++) free(next.segments[i].key);
     free(next.segments);
     free(next.index);
     return ml_error_set(err, ML_ENOMEM, "", 0, 0, "out of memory for a segment");
