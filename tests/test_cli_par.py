@@ -749,6 +749,13 @@ def test_file_errors_open():
                            AS_OF)
     check(status == 2 and err == P + "--loans: cannot read " + WORK +
           ": Is a directory\n", "unreadable loans file (a directory)", err)
+    for extra in ([], ["--sort-events"], ["--threads", "2"]):
+        status, out, err = run(["par", "--loans", LOANS, "--events", WORK] +
+                               AS_OF + extra)
+        check(status == 2 and out == "" and
+              err == P + "--events: cannot read " + WORK +
+              ": Is a directory\n",
+              "unreadable events file (a directory) " + " ".join(extra), err)
 
 
 def test_file_errors_header():
