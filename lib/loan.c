@@ -313,9 +313,21 @@ static ml_status grow_journal(ml_loan *loan, ml_error *err) {
   return ML_OK;
 }
 
+/* Whether a reversal before events[i] has its date: the replay to the day
+ * before it was made already, and would give the same again. */
+static int reversal_date_seen(const ml_event *events, size_t i) {
+  for (size_t j = 0; j < i; j++) {
+    if (events[j].type == ML_EVENT_REVERSAL &&
+        events[j].date == events[i].date) {
+      return 1;
+    }
+  }
+  return 0;
+}
+
 /* The journal events[0..count) must be valid at every date: the set of
  * events that count changes only on the dates of reversals, so it is
- * replayed to the day before each reversal and to the end. */
+ * replayed to the day before each reversal date and to the end. */
 static ml_status check_journal(ml_loan *loan, size_t count, ml_error *err) {
   ml_loan_status status;
   ml_status st = ml_ledger_replay(
@@ -323,7 +335,10 @@ static ml_status check_journal(ml_loan *loan, size_t count, ml_error *err) {
       &loan->options, loan->events, count, ML_DATE_MAX, NULL, NULL, err);
   for (size_t i = 0; i < count && st == ML_OK; i++) {
     const ml_event *e = &loan->events[i];
-    if (e->type != ML_EVENT_REVERSAL || e->date <= ML_DATE_MIN) continue;
+    if (e->type != ML_EVENT_REVERSAL || e->date <= ML_DATE_MIN ||
+        reversal_date_seen(loan->events, i)) {
+      continue;
+    }
     st = ml_ledger_replay(&status, loan->rows,
                           ML_SCHEDULE_MAX_INSTALLMENTS + 1, &loan->terms,
                           &loan->options, loan->events, count, e->date - 1,
