@@ -742,7 +742,8 @@ static ml_status check_header_names(ml_csv_reader *r, ml_error *err) {
                      i + 1);
     }
     for (size_t k = 0; k < i; k++) {
-      if (strcmp(r->text + r->info[k].start, r->text + f->start) == 0) {
+      if (r->info[k].length == f->length &&
+          strcmp(r->text + r->info[k].start, r->text + f->start) == 0) {
         char quoted[64];
         ml_quote_input(quoted, sizeof quoted, r->text + f->start);
         return fail_at(r, err, ML_EPARSE, f->line, f->column,
@@ -879,7 +880,9 @@ const char *ml_csv_column_name(const ml_csv_reader *reader, size_t index) {
 size_t ml_csv_column_find(const ml_csv_reader *reader, const char *name) {
   ML_ASSERT(reader != NULL && name != NULL);
   for (size_t i = 0; i < reader->columns; i++) {
-    if (strcmp(reader->names + reader->name_start[i], name) == 0) return i;
+    /* the first byte first: par --sort-events makes a reader per loan */
+    const char *column = reader->names + reader->name_start[i];
+    if (column[0] == name[0] && strcmp(column, name) == 0) return i;
   }
   return ML_CSV_NO_COLUMN;
 }
