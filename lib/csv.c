@@ -902,17 +902,25 @@ ml_status ml_csv_next(ml_csv_reader *reader, int *has_record,
   return read_record(reader, has_record, err);
 }
 
+const char *ml_csv_peek_bytes(ml_csv_reader *reader, size_t *available,
+                              long *line) {
+  ml_csv_reader *r = reader;
+  if (r->failed != ML_OK || r->in_header || r->utf8.owed > 0) return NULL;
+  if (r->len - r->pos < 64) refill_behind(r);
+  if (r->len - r->pos < 64) return NULL;
+  *available = r->len - r->pos;
+  *line = r->line;
+  return (const char *)r->window + r->pos;
+}
+
 int ml_csv_peek_line(ml_csv_reader *reader, ml_csv_line *line) {
 #if defined(__SSE2__)
-  ml_csv_reader *r = reader;
-  if (r->failed != ML_OK || r->in_header || r->utf8.owed > 0) return 0;
-  if (r->len - r->pos < 64) refill_behind(r);
-  if (r->len - r->pos < 64) return 0;
-  const unsigned char *bytes = r->window + r->pos;
-  line_masks m = look_64(bytes, NULL);
+  size_t available;
+  const char *bytes = ml_csv_peek_bytes(reader, &available, &line->line);
+  if (bytes == NULL) return 0;
+  line_masks m = look_64((const unsigned char *)bytes, NULL);
   line->length = short_plain_length(&m, &line->commas);
-  line->bytes = (const char *)bytes;
-  line->line = r->line;
+  line->bytes = bytes;
   return line->length > 0;
 #else
   (void)reader;

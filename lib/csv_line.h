@@ -28,6 +28,15 @@ typedef struct ml_csv_line {
  * position, but may refill the input: the current record's fields stay. */
 int ml_csv_peek_line(ml_csv_reader *reader, ml_csv_line *line);
 
+/* The bytes from the next line's start, with *available how many there
+ * are (at least 64) and *line its line number, when the reader could
+ * offer lines (as ml_csv_peek_line); else NULL. Nothing is looked at: a
+ * caller that takes a line (ml_csv_skip_line) must itself have checked
+ * that its bytes are such a line's. Moves no position, but may refill the
+ * input as ml_csv_peek_line does. */
+const char *ml_csv_peek_bytes(ml_csv_reader *reader, size_t *available,
+                              long *line);
+
 /* Goes past the line that ml_csv_peek_line just offered. The current
  * record's fields are then stale until the next ml_csv_next. */
 void ml_csv_skip_line(ml_csv_reader *reader, const ml_csv_line *line);

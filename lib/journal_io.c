@@ -161,6 +161,11 @@ struct ml_journal_reader {
   /* the column kind of each leading field, in file order */
   unsigned char kind_of_field[LEADING_COLUMNS];
   int writer_order; /* the leading fields are every kind, in kind order */
+  /* what follows a written line's id cell: a comma per optional column,
+   * then the line feed; written_tail_length 0 when lines are not read as
+   * written (see read_written_line) */
+  char written_tail[16];
+  size_t written_tail_length;
   int has_next_line; /* the loan ended at a plain line of the next loan,
                         not read: next_line, split into next_cells */
   ml_csv_line next_line;
@@ -570,11 +575,9 @@ static int optional_cells_empty(const ml_journal_reader *r) {
   return filled == 0;
 }
 
-/* Whether the id cell is empty or holds position as read_id reads it
- * (at most 18 digits: no overflow to check). */
-static int id_is_position(const common_cells *c, int64_t position) {
-  const char *text = c->text[COL_ID];
-  size_t len = c->length[COL_ID];
+/* Whether the id text[0..len) is empty or holds position as read_id reads
+ * it (at most 18 digits: no overflow to check). */
+static int is_position(const char *text, size_t len, int64_t position) {
   if (len == 0) return 1;
   if (len > 18 || (len > 1 && text[0] == '0')) return 0;
   int64_t n = 0;
@@ -584,6 +587,10 @@ static int id_is_position(const common_cells *c, int64_t position) {
     n = n * 10 + (int64_t)digit;
   }
   return n == position;
+}
+
+static int id_is_position(const common_cells *c, int64_t position) {
+  return is_position(c->text[COL_ID], c->length[COL_ID], position);
 }
 
 /* Reads the cells into e when they are a common row (see above), given
@@ -639,6 +646,7 @@ static int read_common_event(ml_event *e, const ml_journal_reader *r,
 
 /* Sets r->leading: the leading columns, or 0 when the layout is another. */
 static void plan_line_reading(ml_journal_reader *r) {
+  r->written_tail_length = 0;
   size_t leading = 0;
   for (int c = 0; c < LEADING_COLUMNS; c++) {
     leading += r->at[c] != ML_CSV_NO_COLUMN;
@@ -656,6 +664,12 @@ static void plan_line_reading(ml_journal_reader *r) {
   r->writer_order = leading == LEADING_COLUMNS;
   for (size_t k = 0; k < leading; k++) {
     r->writer_order &= r->kind_of_field[k] == k;
+  }
+  if (r->leading != 0 && r->writer_order &&
+      r->optional_after < sizeof r->written_tail) {
+    memset(r->written_tail, ',', r->optional_after);
+    r->written_tail[r->optional_after] = '\n';
+    r->written_tail_length = r->optional_after + 1;
   }
 }
 
@@ -712,25 +726,138 @@ static int split_leading_cells(const ml_journal_reader *r,
          ends == (UINT64_C(2) << line->length) - (UINT64_C(1) << from);
 }
 
+/* The 8 bytes at p as a word, the first in the lowest bits. */
+static uint64_t load_word(const char *p) {
+  uint64_t w;
+  memcpy(&w, p, sizeof w);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  w = __builtin_bswap64(w);
+#endif
+  return w;
+}
+
 /* The low `bytes` bytes of a word's worth (bytes <= 8). */
 static uint64_t low_bytes(size_t bytes) {
   return bytes >= 8 ? ~UINT64_C(0) : (UINT64_C(1) << (8 * bytes)) - 1;
 }
 
+/* Whether a[0..length) equals b[0..length), length <= 16, both readable
+ * for 16 bytes: two masked words (a call to memcmp costs more). */
+static int equal_16(const char *a, const char *b, size_t length) {
+  uint64_t low = low_bytes(length), high = length > 8 ? low_bytes(length - 8) : 0;
+  return (((load_word(a) ^ load_word(b)) & low) |
+          ((load_word(a + 8) ^ load_word(b + 8)) & high)) == 0;
+}
+
 /* Whether the line's cell at [start, start + length) is the loan id
  * id[0..id_length). An id of up to 16 bytes in the line's first 48 is
- * compared as two masked words (a call to memcmp costs more): both
- * reads stay within the 64 bytes the line offers and the caller's id
- * buffer of ML_LOAN_ID_SIZE. */
+ * compared by equal_16: both reads stay within the 64 bytes the line
+ * offers and the caller's id buffer of ML_LOAN_ID_SIZE. */
 static int cell_is_loan(const char *cell, size_t length, size_t offset,
                         const char *id, size_t id_length) {
   if (length != id_length) return 0;
   if (length > 16 || offset > 48) return memcmp(cell, id, length) == 0;
-  uint64_t a[2], b[2];
-  memcpy(a, cell, sizeof a);
-  memcpy(b, id, sizeof b);
-  uint64_t low = low_bytes(length), high = length > 8 ? low_bytes(length - 8) : 0;
-  return (((a[0] ^ b[0]) & low) | ((a[1] ^ b[1]) & high)) == 0;
+  return equal_16(cell, id, length);
+}
+
+/*
+ * The written line. Nearly every line of a file in the writer's layout
+ * (the leading columns in its order, then at most 15 optional ones) is a
+ * common row of the current loan as ml_journal_write_loan writes it: the
+ * loan's id, a plain date, a type with an amount only, a plain amount, no
+ * ref, the row's position as id, empty optional cells. Such a line is
+ * read here cell by cell where it stands, each cell checked by its own
+ * parser, without masking the whole line first. A line taken here holds
+ * nothing but the loan id's bytes (printable ASCII, no comma or quote),
+ * digits, '-', '.', the letters of a type's name, commas and its line
+ * feed at the end: ml_csv_peek_line would offer it, split_leading_cells
+ * would split it the same way and read_common_cells would read the same
+ * event from it. Any other line is left to that path.
+ */
+
+enum {
+  /* every read below stays within a line's first 96 bytes: the id (16),
+   * date (11), two cells looked at 16 bytes at a time, ref (1), the id's
+   * digits (19 and their end) and the tail (16) */
+  WRITTEN_READ_MAX = 96
+};
+
+/* Whether a loan id can be matched against the bytes of a written line. */
+static int written_id(const char *id, size_t length) {
+  if (length == 0 || length > 16) return 0;
+  for (size_t i = 0; i < length; i++) {
+    unsigned char b = (unsigned char)id[i];
+    if (b < 0x20 || b > 0x7e || b == ',' || b == '"') return 0;
+  }
+  return 1;
+}
+
+/* The offset of the first comma in p[0..16), or 16. */
+static size_t comma_offset(const char *p) {
+  const uint64_t each = UINT64_C(0x0101010101010101), low7 = 0x7f * each;
+  for (size_t k = 0; k < 16; k += 8) {
+    uint64_t x = load_word(p + k) ^ (',' * each);
+    uint64_t zero = ~(((x & low7) + low7) | x | low7); /* 0x80: a comma */
+    if (zero != 0) return k + (size_t)__builtin_ctzll(zero) / 8;
+  }
+  return 16;
+}
+
+/* Reads the written line at b, of which `available` (at least
+ * WRITTEN_READ_MAX) bytes are readable, into e as the position-th event
+ * of the loan id[0..id_length) (a written_id); its length without the line
+ * feed, or 0 when it is no such line. */
+static size_t read_written_line(ml_event *e, const ml_journal_reader *r,
+                                const char *b, const char *id,
+                                size_t id_length, int64_t position) {
+  if (!equal_16(b, id, id_length) || b[id_length] != ',') return 0;
+  const char *date_text = b + id_length + 1;
+  ml_date date;
+  if (!ml_date_parse_plain(&date, date_text, 10) || date_text[10] != ',') {
+    return 0;
+  }
+  const char *type_text = date_text + 11;
+  size_t type_length = comma_offset(type_text);
+  int type = amount_only_type(type_text, type_length);
+  const char *amount_text = type_text + type_length + 1;
+  size_t amount_length = comma_offset(amount_text);
+  ml_amount amount;
+  if (type < 0 || amount_length == 16 ||
+      !ml_amount_parse_plain_wide(&amount, amount_text, amount_length,
+                                  r->options.currency.exponent)) {
+    return 0;
+  }
+  const char *ref = amount_text + amount_length + 1;
+  const char *id_text = ref + 1;
+  size_t digits = 0;
+  while (digits < 19 && id_text[digits] >= '0' && id_text[digits] <= '9') {
+    digits++;
+  }
+  const char *tail = id_text + digits;
+  if (ref[0] != ',' || !is_position(id_text, digits, position) ||
+      !equal_16(tail, r->written_tail, r->written_tail_length)) {
+    return 0;
+  }
+  ml_event_init(e, (ml_event_type)type, date, amount);
+  e->id = position;
+  return (size_t)(tail - b) + r->written_tail_length - 1;
+}
+
+/* Reads the next line as a written line of the loan (see above) into
+ * events[n] when it is one, and goes past it. */
+static int take_written_line(ml_journal_reader *r, const char *loan_id,
+                             size_t id_length, ml_event *events, long *lines,
+                             size_t n) {
+  ml_csv_line line;
+  size_t available;
+  line.bytes = ml_csv_peek_bytes(r->csv, &available, &line.line);
+  if (line.bytes == NULL || available < WRITTEN_READ_MAX) return 0;
+  line.length = read_written_line(&events[n], r, line.bytes, loan_id,
+                                  id_length, (int64_t)n + 1);
+  if (line.length == 0) return 0;
+  if (lines != NULL) lines[n] = line.line;
+  ml_csv_skip_line(r->csv, &line);
+  return 1;
 }
 
 /* Where reading from bytes stopped. */
@@ -747,8 +874,18 @@ static lines_end read_lines_of_loan(ml_journal_reader *r, const char *loan_id,
   if (r->leading == 0) return LINES_STOPPED;
   ml_csv_line line;
   common_cells c;
-  while (*n < limit && ml_csv_peek_line(r->csv, &line) &&
-         split_leading_cells(r, &line, &c)) {
+  const int written =
+      r->written_tail_length > 0 && written_id(loan_id, id_length);
+  while (*n < limit) {
+    if (written &&
+        take_written_line(r, loan_id, id_length, events, lines, *n)) {
+      ++*n;
+      continue;
+    }
+    if (!ml_csv_peek_line(r->csv, &line) ||
+        !split_leading_cells(r, &line, &c)) {
+      break;
+    }
     if (!cell_is_loan(c.text[COL_LOAN_ID], c.length[COL_LOAN_ID],
                       (size_t)(c.text[COL_LOAN_ID] - line.bytes), loan_id,
                       id_length)) {
