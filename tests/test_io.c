@@ -1541,10 +1541,13 @@ static void reads_journal_files_across_blocks_the_same(void **state) {
  * and ids it must not match as bytes, read as they are and with CRLF
  * line endings (never read from bytes). Each is read from an exactly
  * sized copy, so that a read past its end shows under AddressSanitizer.
+ * A CSV error ends a reading, so the rows that make one are each tried
+ * alone, between plain rows; the random journals have the others.
  */
 
 /* Rows: @ stands for the loan's id, # for a day, $ for the row's
- * position; most rows are the first. */
+ * position. The first ROWS_READ make no CSV error; most rows are the
+ * first. */
 static const char *const written_rows[] = {
     "@,2026-01-#,repayment,12.50,,$,,,,,,",
     "@,2026-01-#,fee,3,,,,,,,,",
@@ -1552,14 +1555,8 @@ static const char *const written_rows[] = {
     "@,2026-01-#,disbursement,100.00,,$,,,,,,",
     "@,2026-01-#,disbursement,123456789012.34,,$,,,,,,",
     "@,2026-01-#,repayment,1.00,R,$,,,,,,",
-    /* one cell short, its ref one byte; one cell too many */
-    "@,2026-01-#,repayment,1.00,7,,,,,,",
-    "@,2026-01-#,repayment,1.00,,$,,,,,,,",
-    /* the id cell runs on into the date */
-    "@X2026-01-#,repayment,1.00,,$,,,,,,",
     "@,2026-01-#,repayment,1.00,,$,interest,,,,,",
     "@,2026-01-#,repayment,1.00,,$,,,,,, ",
-    "@,2026-01-#Xrepayment,1.00,,$,,,,,,",
     "@,2026-01-#,repayment,1.00,,9999999999999999999,,,,,,",
     "@,2026-01-#,repayment,1.00,,"
     "123456789012345678901234567890123456789012345678901234567890,,,,,,",
@@ -1567,7 +1564,19 @@ static const char *const written_rows[] = {
     "@,2026-01-#,repayment,12345678901234.56,,$,,,,,,",
     "@,2026-01-#,repayment,1.234,,$,,,,,,",
     "@,2026-01-#,repayments,1.00,,$,,,,,,",
-    "@,2026-13-#,repayment,1.00,,$,,,,,,"};
+    "@,2026-13-#,repayment,1.00,,$,,,,,,",
+    /* one cell short, its ref one byte; one cell too many */
+    "@,2026-01-#,repayment,1.00,7,,,,,,",
+    "@,2026-01-#,repayment,1.00,,$,,,,,,,",
+    /* a cell runs on into the next: the id, the date, the type */
+    "@X2026-01-#,repayment,1.00,,$,,,,,,",
+    "@,2026-01-#Xrepayment,1.00,,$,,,,,,",
+    "@,2026-01-#,repaymentX1.00,,$,,,,,,"};
+
+enum {
+  ROWS_READ = 15,
+  ROWS = sizeof written_rows / sizeof written_rows[0]
+};
 
 /* Appends the row of template t to text[*used..size). */
 static void fill_row(char *text, size_t size, size_t *used, const char *t,
@@ -1587,81 +1596,75 @@ static void fill_row(char *text, size_t size, size_t *used, const char *t,
   }
 }
 
-/* Loan n's id as its first row writes it and as the later rows do: plain,
- * its id before with a 0 after, quoted with a comma or a quote (written
- * bare later), quoted only first, 16 and 17 bytes. */
-static void written_ids(char first[64], char later[48], int n,
-                        uint64_t *seed) {
+/* The text so far, exactly sized and malloc'd. */
+static char *exact_copy(const char *text, size_t used) {
+  char *exact = malloc(used + 1);
+  assert_non_null(exact);
+  memcpy(exact, text, used + 1);
+  return exact;
+}
+
+static const char written_header[] =
+    "loan_id,date,type,amount,ref,id,component,target,rate,term,"
+    "grace_principal,installment";
+
+/* Loan n's id: plain, the id before with a 0 after, quoted with a comma
+ * or a quote, 16 and 17 bytes. */
+static void written_id_text(char id[64], int n, uint64_t *seed) {
   char before[40];
-  snprintf(before, sizeof before, "%.38s", later);
+  snprintf(before, sizeof before, "%.38s", id);
   switch (xorshift64(seed) % 7) {
-    case 0: snprintf(later, 48, "L%d", n); break;
-    case 1: snprintf(later, 48, "%s0", before); break;
-    case 2: snprintf(later, 48, "Q,%d", n); break;
-    case 3: snprintf(later, 48, "Q\"%d", n); break;
-    case 4: snprintf(later, 48, "L%015d", n); break;
-    case 5: snprintf(later, 48, "L%016d", n); break;
-    default: snprintf(later, 48, "L%d", n); break;
-  }
-  if (strchr(later, ',') != NULL || strchr(later, '"') != NULL) {
-    snprintf(first, 64, "\"%s%.40s\"", later[1] == '"' ? "Q\"" : "",
-             later[1] == '"' ? later + 1 : later);
-  } else {
-    snprintf(first, 64, "%s", later);
+    case 1: snprintf(id, 64, "%s0", before); break;
+    case 2: snprintf(id, 64, "\"Q,%d\"", n); break;
+    case 3: snprintf(id, 64, "\"Q\"\"%d\"", n); break;
+    case 4: snprintf(id, 64, "L%015d", n); break;
+    case 5: snprintf(id, 64, "L%016d", n); break;
+    default: snprintf(id, 64, "L%d", n); break;
   }
 }
 
-/* A journal of `loans` loans in the writer's layout, lines ended by
- * `ending`; malloc'd, exactly sized. */
+/* A random journal of `loans` loans, lines ended by `ending`. */
 static char *written_journal(const char *ending, uint64_t seed, int loans) {
   enum { SIZE = 1 << 16 };
   char *text = malloc(SIZE);
   assert_non_null(text);
-  size_t used = (size_t)snprintf(
-      text, SIZE,
-      "loan_id,date,type,amount,ref,id,component,target,rate,term,"
-      "grace_principal,installment%s",
-      ending);
-  char first[64], later[48] = "L0";
+  size_t used = (size_t)snprintf(text, SIZE, "%s%s", written_header, ending);
+  char id[64] = "L0";
   for (int n = 1; n <= loans; n++) {
-    written_ids(first, later, n, &seed);
+    written_id_text(id, n, &seed);
     int rows = 1 + (int)(xorshift64(&seed) % 14);
     for (int position = 1; position <= rows; position++) {
-      enum { ROWS = sizeof written_rows / sizeof written_rows[0] };
       uint64_t x = xorshift64(&seed) % 100;
-      fill_row(text, SIZE, &used, written_rows[x < 60 ? 0 : 1 + x % (ROWS - 1)],
-               position == 1 ? first : later, 1 + (int)(x % 28), position);
+      fill_row(text, SIZE, &used, written_rows[x < 75 ? 0 : x % ROWS_READ],
+               id, 1 + (int)(x % 28), position);
       used += (size_t)snprintf(text + used, SIZE - used, "%s", ending);
     }
   }
   assert_true(used < SIZE);
-  char *exact = malloc(used + 1);
-  assert_non_null(exact);
-  memcpy(exact, text, used + 1);
+  char *exact = exact_copy(text, used);
   free(text);
   return exact;
 }
 
-/* A journal whose last line is row t of loan `id`, after one plain row;
- * malloc'd, exactly sized: the lines near the end of the input. */
-static char *journal_ending_with(const char *ending, const char *t,
-                                 const char *id) {
+/* A journal with row t as the second row of a loan whose first row writes
+ * its id as `first` and the second as `later`, then `after` plain rows of
+ * another loan (0: row t is the last line). */
+static char *journal_with_row(const char *ending, const char *t,
+                              const char *first, const char *later,
+                              int after) {
   enum { SIZE = 1024 };
   char text[SIZE];
-  size_t used = (size_t)snprintf(
-      text, SIZE,
-      "loan_id,date,type,amount,ref,id,component,target,rate,term,"
-      "grace_principal,installment%s",
-      ending);
-  fill_row(text, SIZE, &used, written_rows[0], id, 1, 1);
+  size_t used = (size_t)snprintf(text, SIZE, "%s%s", written_header, ending);
+  fill_row(text, SIZE, &used, written_rows[0], first, 1, 1);
   used += (size_t)snprintf(text + used, SIZE - used, "%s", ending);
-  fill_row(text, SIZE, &used, t, id, 2, 2);
+  fill_row(text, SIZE, &used, t, later, 2, 2);
   used += (size_t)snprintf(text + used, SIZE - used, "%s", ending);
+  for (int position = 1; position <= after; position++) {
+    fill_row(text, SIZE, &used, written_rows[0], "Z9", 3, position);
+    used += (size_t)snprintf(text + used, SIZE - used, "%s", ending);
+  }
   assert_true(used < SIZE);
-  char *exact = malloc(used + 1);
-  assert_non_null(exact);
-  memcpy(exact, text, used + 1);
-  return exact;
+  return exact_copy(text, used);
 }
 
 /* Reads lf and crlf alike, or fails saying which. */
@@ -1685,18 +1688,26 @@ static void reads_written_lines_as_the_csv_path(void **state) {
   enum { DESCRIPTION = 1 << 20 };
   char *a = malloc(DESCRIPTION), *b = malloc(DESCRIPTION);
   assert_non_null(a && b);
-  static const char *const ids[] = {"L1", "L000000000000001",
-                                    "L0000000000000001"};
-  for (size_t t = 0; t < sizeof written_rows / sizeof written_rows[0]; t++) {
-    for (size_t k = 0; k < 3; k++) {
-      char *lf = journal_ending_with("\n", written_rows[t], ids[k]);
-      char *crlf = journal_ending_with("\r\n", written_rows[t], ids[k]);
-      char what[160];
-      snprintf(what, sizeof what, "last line %s of %s", written_rows[t],
-               ids[k]);
-      expect_read_alike(a, b, DESCRIPTION, lf, crlf, what);
-      free(lf);
-      free(crlf);
+  /* as the first row and the later ones write it: the quoted ids also
+   * bare, as bytes that match the id but are not it */
+  static const char *const ids[][2] = {
+      {"L1", "L1"}, {"L000000000000001", "L000000000000001"},
+      {"L0000000000000001", "L0000000000000001"}, {"\"Q,1\"", "Q,1"},
+      {"\"Q\"\"1\"", "Q\"1"}};
+  for (size_t t = 0; t < ROWS; t++) {
+    for (size_t k = 0; k < sizeof ids / sizeof ids[0]; k++) {
+      for (int after = 0; after <= 3; after += 3) {
+        char *lf = journal_with_row("\n", written_rows[t], ids[k][0],
+                                    ids[k][1], after);
+        char *crlf = journal_with_row("\r\n", written_rows[t], ids[k][0],
+                                      ids[k][1], after);
+        char what[160];
+        snprintf(what, sizeof what, "row %s of %s, %d rows after",
+                 written_rows[t], ids[k][1], after);
+        expect_read_alike(a, b, DESCRIPTION, lf, crlf, what);
+        free(lf);
+        free(crlf);
+      }
     }
   }
   for (uint64_t seed = 1; seed <= 40; seed++) {
