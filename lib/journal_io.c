@@ -166,6 +166,11 @@ struct ml_journal_reader {
    * written (see read_written_line) */
   char written_tail[16];
   size_t written_tail_length;
+  /* the types a written line may have, each name with its comma */
+  struct {
+    char text[16];
+    size_t length;
+  } written_types[4];
   int has_next_line; /* the loan ended at a plain line of the next loan,
                         not read: next_line, split into next_cells */
   ml_csv_line next_line;
@@ -671,6 +676,13 @@ static void plan_line_reading(ml_journal_reader *r) {
     r->written_tail[r->optional_after] = '\n';
     r->written_tail_length = r->optional_after + 1;
   }
+  /* in the order of ml_event_type: the types with an amount only */
+  for (int t = ML_EVENT_DISBURSEMENT; t <= ML_EVENT_PENALTY; t++) {
+    int n = snprintf(r->written_types[t].text, sizeof r->written_types[t].text,
+                     "%s,", ml_event_type_name((ml_event_type)t));
+    ML_ASSERT(n > 0 && (size_t)n < sizeof r->written_types[t].text);
+    r->written_types[t].length = (size_t)n;
+  }
 }
 
 /* The next cell: from *from to the next end, if there is one. */
@@ -792,6 +804,21 @@ static int written_id(const char *id, size_t length) {
   return 1;
 }
 
+/* The type a written line names at p, with *length the bytes of its
+ * name and comma; -1 for any other text. A repayment is tried first:
+ * most rows are. */
+static int written_type(const ml_journal_reader *r, const char *p,
+                        size_t *length) {
+  static const ml_event_type order[] = {ML_EVENT_REPAYMENT,
+                                        ML_EVENT_DISBURSEMENT, ML_EVENT_FEE,
+                                        ML_EVENT_PENALTY};
+  for (size_t k = 0; k < sizeof order / sizeof order[0]; k++) {
+    *length = r->written_types[order[k]].length;
+    if (equal_16(p, r->written_types[order[k]].text, *length)) return order[k];
+  }
+  return -1;
+}
+
 /* The offset of the first comma in p[0..16), or 16. */
 static size_t comma_offset(const char *p) {
   const uint64_t each = UINT64_C(0x0101010101010101), low7 = 0x7f * each;
@@ -817,9 +844,9 @@ static size_t read_written_line(ml_event *e, const ml_journal_reader *r,
     return 0;
   }
   const char *type_text = date_text + 11;
-  size_t type_length = comma_offset(type_text);
-  int type = amount_only_type(type_text, type_length);
-  const char *amount_text = type_text + type_length + 1;
+  size_t type_length;
+  int type = written_type(r, type_text, &type_length);
+  const char *amount_text = type_text + type_length;
   size_t amount_length = comma_offset(amount_text);
   ml_amount amount;
   if (type < 0 || amount_length == 16 ||
