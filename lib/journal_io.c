@@ -676,12 +676,15 @@ static void plan_line_reading(ml_journal_reader *r) {
     r->written_tail[r->optional_after] = '\n';
     r->written_tail_length = r->optional_after + 1;
   }
-  /* in the order of ml_event_type: the types with an amount only */
+  /* in the order of ml_event_type: the types with an amount only (no
+   * snprintf: --sort-events makes a reader per loan) */
   for (int t = ML_EVENT_DISBURSEMENT; t <= ML_EVENT_PENALTY; t++) {
-    int n = snprintf(r->written_types[t].text, sizeof r->written_types[t].text,
-                     "%s,", ml_event_type_name((ml_event_type)t));
-    ML_ASSERT(n > 0 && (size_t)n < sizeof r->written_types[t].text);
-    r->written_types[t].length = (size_t)n;
+    const char *name = ml_event_type_name((ml_event_type)t);
+    size_t n = strlen(name);
+    ML_ASSERT(n + 1 < sizeof r->written_types[t].text);
+    memcpy(r->written_types[t].text, name, n);
+    r->written_types[t].text[n] = ',';
+    r->written_types[t].length = n + 1;
   }
 }
 
@@ -834,10 +837,10 @@ static size_t comma_offset(const char *p) {
   return 16;
 }
 
-/* Reads the written line at b, of which `available` (at least
- * WRITTEN_READ_MAX) bytes are readable, into e as the position-th event
- * of the loan id[0..id_length) (a written_id); its length without the line
- * feed, or 0 when it is no such line. */
+/* Reads the written line at b (WRITTEN_READ_MAX bytes of it readable)
+ * into e as the position-th event of the loan id[0..id_length) (a
+ * written_id); its length without the line feed, or 0 when it is no such
+ * line. */
 static size_t read_written_line(ml_event *e, const ml_journal_reader *r,
                                 const char *b, const char *id,
                                 size_t id_length, int64_t position) {
