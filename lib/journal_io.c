@@ -83,8 +83,13 @@ static seen_entry *set_slot(const id_set *s, const char *id, uint64_t h) {
   }
 }
 
+/* The set starts small and doubles: a reader of one loan's journal (or
+ * of a few) then allocates a few hundred bytes, not 40 KiB, and a large
+ * file pays a few more doublings. */
+enum { FIRST_SLOTS = 16, FIRST_ARENA = 256 };
+
 static int set_grow(id_set *s) {
-  size_t capacity = s->capacity ? s->capacity * 2 : 1024;
+  size_t capacity = s->capacity ? s->capacity * 2 : FIRST_SLOTS;
   seen_entry *slots = calloc(capacity, sizeof *slots);
   if (slots == NULL) return 0;
   id_set bigger = *s;
@@ -103,7 +108,7 @@ static int set_grow(id_set *s) {
 
 static int set_store(id_set *s, const char *id, size_t len) {
   if (s->arena_used + len + 1 > s->arena_size) {
-    size_t size = s->arena_size ? s->arena_size * 2 : 16384;
+    size_t size = s->arena_size ? s->arena_size * 2 : FIRST_ARENA;
     char *arena = realloc(s->arena, size);
     if (arena == NULL) return 0;
     s->arena = arena;
