@@ -462,14 +462,6 @@ static uint64_t copy_and_look(unsigned char *to, const unsigned char *from) {
 #else
 enum { BLOCK_BYTES = 8, MASK_BITS_PER_BYTE = 8 };
 
-#define EACH_BYTE(c) (UINT64_C(0x0101010101010101) * (uint8_t)(c))
-
-/* 0x80 in each byte of w that is zero (exact: no carry crosses a byte). */
-static uint64_t zero_bytes(uint64_t w) {
-  const uint64_t low7 = EACH_BYTE(0x7f);
-  return ~(((w & low7) + low7) | w | low7);
-}
-
 static uint64_t copy_and_look(unsigned char *to, const unsigned char *from) {
   uint64_t w;
   memcpy(&w, from, sizeof w);
@@ -477,9 +469,11 @@ static uint64_t copy_and_look(unsigned char *to, const unsigned char *from) {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
   w = __builtin_bswap64(w); /* the first byte in the lowest bits */
 #endif
-  return zero_bytes(w ^ EACH_BYTE(',')) | zero_bytes(w ^ EACH_BYTE('\n')) |
-         zero_bytes(w ^ EACH_BYTE('"')) | zero_bytes(w ^ EACH_BYTE('\r')) |
-         zero_bytes(w) | (w & EACH_BYTE(0x80));
+  return ml_zero_bytes(w ^ ml_each_byte(',')) |
+         ml_zero_bytes(w ^ ml_each_byte('\n')) |
+         ml_zero_bytes(w ^ ml_each_byte('"')) |
+         ml_zero_bytes(w ^ ml_each_byte('\r')) | ml_zero_bytes(w) |
+         (w & ml_each_byte(0x80));
 }
 #endif
 

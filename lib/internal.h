@@ -44,6 +44,18 @@ static inline ml_status ml_add_checked(int64_t *out, int64_t a, int64_t b) {
   return __builtin_add_overflow(a, b, out) ? ML_EOVERFLOW : ML_OK;
 }
 
+/* Each byte of a word holding c. */
+static inline uint64_t ml_each_byte(uint8_t c) {
+  return UINT64_C(0x0101010101010101) * c;
+}
+
+/* 0x80 in each byte of w that is zero, else 0 (exact: no carry crosses a
+ * byte), for finding a byte in a word at a time. */
+static inline uint64_t ml_zero_bytes(uint64_t w) {
+  const uint64_t low7 = ml_each_byte(0x7f);
+  return ~(((w & low7) + low7) | w | low7);
+}
+
 /* The greatest common divisor of a, b >= 0 (0 when both are 0), by Stein's
  * binary method: a shift and a subtraction per step instead of a division,
  * which every schedule pays for when it reduces its rates. */

@@ -831,13 +831,9 @@ static int written_type(const ml_journal_reader *r, const char *p,
 
 /* The offset of the first comma in p[0..16), or 16. */
 static size_t comma_offset(const char *p) {
-  const uint64_t each = UINT64_C(0x0101010101010101), low7 = 0x7f * each;
   for (size_t k = 0; k < 16; k += 8) {
-    uint64_t x = load_word(p + k) ^ (',' * each);
-    uint64_t zero = ~(((x & low7) + low7) | x | low7); /* 0x80: a comma */
-    /* cppcheck 2.10 takes zero for always above 0 */
-    /* cppcheck-suppress knownConditionTrueFalse */
-    if (zero != 0) return k + (size_t)__builtin_ctzll(zero) / 8;
+    uint64_t commas = ml_zero_bytes(load_word(p + k) ^ ml_each_byte(','));
+    if (commas != 0) return k + (size_t)__builtin_ctzll(commas) / 8;
   }
   return 16;
 }
