@@ -171,11 +171,12 @@ struct ml_journal_reader {
    * written (see read_written_line) */
   char written_tail[16];
   size_t written_tail_length;
-  /* the types a written line may have, each name with its comma */
+  /* the types with an amount only (what a common row may have), by
+   * ml_event_type: each name (ml_event_type_name) with a comma after */
   struct {
     char text[16];
-    size_t length;
-  } written_types[4];
+    size_t length; /* with the comma */
+  } amount_types[4];
   int has_next_line; /* the loan ended at a plain line of the next loan,
                         not read: next_line, split into next_cells */
   ml_csv_line next_line;
@@ -242,7 +243,9 @@ static ml_status map_columns(ml_journal_reader *r, ml_error *err) {
   return ML_OK;
 }
 
-static void plan_line_reading(ml_journal_reader *r); /* below, with its path */
+/* below, with their paths */
+static void plan_line_reading(ml_journal_reader *r);
+static void name_amount_types(ml_journal_reader *r);
 
 static ml_status start_reader(ml_journal_reader **out, ml_csv_reader *csv,
                               const ml_journal_options *options,
@@ -267,6 +270,7 @@ static ml_status start_reader(ml_journal_reader **out, ml_csv_reader *csv,
     return st;
   }
   plan_line_reading(r);
+  name_amount_types(r);
   *out = r;
   return ML_OK;
 }
@@ -558,22 +562,18 @@ static int grouping_takes(ml_journal_reader *r, const char *id, long line) {
  * same.
  */
 
-/* The type of a row that has an amount and nothing else, by its length
- * and bytes (the names of ml_event_type_name); -1 for any other text. */
-static int amount_only_type(const char *text, size_t len) {
-  switch (len) {
-    case 12:
-      return memcmp(text, "disbursement", 12) == 0 ? ML_EVENT_DISBURSEMENT
-                                                   : -1;
-    case 9:
-      return memcmp(text, "repayment", 9) == 0 ? ML_EVENT_REPAYMENT : -1;
-    case 3:
-      return memcmp(text, "fee", 3) == 0 ? ML_EVENT_FEE : -1;
-    case 7:
-      return memcmp(text, "penalty", 7) == 0 ? ML_EVENT_PENALTY : -1;
-    default:
-      return -1;
+/* The type of a row that has an amount and nothing else, by the cell's
+ * text[0..len); -1 for any other text. The length picks the one name it
+ * can be. */
+static int amount_only_type(const ml_journal_reader *r, const char *text,
+                            size_t len) {
+  for (int t = ML_EVENT_DISBURSEMENT; t <= ML_EVENT_PENALTY; t++) {
+    if (r->amount_types[t].length == len + 1 &&
+        memcmp(text, r->amount_types[t].text, len) == 0) {
+      return t;
+    }
   }
+  return -1;
 }
 
 /* Whether every column from FIRST_OPTIONAL that the file has is empty. */
@@ -606,9 +606,10 @@ static int id_is_position(const common_cells *c, int64_t position) {
 /* Reads the cells into e when they are a common row (see above), given
  * that its optional cells are empty; else 0 and e is left for the
  * general path to fill. */
-static int read_common_cells(ml_event *e, const common_cells *c,
-                             int exponent, int64_t position) {
-  int type = amount_only_type(c->text[COL_TYPE], c->length[COL_TYPE]);
+static int read_common_cells(ml_event *e, const ml_journal_reader *r,
+                             const common_cells *c, int64_t position) {
+  const int exponent = r->options.currency.exponent;
+  int type = amount_only_type(r, c->text[COL_TYPE], c->length[COL_TYPE]);
   ml_date date;
   ml_amount amount;
   size_t ref_length = c->length[COL_REF];
@@ -640,7 +641,7 @@ static int read_common_event(ml_event *e, const ml_journal_reader *r,
     c.text[k] = cell(r, (column)k);
     c.length[k] = cell_length(r, (column)k);
   }
-  return read_common_cells(e, &c, r->options.currency.exponent, position);
+  return read_common_cells(e, r, &c, position);
 }
 
 /*
@@ -681,15 +682,18 @@ static void plan_line_reading(ml_journal_reader *r) {
     r->written_tail[r->optional_after] = '\n';
     r->written_tail_length = r->optional_after + 1;
   }
-  /* in the order of ml_event_type: the types with an amount only (no
-   * snprintf: --sort-events makes a reader per loan) */
+}
+
+/* Fills r->amount_types (no snprintf: --sort-events makes a reader per
+ * loan). */
+static void name_amount_types(ml_journal_reader *r) {
   for (int t = ML_EVENT_DISBURSEMENT; t <= ML_EVENT_PENALTY; t++) {
     const char *name = ml_event_type_name((ml_event_type)t);
     size_t n = strlen(name);
-    ML_ASSERT(n + 1 < sizeof r->written_types[t].text);
-    memcpy(r->written_types[t].text, name, n);
-    r->written_types[t].text[n] = ',';
-    r->written_types[t].length = n + 1;
+    ML_ASSERT(n + 1 < sizeof r->amount_types[t].text);
+    memcpy(r->amount_types[t].text, name, n);
+    r->amount_types[t].text[n] = ',';
+    r->amount_types[t].length = n + 1;
   }
 }
 
@@ -821,8 +825,8 @@ static int written_type(const ml_journal_reader *r, const char *p,
                                         ML_EVENT_DISBURSEMENT, ML_EVENT_FEE,
                                         ML_EVENT_PENALTY};
   for (size_t k = 0; k < sizeof order / sizeof order[0]; k++) {
-    *length = r->written_types[order[k]].length;
-    if (equal_16(p, r->written_types[order[k]].text, *length)) {
+    *length = r->amount_types[order[k]].length;
+    if (equal_16(p, r->amount_types[order[k]].text, *length)) {
       return (int)order[k];
     }
   }
@@ -928,8 +932,7 @@ static lines_end read_lines_of_loan(ml_journal_reader *r, const char *loan_id,
       r->next_cells = c;
       return LINES_NEXT_LOAN;
     }
-    if (!read_common_cells(&events[*n], &c, r->options.currency.exponent,
-                           (int64_t)*n + 1)) {
+    if (!read_common_cells(&events[*n], r, &c, (int64_t)*n + 1)) {
       break;
     }
     if (lines != NULL) lines[*n] = line.line;
@@ -954,7 +957,7 @@ static int read_first_line(ml_journal_reader *r, char *loan_id,
   const ml_csv_line line = r->next_line;
   const common_cells c = r->next_cells;
   if (limit == 0 || !plain_loan_id(c.text[COL_LOAN_ID], c.length[COL_LOAN_ID]) ||
-      !read_common_cells(&events[0], &c, r->options.currency.exponent, 1)) {
+      !read_common_cells(&events[0], r, &c, 1)) {
     return 0;
   }
   memcpy(loan_id, c.text[COL_LOAN_ID], c.length[COL_LOAN_ID]);
