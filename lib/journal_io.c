@@ -152,6 +152,44 @@ typedef struct common_cells {
   const char *readable_end; /* the texts may be read up to here; or NULL */
 } common_cells;
 
+/* A text of at most 16 bytes, with the masks that compare it with the
+ * bytes of a line as two words (see short_text_at), made once per reader
+ * or loan rather than once per line. */
+typedef struct short_text {
+  char text[16];   /* 0 past length */
+  uint64_t low, high; /* ones over the text's bytes in each word */
+  size_t length;
+} short_text;
+
+/* The 8 bytes at p as a word, the first in the lowest bits. */
+static uint64_t load_word(const char *p) {
+  uint64_t w;
+  memcpy(&w, p, sizeof w);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  w = __builtin_bswap64(w);
+#endif
+  return w;
+}
+
+/* The low `bytes` bytes of a word's worth (bytes <= 8). */
+static uint64_t low_bytes(size_t bytes) {
+  return bytes >= 8 ? ~UINT64_C(0) : (UINT64_C(1) << (8 * bytes)) - 1;
+}
+
+static short_text short_text_of(const char *text, size_t length) {
+  ML_ASSERT(length <= sizeof ((short_text *)0)->text);
+  short_text t = {{0}, low_bytes(length), length > 8 ? low_bytes(length - 8) : 0,
+                  length};
+  memcpy(t.text, text, length);
+  return t;
+}
+
+/* Whether the 16 readable bytes at p start with t's text. */
+static int short_text_at(const char *p, const short_text *t) {
+  return (((load_word(p) & t->low) ^ load_word(t->text)) |
+          ((load_word(p + 8) & t->high) ^ load_word(t->text + 8))) == 0;
+}
+
 struct ml_journal_reader {
   ml_csv_reader *csv;
   ml_journal_options options;
@@ -167,16 +205,12 @@ struct ml_journal_reader {
   unsigned char kind_of_field[LEADING_COLUMNS];
   int writer_order; /* the leading fields are every kind, in kind order */
   /* what follows a written line's id cell: a comma per optional column,
-   * then the line feed; written_tail_length 0 when lines are not read as
+   * then the line feed; its length 0 when lines are not read as
    * written (see read_written_line) */
-  char written_tail[16];
-  size_t written_tail_length;
+  short_text written_tail;
   /* the types with an amount only (what a common row may have), by
    * ml_event_type: each name (ml_event_type_name) with a comma after */
-  struct {
-    char text[16];
-    size_t length; /* with the comma */
-  } amount_types[4];
+  short_text amount_types[4];
   int has_next_line; /* the loan ended at a plain line of the next loan,
                         not read: next_line, split into next_cells */
   ml_csv_line next_line;
@@ -657,7 +691,7 @@ static int read_common_event(ml_event *e, const ml_journal_reader *r,
 
 /* Sets r->leading: the leading columns, or 0 when the layout is another. */
 static void plan_line_reading(ml_journal_reader *r) {
-  r->written_tail_length = 0;
+  r->written_tail.length = 0;
   size_t leading = 0;
   for (int c = 0; c < LEADING_COLUMNS; c++) {
     leading += r->at[c] != ML_CSV_NO_COLUMN;
@@ -677,10 +711,11 @@ static void plan_line_reading(ml_journal_reader *r) {
     r->writer_order &= r->kind_of_field[k] == k;
   }
   if (r->leading != 0 && r->writer_order &&
-      r->optional_after < sizeof r->written_tail) {
-    memset(r->written_tail, ',', r->optional_after);
-    r->written_tail[r->optional_after] = '\n';
-    r->written_tail_length = r->optional_after + 1;
+      r->optional_after < sizeof r->written_tail.text) {
+    char tail[sizeof r->written_tail.text];
+    memset(tail, ',', r->optional_after);
+    tail[r->optional_after] = '\n';
+    r->written_tail = short_text_of(tail, r->optional_after + 1);
   }
 }
 
@@ -689,11 +724,12 @@ static void plan_line_reading(ml_journal_reader *r) {
 static void name_amount_types(ml_journal_reader *r) {
   for (int t = ML_EVENT_DISBURSEMENT; t <= ML_EVENT_PENALTY; t++) {
     const char *name = ml_event_type_name((ml_event_type)t);
+    char text[sizeof r->amount_types[t].text];
     size_t n = strlen(name);
-    ML_ASSERT(n + 1 < sizeof r->amount_types[t].text);
-    memcpy(r->amount_types[t].text, name, n);
-    r->amount_types[t].text[n] = ',';
-    r->amount_types[t].length = n + 1;
+    ML_ASSERT(n + 1 < sizeof text);
+    memcpy(text, name, n);
+    text[n] = ',';
+    r->amount_types[t] = short_text_of(text, n + 1);
   }
 }
 
@@ -748,21 +784,6 @@ static int split_leading_cells(const ml_journal_reader *r,
   }
   return line->length + 1 - from == rest &&
          ends == (UINT64_C(2) << line->length) - (UINT64_C(1) << from);
-}
-
-/* The 8 bytes at p as a word, the first in the lowest bits. */
-static uint64_t load_word(const char *p) {
-  uint64_t w;
-  memcpy(&w, p, sizeof w);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-  w = __builtin_bswap64(w);
-#endif
-  return w;
-}
-
-/* The low `bytes` bytes of a word's worth (bytes <= 8). */
-static uint64_t low_bytes(size_t bytes) {
-  return bytes >= 8 ? ~UINT64_C(0) : (UINT64_C(1) << (8 * bytes)) - 1;
 }
 
 /* Whether a[0..length) equals b[0..length), length <= 16, both readable
@@ -825,12 +846,34 @@ static int written_type(const ml_journal_reader *r, const char *p,
                                         ML_EVENT_DISBURSEMENT, ML_EVENT_FEE,
                                         ML_EVENT_PENALTY};
   for (size_t k = 0; k < sizeof order / sizeof order[0]; k++) {
-    *length = r->amount_types[order[k]].length;
-    if (equal_16(p, r->amount_types[order[k]].text, *length)) {
+    const short_text *name = &r->amount_types[order[k]];
+    if (short_text_at(p, name)) {
+      *length = name->length;
       return (int)order[k];
     }
   }
   return -1;
+}
+
+/* Whether the id cell at text is empty or holds position as is_position
+ * reads it, with *digits its length when so. A position below 100 (most
+ * are) is compared as its digits first: when they match and the tail
+ * follows, the cell has no more digits, so is_position would agree. */
+static int written_position(const char *text, int64_t position,
+                            size_t *digits) {
+  if (position < 10 && text[0] == '0' + position) {
+    *digits = 1;
+    return 1;
+  }
+  if (position >= 10 && position < 100 && text[0] == '0' + position / 10 &&
+      text[1] == '0' + position % 10) {
+    *digits = 2;
+    return 1;
+  }
+  size_t n = 0;
+  while (n < 19 && text[n] >= '0' && text[n] <= '9') n++;
+  *digits = n;
+  return is_position(text, n, position);
 }
 
 /* The offset of the first comma in p[0..16), or 16. */
@@ -843,14 +886,13 @@ static size_t comma_offset(const char *p) {
 }
 
 /* Reads the written line at b (WRITTEN_READ_MAX bytes of it readable)
- * into e as the position-th event of the loan id[0..id_length) (a
- * written_id); its length without the line feed, or 0 when it is no such
- * line. */
+ * into e as the position-th event of the loan id (a written_id); its
+ * length without the line feed, or 0 when it is no such line. */
 static size_t read_written_line(ml_event *e, const ml_journal_reader *r,
-                                const char *b, const char *id,
-                                size_t id_length, int64_t position) {
-  if (!equal_16(b, id, id_length) || b[id_length] != ',') return 0;
-  const char *date_text = b + id_length + 1;
+                                const char *b, const short_text *id,
+                                int64_t position) {
+  if (!short_text_at(b, id) || b[id->length] != ',') return 0;
+  const char *date_text = b + id->length + 1;
   ml_date date;
   if (!ml_date_parse_plain(&date, date_text, 10) || date_text[10] != ',') {
     return 0;
@@ -858,41 +900,37 @@ static size_t read_written_line(ml_event *e, const ml_journal_reader *r,
   const char *type_text = date_text + 11;
   size_t type_length;
   int type = written_type(r, type_text, &type_length);
+  if (type < 0) return 0;
   const char *amount_text = type_text + type_length;
   size_t amount_length = comma_offset(amount_text);
   ml_amount amount;
-  if (type < 0 || amount_length == 16 ||
+  if (amount_length == 16 ||
       !ml_amount_parse_plain_wide(&amount, amount_text, amount_length,
                                   r->options.currency.exponent)) {
     return 0;
   }
   const char *ref = amount_text + amount_length + 1;
   const char *id_text = ref + 1;
-  size_t digits = 0;
-  while (digits < 19 && id_text[digits] >= '0' && id_text[digits] <= '9') {
-    digits++;
-  }
-  const char *tail = id_text + digits;
-  if (ref[0] != ',' || !is_position(id_text, digits, position) ||
-      !equal_16(tail, r->written_tail, r->written_tail_length)) {
+  size_t digits;
+  if (ref[0] != ',' || !written_position(id_text, position, &digits) ||
+      !short_text_at(id_text + digits, &r->written_tail)) {
     return 0;
   }
   ml_event_init(e, (ml_event_type)type, date, amount);
   e->id = position;
-  return (size_t)(tail - b) + r->written_tail_length - 1;
+  return (size_t)(id_text + digits - b) + r->written_tail.length - 1;
 }
 
 /* Reads the next line as a written line of the loan (see above) into
  * events[n] when it is one, and goes past it. */
-static int take_written_line(ml_journal_reader *r, const char *loan_id,
-                             size_t id_length, ml_event *events, long *lines,
-                             size_t n) {
+static int take_written_line(ml_journal_reader *r, const short_text *id,
+                             ml_event *events, long *lines, size_t n) {
   ml_csv_line line;
   size_t available;
   line.bytes = ml_csv_peek_bytes(r->csv, &available, &line.line);
   if (line.bytes == NULL || available < WRITTEN_READ_MAX) return 0;
-  line.length = read_written_line(&events[n], r, line.bytes, loan_id,
-                                  id_length, (int64_t)n + 1);
+  line.length = read_written_line(&events[n], r, line.bytes, id,
+                                  (int64_t)n + 1);
   if (line.length == 0) return 0;
   if (lines != NULL) lines[n] = line.line;
   ml_csv_skip_line(r->csv, &line);
@@ -914,10 +952,11 @@ static lines_end read_lines_of_loan(ml_journal_reader *r, const char *loan_id,
   ml_csv_line line;
   common_cells c;
   const int as_written =
-      r->written_tail_length > 0 && written_id(loan_id, id_length);
+      r->written_tail.length > 0 && written_id(loan_id, id_length);
+  const short_text id =
+      short_text_of(loan_id, as_written ? id_length : 0);
   while (*n < limit) {
-    if (as_written &&
-        take_written_line(r, loan_id, id_length, events, lines, *n)) {
+    if (as_written && take_written_line(r, &id, events, lines, *n)) {
       ++*n;
       continue;
     }

@@ -1447,8 +1447,8 @@ static void describe_reading(char *out, size_t size, const char *text,
   } else {
     r = open_journal(text, &options);
   }
-  ml_event events[8];
-  long lines[8];
+  ml_event events[16];
+  long lines[16];
   size_t used = 0;
   ml_error last = {0};
   for (int call = 0; call < 100000 && used < size; call++) {
@@ -1546,8 +1546,9 @@ static void reads_journal_files_across_blocks_the_same(void **state) {
  */
 
 /* Rows: @ stands for the loan's id, # for a day, $ for the row's
- * position. The first ROWS_READ make no CSV error; most rows are the
- * first. */
+ * position, % for the position after it and & for the tenth after it
+ * (each one digit away from it). The first ROWS_READ make no CSV error;
+ * most rows are the first. */
 static const char *const written_rows[] = {
     "@,2026-01-#,repayment,12.50,,$,,,,,,",
     "@,2026-01-#,fee,3,,,,,,,,",
@@ -1561,6 +1562,8 @@ static const char *const written_rows[] = {
     ("@,2026-01-#,repayment,1.00,,"
      "123456789012345678901234567890123456789012345678901234567890,,,,,,"),
     "@,2026-01-#,repayment,1.00,,0$,,,,,,",
+    "@,2026-01-#,repayment,1.00,,%,,,,,,",
+    "@,2026-01-#,repayment,1.00,,&,,,,,,",
     "@,2026-01-#,repayment,12345678901234.56,,$,,,,,,",
     "@,2026-01-#,repayment,1.234,,$,,,,,,",
     "@,2026-01-#,repayments,1.00,,$,,,,,,",
@@ -1589,6 +1592,10 @@ static void fill_row(char *text, size_t size, size_t *used, const char *t,
       snprintf(value, sizeof value, "%02d", day);
     } else if (*t == '$') {
       snprintf(value, sizeof value, "%d", position);
+    } else if (*t == '%') {
+      snprintf(value, sizeof value, "%d", position + 1);
+    } else if (*t == '&') {
+      snprintf(value, sizeof value, "%d", position + 10);
     } else {
       snprintf(value, sizeof value, "%c", *t);
     }
@@ -1646,18 +1653,21 @@ static char *written_journal(const char *ending, uint64_t seed, int loans) {
   return exact;
 }
 
-/* A journal with row t as the second row of a loan whose first row writes
- * its id as `first` and the second as `later`, then `after` plain rows of
- * another loan (0: row t is the last line). */
+/* A journal with row t as row `position` of a loan whose first row writes
+ * its id as `first` and the later ones as `later`, then `after` plain rows
+ * of another loan (0: row t is the last line). */
 static char *journal_with_row(const char *ending, const char *t,
                               const char *first, const char *later,
-                              int after) {
-  enum { SIZE = 1024 };
+                              int position, int after) {
+  enum { SIZE = 4096 };
   char text[SIZE];
   size_t used = (size_t)snprintf(text, SIZE, "%s%s", written_header, ending);
-  fill_row(text, SIZE, &used, written_rows[0], first, 1, 1);
-  used += (size_t)snprintf(text + used, SIZE - used, "%s", ending);
-  fill_row(text, SIZE, &used, t, later, 2, 2);
+  for (int k = 1; k < position; k++) {
+    fill_row(text, SIZE, &used, written_rows[0], k == 1 ? first : later, k,
+             k);
+    used += (size_t)snprintf(text + used, SIZE - used, "%s", ending);
+  }
+  fill_row(text, SIZE, &used, t, later, position, position);
   used += (size_t)snprintf(text + used, SIZE - used, "%s", ending);
   for (int position = 1; position <= after; position++) {
     fill_row(text, SIZE, &used, written_rows[0], "Z9", 3, position);
@@ -1670,7 +1680,10 @@ static char *journal_with_row(const char *ending, const char *t,
 /* Reads lf and crlf alike, or fails saying which. */
 static void expect_read_alike(char *a, char *b, size_t size, const char *lf,
                               const char *crlf, const char *what) {
-  for (size_t capacity = 5; capacity <= 8; capacity += 3) {
+  /* 16: room for a loan's rows at the two-digit positions */
+  static const size_t capacities[] = {5, 8, 16};
+  for (size_t c = 0; c < sizeof capacities / sizeof capacities[0]; c++) {
+    size_t capacity = capacities[c];
     for (int sorted = 0; sorted <= 1; sorted++) {
       ml_journal_grouping g = sorted ? ML_JOURNAL_SORTED : ML_JOURNAL_GROUPED;
       describe_reading(a, size, lf, capacity, g, 0);
@@ -1694,19 +1707,23 @@ static void reads_written_lines_as_the_csv_path(void **state) {
       {"L1", "L1"}, {"L000000000000001", "L000000000000001"},
       {"L0000000000000001", "L0000000000000001"}, {"\"Q,1\"", "Q,1"},
       {"\"Q\"\"1\"", "Q\"1"}};
+  /* positions of one digit and of two, which are compared differently */
+  static const int positions[] = {2, 12};
   for (size_t t = 0; t < ROWS; t++) {
     for (size_t k = 0; k < sizeof ids / sizeof ids[0]; k++) {
-      for (int after = 0; after <= 3; after += 3) {
-        char *lf = journal_with_row("\n", written_rows[t], ids[k][0],
-                                    ids[k][1], after);
-        char *crlf = journal_with_row("\r\n", written_rows[t], ids[k][0],
-                                      ids[k][1], after);
-        char what[160];
-        snprintf(what, sizeof what, "row %s of %s, %d rows after",
-                 written_rows[t], ids[k][1], after);
-        expect_read_alike(a, b, DESCRIPTION, lf, crlf, what);
-        free(lf);
-        free(crlf);
+      for (size_t p = 0; p < sizeof positions / sizeof positions[0]; p++) {
+        for (int after = 0; after <= 3; after += 3) {
+          char *lf = journal_with_row("\n", written_rows[t], ids[k][0],
+                                      ids[k][1], positions[p], after);
+          char *crlf = journal_with_row("\r\n", written_rows[t], ids[k][0],
+                                        ids[k][1], positions[p], after);
+          char what[160];
+          snprintf(what, sizeof what, "row %s of %s at %d, %d rows after",
+                   written_rows[t], ids[k][1], positions[p], after);
+          expect_read_alike(a, b, DESCRIPTION, lf, crlf, what);
+          free(lf);
+          free(crlf);
+        }
       }
     }
   }
