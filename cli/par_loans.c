@@ -625,7 +625,8 @@ static void read_terms(par_loans *l, par_loan *loan, par_problem *p) {
   cli_error e;
   if (fill_flags(l, loan, p) != 0) return;
   int st = l->same_start
-               ? cli_terms_read_from(&loan->terms, &l->start, l->terms, &e)
+               ? cli_terms_read_from(&loan->terms, &l->start, l->terms,
+                                     l->given, l->given_count, &e)
                : cli_terms_read(&loan->terms, l->terms, &e);
   if (st != 0) {
     terms_problem(l, loan, &e, p);

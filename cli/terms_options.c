@@ -163,7 +163,10 @@ typedef struct terms_flag {
   apply_fn apply;
 } terms_flag;
 
-enum { FLAG_CURRENCY = 19 }; /* read before every amount */
+enum {
+  FLAG_CURRENCY = 19, /* read before every amount */
+  REQUIRED_FLAGS = 4  /* the first ones in the table, and only they */
+};
 
 /* In the order of the manual; values are read in this order too. */
 static const terms_flag flags[CLI_TERMS_OPTION_COUNT] = {
@@ -193,6 +196,7 @@ void cli_terms_options(cli_option *options) {
   ML_ASSERT(strcmp(flags[FLAG_CURRENCY].name, "currency") == 0 &&
             flags[CLI_TERMS_OPTION_COUNT - 1].name != NULL);
   for (int i = 0; i < CLI_TERMS_OPTION_COUNT; i++) {
+    ML_ASSERT(flags[i].required == (i < REQUIRED_FLAGS));
     options[i] = (cli_option){flags[i].name, flags[i].takes_value, NULL};
   }
 }
@@ -218,8 +222,8 @@ int cli_terms_read_currency(ml_currency *out, const cli_option *options,
 }
 
 static int check_required(const cli_option *options, cli_error *err) {
-  for (int i = 0; i < CLI_TERMS_OPTION_COUNT; i++) {
-    if (flags[i].required && options[i].value == NULL) {
+  for (int i = 0; i < REQUIRED_FLAGS; i++) {
+    if (options[i].value == NULL) {
       return cli_fail(err, flags[i].name,
                       "required option is missing; see --help");
     }
@@ -239,15 +243,20 @@ int cli_terms_start(ml_schedule_terms *start, const cli_option *options,
   return 0;
 }
 
+/* Option i read over *terms, when it has a value and is not --currency. */
+static int apply_option(ml_schedule_terms *terms, const cli_option *options,
+                        size_t i, cli_error *err) {
+  if (i == FLAG_CURRENCY || options[i].value == NULL) return 0;
+  return flags[i].apply(terms, &options[i], err);
+}
+
 /* The options other than --currency, read over *terms in the manual's
  * order. */
 static int apply_options(ml_schedule_terms *terms, const cli_option *options,
                          cli_error *err) {
   int st = 0;
-  for (int i = 0; i < CLI_TERMS_OPTION_COUNT && st == 0; i++) {
-    if (i != FLAG_CURRENCY && options[i].value != NULL) {
-      st = flags[i].apply(terms, &options[i], err);
-    }
+  for (size_t i = 0; i < CLI_TERMS_OPTION_COUNT && st == 0; i++) {
+    st = apply_option(terms, options, i, err);
   }
   return st;
 }
@@ -265,10 +274,16 @@ int cli_terms_read(ml_schedule_terms *terms, const cli_option *options,
 
 int cli_terms_read_from(ml_schedule_terms *terms,
                         const ml_schedule_terms *start,
-                        const cli_option *options, cli_error *err) {
+                        const cli_option *options, const size_t *given,
+                        size_t given_count, cli_error *err) {
   *terms = *start;
   int st = check_required(options, err);
-  return st != 0 ? st : apply_options(terms, options, err);
+  for (size_t k = 0; k < given_count && st == 0; k++) {
+    ML_ASSERT(given[k] < CLI_TERMS_OPTION_COUNT &&
+              (k == 0 || given[k - 1] < given[k]));
+    st = apply_option(terms, options, given[k], err);
+  }
+  return st;
 }
 
 /* ---- the library's verdict --------------------------------------------- */

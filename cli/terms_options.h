@@ -59,11 +59,14 @@ int cli_terms_start(ml_schedule_terms *start, const cli_option *options,
                     cli_error *err);
 
 /* cli_terms_read for options whose --currency is the one start was made
- * with (the --currency option is not read again): the same terms and the
- * same errors. */
+ * with (the --currency option is not read again), and whose values are
+ * only those of the options given[0..given_count) (indices into options,
+ * ascending; --currency may be among them): the same terms and the same
+ * errors, without a look at the options that have no value. */
 int cli_terms_read_from(ml_schedule_terms *terms,
                         const ml_schedule_terms *start,
-                        const cli_option *options, cli_error *err);
+                        const cli_option *options, const size_t *given,
+                        size_t given_count, cli_error *err);
 
 /* Turns the library's verdict on terms (ml_schedule_new and the calls that
  * validate terms) into *err under the option's flag: amount limits are
