@@ -187,7 +187,7 @@ int cli_parse_choice(int *out, const cli_option *opt,
   }
   char quoted[CLI_QUOTE_SIZE];
   cli_quote(quoted, opt->value);
-  return cli_fail(err, opt->name, "unknown value %s; expected one of %s",
+  return cli_fail(err, opt->name, "unknown value %s: expected one of %s",
                   quoted, list);
 }
 

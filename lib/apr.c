@@ -21,16 +21,11 @@ const char *ml_apr_basis_name(ml_apr_basis basis) {
 ml_status ml_apr_basis_parse(ml_apr_basis *out, const char *text,
                              ml_error *err) {
   ML_ASSERT(out != NULL && text != NULL);
-  int i = ml_name_index(basis_names, (size_t)ML_APR_BASIS_WEEKS + 1, text);
-  if (i >= 0) {
-    *out = (ml_apr_basis)i;
-    return ML_OK;
-  }
-  char quoted[64];
-  ml_quote_input(quoted, sizeof quoted, text);
-  return ml_error_set(err, ML_EINVAL, "basis", 0, 0,
-                      "unknown basis %s; expected years, months or weeks",
-                      quoted);
+  int i = 0;
+  ml_status st = ml_parse_name(&i, basis_names, (size_t)ML_APR_BASIS_WEEKS + 1,
+                               text, "basis", "basis", err);
+  if (st == ML_OK) *out = (ml_apr_basis)i;
+  return st;
 }
 
 ml_status ml_apr_format(char *buf, size_t size, const ml_apr_result *r) {

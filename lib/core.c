@@ -83,6 +83,26 @@ void ml_quote_input(char *buf, size_t size, const char *text) {
   }
 }
 
+ml_status ml_parse_name(int *index, const char *const *names, size_t count,
+                        const char *text, const char *field, const char *what,
+                        ml_error *err) {
+  ML_ASSERT(index != NULL && text != NULL);
+  *index = ml_name_index(names, count, text);
+  if (*index >= 0) return ML_OK;
+  char list[256] = "";
+  size_t used = 0;
+  for (size_t i = 0; i < count; i++) {
+    const int n = snprintf(list + used, sizeof list - used, "%s%s",
+                           i ? ", " : "", names[i]);
+    ML_ASSERT(n > 0 && (size_t)n < sizeof list - used);
+    used += (size_t)n;
+  }
+  char quoted[64];
+  ml_quote_input(quoted, sizeof quoted, text);
+  return ml_error_set(err, ML_EINVAL, field, 0, 0,
+                      "unknown %s %s: expected one of %s", what, quoted, list);
+}
+
 const char *ml_version_string(void) { return ML_VERSION_STRING; }
 
 int ml_version_number(void) { return ML_VERSION_NUMBER; }

@@ -498,28 +498,6 @@ ml_status ml_day_count_fraction(ml_fraction *out, ml_day_count dc,
 
 /* ---- names ------------------------------------------------------------------ */
 
-/* Looks text up in names[0..count) (exact, case-sensitive); on failure
- * fills err with every accepted name. */
-static ml_status parse_name(int *index, const char *const *names, int count,
-                            const char *text, const char *field,
-                            const char *what, ml_error *err) {
-  ML_ASSERT(text != NULL);
-  *index = ml_name_index(names, (size_t)count, text);
-  if (*index >= 0) return ML_OK;
-  char list[160] = "";
-  size_t used = 0;
-  for (int i = 0; i < count; i++) {
-    const int n = snprintf(list + used, sizeof list - used, "%s%s",
-                           i ? ", " : "", names[i]);
-    ML_ASSERT(n > 0 && (size_t)n < sizeof list - used);
-    used += (size_t)n;
-  }
-  char quoted[64];
-  ml_quote_input(quoted, sizeof quoted, text);
-  return ml_error_set(err, ML_EINVAL, field, 0, 0,
-                      "unknown %s %s: expected one of %s", what, quoted, list);
-}
-
 static const char *const day_count_names[] = {
     "act365", "act360", "actact", "30360", "30e360", "30e360isda"};
 static const char *const calendar_kind_names[] = {"none", "weekends", "se"};
@@ -527,7 +505,7 @@ static const char *const business_day_names[] = {
     "unadjusted", "following", "modified-following", "preceding",
     "modified-preceding"};
 
-#define COUNT_OF(a) ((int)(sizeof(a) / sizeof((a)[0])))
+#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 
 const char *ml_day_count_name(ml_day_count dc) {
   return day_count_valid(dc) ? day_count_names[dc] : NULL;
@@ -537,7 +515,7 @@ ml_status ml_day_count_parse(ml_day_count *out, const char *text,
                              ml_error *err) {
   ML_ASSERT(out != NULL);
   int i = 0;
-  const ml_status s = parse_name(&i, day_count_names, COUNT_OF(day_count_names),
+  const ml_status s = ml_parse_name(&i, day_count_names, COUNT_OF(day_count_names),
                                  text, "day_count", "day count", err);
   if (s == ML_OK) *out = (ml_day_count)i;
   return s;
@@ -556,7 +534,7 @@ ml_status ml_calendar_kind_parse(ml_calendar_kind *out, const char *text,
   ML_ASSERT(out != NULL);
   int i = 0;
   const ml_status s =
-      parse_name(&i, calendar_kind_names, COUNT_OF(calendar_kind_names), text,
+      ml_parse_name(&i, calendar_kind_names, COUNT_OF(calendar_kind_names), text,
                  "calendar", "calendar", err);
   if (s == ML_OK) *out = (ml_calendar_kind)i;
   return s;
@@ -575,7 +553,7 @@ ml_status ml_business_day_parse(ml_business_day *out, const char *text,
   ML_ASSERT(out != NULL);
   int i = 0;
   const ml_status s =
-      parse_name(&i, business_day_names, COUNT_OF(business_day_names), text,
+      ml_parse_name(&i, business_day_names, COUNT_OF(business_day_names), text,
                  "business_day", "business-day convention", err);
   if (s == ML_OK) *out = (ml_business_day)i;
   return s;

@@ -27,6 +27,13 @@ ml_status ml_error_set(ml_error *err, ml_status code, const char *field,
  * 40 bytes of it, with "..." when longer, into buf (size >= 48). */
 void ml_quote_input(char *buf, size_t size, const char *text);
 
+/* Parses text as one of names[0..count) (exact, case-sensitive) into
+ * *index; else ML_EINVAL under field, saying "unknown <what> <text>:
+ * expected one of <names>". The one message shape of every name parser. */
+ml_status ml_parse_name(int *index, const char *const *names, size_t count,
+                        const char *text, const char *field, const char *what,
+                        ml_error *err);
+
 /* The index of text in names[0..count) (exact, case-sensitive), or -1:
  * the lookup of every name parser. The first byte first: the journal
  * reader names a type per row. */

@@ -14,29 +14,6 @@ static const char *name_at(const char *const *names, size_t count,
   return value < count ? names[value] : NULL;
 }
 
-/* Parses one of names; ML_EINVAL naming field and listing the names. */
-static ml_status parse_name(int *out, const char *const *names, size_t count,
-                            const char *text, const char *field,
-                            ml_error *err) {
-  ML_ASSERT(out != NULL && text != NULL);
-  int i = ml_name_index(names, count, text);
-  if (i >= 0) {
-    *out = i;
-    return ML_OK;
-  }
-  char quoted[64], expected[256] = "";
-  ml_quote_input(quoted, sizeof quoted, text);
-  for (size_t k = 0; k < count; k++) {
-    strncat(expected, names[k], sizeof expected - strlen(expected) - 1);
-    if (k + 1 < count) {
-      strncat(expected, k + 2 == count ? " or " : ", ",
-              sizeof expected - strlen(expected) - 1);
-    }
-  }
-  return ml_error_set(err, ML_EINVAL, field, 0, 0,
-                      "unknown %s %s: expected %s", field, quoted, expected);
-}
-
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const event_type_names[] = {
@@ -78,32 +55,32 @@ const char *ml_account_name(ml_account a) {
 ml_status ml_event_type_parse(ml_event_type *out, const char *text,
                               ml_error *err) {
   int i = 0;
-  ml_status st = parse_name(&i, event_type_names, COUNT(event_type_names),
-                            text, "type", err);
+  ml_status st = ml_parse_name(&i, event_type_names, COUNT(event_type_names),
+                               text, "type", "type", err);
   if (st == ML_OK) *out = (ml_event_type)i;
   return st;
 }
 ml_status ml_component_parse(ml_component *out, const char *text,
                              ml_error *err) {
   int i = 0;
-  ml_status st = parse_name(&i, component_names, COUNT(component_names), text,
-                            "component", err);
+  ml_status st = ml_parse_name(&i, component_names, COUNT(component_names),
+                               text, "component", "component", err);
   if (st == ML_OK) *out = (ml_component)i;
   return st;
 }
 ml_status ml_allocation_parse(ml_allocation *out, const char *text,
                               ml_error *err) {
   int i = 0;
-  ml_status st = parse_name(&i, allocation_names, COUNT(allocation_names),
-                            text, "allocation", err);
+  ml_status st = ml_parse_name(&i, allocation_names, COUNT(allocation_names),
+                               text, "allocation", "allocation", err);
   if (st == ML_OK) *out = (ml_allocation)i;
   return st;
 }
 ml_status ml_prepayment_parse(ml_prepayment *out, const char *text,
                               ml_error *err) {
   int i = 0;
-  ml_status st = parse_name(&i, prepayment_names, COUNT(prepayment_names),
-                            text, "prepayment", err);
+  ml_status st = ml_parse_name(&i, prepayment_names, COUNT(prepayment_names),
+                               text, "prepayment", "prepayment", err);
   if (st == ML_OK) *out = (ml_prepayment)i;
   return st;
 }

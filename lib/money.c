@@ -58,7 +58,7 @@ ml_status ml_currency_find(ml_currency *out, const char *code, ml_error *err) {
   char quoted[64];
   ml_quote_input(quoted, sizeof quoted, code);
   return ml_error_set(err, ML_ENOTFOUND, "currency", 0, 0,
-                      "currency %s is not known; expected one of "
+                      "unknown currency %s: expected one of "
                       KNOWN_CURRENCY_NAMES,
                       quoted);
 }
@@ -79,18 +79,12 @@ const char *ml_rounding_name(ml_rounding mode) {
 ml_status ml_rounding_parse(ml_rounding *out, const char *text,
                             ml_error *err) {
   ML_ASSERT(out != NULL && text != NULL);
-  int i = ml_name_index(rounding_names,
-                        sizeof rounding_names / sizeof rounding_names[0], text);
-  if (i >= 0) {
-    *out = (ml_rounding)i;
-    return ML_OK;
-  }
-  char quoted[64];
-  ml_quote_input(quoted, sizeof quoted, text);
-  return ml_error_set(err, ML_EINVAL, "rounding", 0, 0,
-                      "rounding %s is not known; expected one of half-even, "
-                      "half-up, half-down, up, down, ceiling, floor",
-                      quoted);
+  int i = 0;
+  ml_status st = ml_parse_name(
+      &i, rounding_names, sizeof rounding_names / sizeof rounding_names[0],
+      text, "rounding", "rounding mode", err);
+  if (st == ML_OK) *out = (ml_rounding)i;
+  return st;
 }
 
 /* ---- rounding to an increment ------------------------------------------ */

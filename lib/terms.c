@@ -109,18 +109,12 @@ const char *ml_method_name(ml_method method) {
 
 ml_status ml_method_parse(ml_method *out, const char *text, ml_error *err) {
   ML_ASSERT(out != NULL && text != NULL);
-  int i = ml_name_index(method_names,
-                        sizeof method_names / sizeof method_names[0], text);
-  if (i >= 0) {
-    *out = (ml_method)i;
-    return ML_OK;
-  }
-  char quoted[64];
-  ml_quote_input(quoted, sizeof quoted, text);
-  return ml_error_set(err, ML_EINVAL, "method", 0, 0,
-                      "unknown method %s: expected annuity, equal-principal, "
-                      "flat or bullet",
-                      quoted);
+  int i = 0;
+  ml_status st = ml_parse_name(&i, method_names,
+                               sizeof method_names / sizeof method_names[0],
+                               text, "method", "method", err);
+  if (st == ML_OK) *out = (ml_method)i;
+  return st;
 }
 
 ml_status ml_interest_parse(ml_interest_basis *basis, ml_day_count *day_count,
@@ -137,8 +131,9 @@ ml_status ml_interest_parse(ml_interest_basis *basis, ml_day_count *day_count,
   char quoted[64];
   ml_quote_input(quoted, sizeof quoted, text);
   return ml_error_set(err, ML_EINVAL, "interest", 0, 0,
-                      "unknown interest basis %s: expected per-period, "
-                      "act365, act360, actact, 30360, 30e360 or 30e360isda",
+                      "unknown interest basis %s: expected one of "
+                      "per-period, act365, act360, actact, 30360, 30e360, "
+                      "30e360isda",
                       quoted);
 }
 

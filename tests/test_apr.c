@@ -747,7 +747,8 @@ static void basis_names_and_parse(void **state) {
   ml_error err;
   expect_error(ml_apr_basis_parse(&b, "Months", &err), &err, ML_EINVAL,
                "basis",
-               "unknown basis \"Months\"; expected years, months or weeks");
+               "unknown basis \"Months\": expected one of years, months, "
+               "weeks");
   expect_error(ml_apr_basis_parse(&b, "", &err), &err, ML_EINVAL, "basis",
                "unknown basis \"\"");
 }

@@ -451,22 +451,22 @@ REJECTED = [
      "frequency \"fortnightly\": expected weekly, biweekly, monthly, "
      "quarterly, semiannual, annual, or Nd, Nw, Nm with N from 1 to 366"),
     (ANCHOR + ["--method", "balloon"], "--method: unknown method "
-     "\"balloon\": expected annuity, equal-principal, flat or bullet"),
+     "\"balloon\": expected one of annuity, equal-principal, flat, bullet"),
     (ANCHOR + ["--interest", "act/365"], "--interest: unknown interest basis "
-     "\"act/365\": expected per-period, act365, act360, actact, 30360, "
-     "30e360 or 30e360isda"),
-    (ANCHOR + ["--rounding", "nearest"], "--rounding: rounding \"nearest\" "
-     "is not known; expected one of half-even, half-up, half-down, up, "
+     "\"act/365\": expected one of per-period, act365, act360, actact, "
+     "30360, 30e360, 30e360isda"),
+    (ANCHOR + ["--rounding", "nearest"], "--rounding: unknown rounding mode "
+     "\"nearest\": expected one of half-even, half-up, half-down, up, "
      "down, ceiling, floor"),
     (ANCHOR + ["--calendar", "us"], "--calendar: unknown calendar \"us\": "
      "expected one of none, weekends, se"),
     (ANCHOR + ["--business-day", "next"], "--business-day: unknown "
      "business-day convention \"next\": expected one of unadjusted, "
      "following, modified-following, preceding, modified-preceding"),
-    (ANCHOR + ["--format", "xml"], "--format: unknown value \"xml\"; "
+    (ANCHOR + ["--format", "xml"], "--format: unknown value \"xml\": "
      "expected one of csv, json, table"),
-    (ANCHOR + ["--currency", "XYZ"], "--currency: currency \"XYZ\" is not "
-     "known; expected one of SEK, EUR, USD, NOK, DKK, GBP, CHF, ISK, JPY"),
+    (ANCHOR + ["--currency", "XYZ"], "--currency: unknown currency \"XYZ\": "
+     "expected one of SEK, EUR, USD, NOK, DKK, GBP, CHF, ISK, JPY"),
     # syntax
     (without("--principal"), "--principal: required option is missing; see "
      "--help"),

@@ -348,7 +348,7 @@ def test_rejected_options():
         (["--flows", ex1, "--xirr", "--basis", "years"], "--basis: does not "
          "apply to --xirr, which counts actual days / 365"),
         (["--flows", ex1, "--basis", "days"], "--basis: unknown basis "
-         "\"days\"; expected years, months or weeks"),
+         "\"days\": expected one of years, months, weeks"),
         (["--flows", ex1, "--decimals", "0"], "--decimals: 0 decimals: the "
          "rate is given with at least 1 decimal (Directive 2008/48/EC Annex "
          "I remark (d)); expected 1 to 9"),
@@ -358,9 +358,9 @@ def test_rejected_options():
          "whole number; expected digits only, such as 12 (no sign, spaces "
          "or leading zeros)"),
         (["--flows", ex1, "--format", "csv"], "--format: unknown value "
-         "\"csv\"; expected one of table, json"),
-        (["--flows", ex1, "--currency", "XXX"], "--currency: currency "
-         "\"XXX\" is not known; expected one of SEK, EUR, USD, NOK, DKK, "
+         "\"csv\": expected one of table, json"),
+        (["--flows", ex1, "--currency", "XXX"], "--currency: unknown "
+         "currency \"XXX\": expected one of SEK, EUR, USD, NOK, DKK, "
          "GBP, CHF, ISK, JPY"),
         (["--flows"], "--flows: missing value"),
         (["--flows", ex1, "--frobnicate"], "--frobnicate: unknown option; "

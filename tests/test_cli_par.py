@@ -796,7 +796,7 @@ def test_file_errors_rows():
     file_error("unknown_method", HEAD + "\nX1,1200,0,12,monthly,annuities,"
                "per-period,2026-01-01\n", EVENTS_X1,
                "--loans: LOANS:2:22: method: unknown method \"annuities\": "
-               "expected annuity, equal-principal, flat or bullet")
+               "expected one of annuity, equal-principal, flat, bullet")
     file_error("date_out_of_range", HEAD + "\nX1,1200,0,12,monthly,annuity,"
                "per-period,1899-12-31\n", EVENTS_X1,
                "--loans: LOANS:2:41: disbursed_on: date \"1899-12-31\" is not "
@@ -840,8 +840,8 @@ def test_file_errors_events():
     file_error("unknown_type", loans, "loan_id,date,type,amount,ref\n"
                "X1,2026-01-01,payment,1200,\n",
                "--events: EVENTS:2:15: type: unknown type \"payment\": "
-               "expected disbursement, repayment, fee, penalty, waiver, "
-               "write-off, reversal or reschedule")
+               "expected one of disbursement, repayment, fee, penalty, "
+               "waiver, write-off, reversal, reschedule")
     file_error("rejected_event", loans, "loan_id,date,type,amount,ref\n"
                "X1,2025-12-01,repayment,100,\nX1,2026-01-01,disbursement,"
                "1200,\n", "--events: EVENTS:2: repayment rejected: event 1: "
@@ -1008,7 +1008,7 @@ def test_usage_errors():
          "columns are loan_id, kommun, gender, principal, rate, term, "
          "frequency, method, interest, disbursed_on, first_due, restructured"
          % LOANS),
-        (["--format", "xml"], "--format: unknown value \"xml\"; expected one "
+        (["--format", "xml"], "--format: unknown value \"xml\": expected one "
          "of table, csv, json"),
         (["--skip-bad", LOANS], "--skip-bad: %s is an input file; name "
          "another file" % LOANS),

@@ -456,11 +456,12 @@ def test_rejected_options():
              re.compile(re.escape(p) + r'--as-of: date "2026-02-30" .*'),
              "an impossible --as-of")
     rejected(base + ["--format", "xml"],
-             p + '--format: unknown value "xml"; expected one of table, '
+             p + '--format: unknown value "xml": expected one of table, '
              'csv, json', "an unknown format")
     rejected(base + ["--allocation", "fifo"],
              re.compile(re.escape(p) + '--allocation: unknown allocation '
-                        '"fifo": expected penalties-fees-interest-principal'
+                        '"fifo": expected one of '
+                        'penalties-fees-interest-principal'
                         '.*'), "an unknown allocation")
     rejected(base + ["--prepayment", "later"],
              re.compile(re.escape(p) + '--prepayment: unknown prepayment '
@@ -532,8 +533,8 @@ def test_rejected_journals():
                              'has 2') + ".*"),
         "an amount with three decimals")
     bad("type.csv", h + "L1,2026-02-15,loan,12,\n",
-        ':2:15: unknown type "loan": expected disbursement, repayment, fee, '
-        'penalty, waiver, write-off, reversal or reschedule',
+        ':2:15: unknown type "loan": expected one of disbursement, '
+        'repayment, fee, penalty, waiver, write-off, reversal, reschedule',
         "an unknown event type")
     bad("date.csv", h + "L1,2026-02-30,repayment,12,\n",
         re.compile(re.escape(':2:12: date "2026-02-30" is not a supported '

@@ -977,9 +977,9 @@ static void rejects_bad_values(void **state) {
   (void)state;
   expect_loan_error(H5 "L1,2026-01-15,loan,100,\n", NULL, 0, ML_EINVAL,
                     "type", 2, 15,
-                    "unknown type \"loan\": expected disbursement, "
-                    "repayment, fee, penalty, waiver, write-off, reversal "
-                    "or reschedule",
+                    "unknown type \"loan\": expected one of disbursement, "
+                    "repayment, fee, penalty, waiver, write-off, reversal, "
+                    "reschedule",
                     "L1", 8);
   /* the date's library column 9 (the day) is file column 4 + 8 */
   expect_loan_error(H5 "L1,2026-02-30,repayment,100,\n", NULL, 0, ML_ERANGE,
@@ -1030,8 +1030,8 @@ static void rejects_values_by_type(void **state) {
   /* "L1,2026-01-15,waiver,5,," is 24 bytes: component at 25 */
   expect_loan_error(H7 "L1,2026-01-15,waiver,5,,capital,\n", NULL, 0,
                     ML_EINVAL, "component", 2, 25,
-                    "unknown component \"capital\": expected principal, "
-                    "interest, fees or penalties",
+                    "unknown component \"capital\": expected one of "
+                    "principal, interest, fees, penalties",
                     "L1", 8);
   expect_loan_error(H7 "L1,2026-01-15,waiver,5,,,\n", NULL, 0, ML_EINVAL,
                     "component", 2, 25,

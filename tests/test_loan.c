@@ -410,9 +410,9 @@ static void names(void **state) {
   assert_int_equal(ml_event_type_parse(&t, "payment", &err), ML_EINVAL);
   assert_string_equal(err.field, "type");
   assert_string_equal(err.message,
-                      "unknown type \"payment\": expected disbursement, "
-                      "repayment, fee, penalty, waiver, write-off, reversal "
-                      "or reschedule");
+                      "unknown type \"payment\": expected one of "
+                      "disbursement, repayment, fee, penalty, waiver, "
+                      "write-off, reversal, reschedule");
   ml_allocation a;
   assert_int_equal(ml_allocation_parse(&a, "due-then-advance", NULL), ML_OK);
   assert_int_equal(a, ML_ALLOC_DUE_THEN_ADVANCE);

@@ -98,7 +98,7 @@ static void currency_find_unknown(void **state) {
     ml_error err;
     char want[ML_ERROR_MESSAGE_SIZE];
     snprintf(want, sizeof want,
-             "currency \"%s\" is not known; expected one of SEK, EUR, USD, "
+             "unknown currency \"%s\": expected one of SEK, EUR, USD, "
              "NOK, DKK, GBP, CHF, ISK, JPY",
              bad[i]);
     expect_error(ml_currency_find(&c, bad[i], &err), ML_ENOTFOUND, &err,
@@ -137,7 +137,7 @@ static void rounding_parse_rejects(void **state) {
     ml_error err;
     char want[ML_ERROR_MESSAGE_SIZE];
     snprintf(want, sizeof want,
-             "rounding \"%s\" is not known; expected one of half-even, "
+             "unknown rounding mode \"%s\": expected one of half-even, "
              "half-up, half-down, up, down, ceiling, floor",
              bad[i]);
     expect_error(ml_rounding_parse(&m, bad[i], &err), ML_EINVAL, &err,

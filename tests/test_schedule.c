@@ -336,8 +336,8 @@ static void method_and_interest_names(void **state) {
   assert_int_equal(ml_method_parse(&m, "balloon", &err), ML_EINVAL);
   assert_string_equal(err.field, "method");
   assert_string_equal(err.message,
-                      "unknown method \"balloon\": expected annuity, "
-                      "equal-principal, flat or bullet");
+                      "unknown method \"balloon\": expected one of "
+                      "annuity, equal-principal, flat, bullet");
   ml_interest_basis b;
   ml_day_count dc = ML_DC_ACT_365F;
   assert_int_equal(ml_interest_parse(&b, &dc, "actact", NULL), ML_OK);
