@@ -1669,8 +1669,8 @@ static char *journal_with_row(const char *ending, const char *t,
   }
   fill_row(text, SIZE, &used, t, later, position, position);
   used += (size_t)snprintf(text + used, SIZE - used, "%s", ending);
-  for (int position = 1; position <= after; position++) {
-    fill_row(text, SIZE, &used, written_rows[0], "Z9", 3, position);
+  for (int k = 1; k <= after; k++) {
+    fill_row(text, SIZE, &used, written_rows[0], "Z9", 3, k);
     used += (size_t)snprintf(text + used, SIZE - used, "%s", ending);
   }
   assert_true(used < SIZE);
