@@ -20,25 +20,6 @@
 #define MAX_ROWS (ML_SCHEDULE_MAX_INSTALLMENTS + 1)
 #define MAX_EVENTS 40
 
-static void random_terms(ml_schedule_terms *t, ml_loan_options *o,
-                         uint64_t *s) {
-  ml_schedule_terms_init(t);
-  t->principal = rand_range(s, 100000, 25000000);
-  t->annual_rate = (ml_rate){rand_range(s, 0, 300), 3};
-  t->installments = (int32_t)rand_range(s, 1, 36);
-  t->method = (ml_method)rand_range(s, 0, 3);
-  t->disbursed = date_of("2026-01-15") + (ml_date)rand_range(s, 0, 60);
-  if (rand_range(s, 0, 3) == 0) t->upfront_fee = rand_range(s, 1, 50000);
-  if (rand_range(s, 0, 3) == 0) t->installment_fee = rand_range(s, 1, 5000);
-  ml_loan_options_init(o);
-  o->allocation = (ml_allocation)rand_range(s, 0, 3);
-  o->prepayment = (ml_prepayment)rand_range(s, 0, 2);
-  if (rand_range(s, 0, 2) == 0) {
-    o->late_fee = 6000;
-    o->late_fee_days = (int32_t)rand_range(s, 0, 20);
-  }
-  if (rand_range(s, 0, 2) == 0) o->default_rate = (ml_rate){rand_range(s, 1, 25), 2};
-}
 
 /* A random event for the loan, dated within its life. */
 static void random_event(ml_event *e, const ml_schedule_terms *t, size_t count,
@@ -162,7 +143,7 @@ static void replay_is_deterministic_and_consistent(void **state) {
     ml_schedule_terms t;
     ml_loan_options o;
     ml_event events[MAX_EVENTS];
-    random_terms(&t, &o, &s);
+    random_loan_terms(&t, &o, &s);
     size_t n = random_journal(events, &t, &o, &s, 1);
     ml_date as_of = t.disbursed + (ml_date)rand_range(&s, -10, 1200);
     ml_error err;
@@ -191,7 +172,7 @@ static void entry_order_does_not_matter(void **state) {
     ml_schedule_terms t;
     ml_loan_options o;
     ml_event events[MAX_EVENTS], shuffled[MAX_EVENTS];
-    random_terms(&t, &o, &s);
+    random_loan_terms(&t, &o, &s);
     size_t n = random_journal(events, &t, &o, &s, 0);
     int distinct = 1;
     for (size_t x = 0; x < n; x++) {
@@ -227,7 +208,7 @@ static void reversal_restores_status(void **state) {
     ml_schedule_terms t;
     ml_loan_options o;
     ml_event events[MAX_EVENTS + 1], without[MAX_EVENTS];
-    random_terms(&t, &o, &s);
+    random_loan_terms(&t, &o, &s);
     size_t n = random_journal(events, &t, &o, &s, 0);
     if (n == 0) continue;
     size_t k = (size_t)rand_range(&s, 0, (int64_t)n - 1);
