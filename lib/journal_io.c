@@ -727,8 +727,8 @@ static void name_amount_types(ml_journal_reader *r) {
     char text[sizeof r->amount_types[t].text];
     size_t n = strlen(name);
     ML_ASSERT(n + 1 < sizeof text);
-    memcpy(text, name, n);
-    text[n] = ',';
+    memcpy(text, name, n + 1);
+    text[n] = ','; /* over the name's NUL: a short_text needs none */
     r->amount_types[t] = short_text_of(text, n + 1);
   }
 }
