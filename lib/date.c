@@ -515,8 +515,9 @@ ml_status ml_day_count_parse(ml_day_count *out, const char *text,
                              ml_error *err) {
   ML_ASSERT(out != NULL);
   int i = 0;
-  const ml_status s = ml_parse_name(&i, day_count_names, COUNT_OF(day_count_names),
-                                 text, "day_count", "day count", err);
+  const ml_status s =
+      ml_parse_name(&i, day_count_names, COUNT_OF(day_count_names), text,
+                    "day_count", "day count", err);
   if (s == ML_OK) *out = (ml_day_count)i;
   return s;
 }
@@ -534,8 +535,8 @@ ml_status ml_calendar_kind_parse(ml_calendar_kind *out, const char *text,
   ML_ASSERT(out != NULL);
   int i = 0;
   const ml_status s =
-      ml_parse_name(&i, calendar_kind_names, COUNT_OF(calendar_kind_names), text,
-                 "calendar", "calendar", err);
+      ml_parse_name(&i, calendar_kind_names, COUNT_OF(calendar_kind_names),
+                    text, "calendar", "calendar", err);
   if (s == ML_OK) *out = (ml_calendar_kind)i;
   return s;
 }
@@ -554,7 +555,7 @@ ml_status ml_business_day_parse(ml_business_day *out, const char *text,
   int i = 0;
   const ml_status s =
       ml_parse_name(&i, business_day_names, COUNT_OF(business_day_names), text,
-                 "business_day", "business-day convention", err);
+                    "business_day", "business-day convention", err);
   if (s == ML_OK) *out = (ml_business_day)i;
   return s;
 }

@@ -156,7 +156,7 @@ typedef struct common_cells {
  * bytes of a line as two words (see short_text_at), made once per reader
  * or loan rather than once per line. */
 typedef struct short_text {
-  char text[16];   /* 0 past length */
+  char text[16];      /* 0 past length */
   uint64_t low, high; /* ones over the text's bytes in each word */
   size_t length;
 } short_text;
@@ -178,8 +178,8 @@ static uint64_t low_bytes(size_t bytes) {
 
 static short_text short_text_of(const char *text, size_t length) {
   ML_ASSERT(length <= sizeof ((short_text *)0)->text);
-  short_text t = {{0}, low_bytes(length), length > 8 ? low_bytes(length - 8) : 0,
-                  length};
+  short_text t = {{0}, low_bytes(length),
+                  length > 8 ? low_bytes(length - 8) : 0, length};
   memcpy(t.text, text, length);
   return t;
 }
