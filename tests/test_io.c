@@ -2047,7 +2047,6 @@ static void journal_round_trip(void **state) {
 
 enum { STATUS_LOANS = 120, CANDIDATES = 30, MAX_ROWS = ML_SCHEDULE_MAX_INSTALLMENTS + 1 };
 
-
 /* A candidate event for the loan; the loan layer may reject it. */
 static void candidate_event(ml_event *e, const ml_schedule_terms *t,
                             size_t entered, uint64_t *s) {

@@ -20,7 +20,6 @@
 #define MAX_ROWS (ML_SCHEDULE_MAX_INSTALLMENTS + 1)
 #define MAX_EVENTS 40
 
-
 /* A random event for the loan, dated within its life. */
 static void random_event(ml_event *e, const ml_schedule_terms *t, size_t count,
                          uint64_t *s) {
