@@ -109,10 +109,11 @@ cli_parse_result cli_parse_options(cli_option *options, size_t count,
 
 int cli_parse_count(int32_t *out, const cli_option *opt, cli_error *err) {
   const char *s = opt->value;
-  size_t len = strlen(s);
+  size_t len = 0; /* the digits, in one pass: par reads every loan's term */
+  while (s[len] >= '0' && s[len] <= '9') len++;
   char quoted[CLI_QUOTE_SIZE]; /* filled only for a message: par reads every
                               term of every loan with this */
-  if (len == 0 || strspn(s, "0123456789") != len || (len > 1 && s[0] == '0')) {
+  if (len == 0 || s[len] != '\0' || (len > 1 && s[0] == '0')) {
     cli_quote(quoted, s);
     return cli_fail(err, opt->name,
                     "%s is not a whole number; expected digits only, such "
