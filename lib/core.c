@@ -83,11 +83,22 @@ void ml_quote_input(char *buf, size_t size, const char *text) {
   }
 }
 
+/* The index of text in names[0..count) (exact, case-sensitive), or -1:
+ * the lookup of every name parser. The first byte first: the journal
+ * reader names a type per row. */
+static int name_index(const char *const *names, size_t count,
+                      const char *text) {
+  for (size_t i = 0; i < count; i++) {
+    if (names[i][0] == text[0] && strcmp(names[i], text) == 0) return (int)i;
+  }
+  return -1;
+}
+
 ml_status ml_parse_name(int *index, const char *const *names, size_t count,
                         const char *text, const char *field, const char *what,
                         ml_error *err) {
   ML_ASSERT(index != NULL && text != NULL);
-  *index = ml_name_index(names, count, text);
+  *index = name_index(names, count, text);
   if (*index >= 0) return ML_OK;
   char list[256] = "";
   size_t used = 0;

@@ -3,7 +3,6 @@
 #define MIKROLAN_LIB_INTERNAL_H
 
 #include <stddef.h>
-#include <string.h>
 
 #include "mikrolan/core.h"
 
@@ -33,17 +32,6 @@ void ml_quote_input(char *buf, size_t size, const char *text);
 ml_status ml_parse_name(int *index, const char *const *names, size_t count,
                         const char *text, const char *field, const char *what,
                         ml_error *err);
-
-/* The index of text in names[0..count) (exact, case-sensitive), or -1:
- * the lookup of every name parser. The first byte first: the journal
- * reader names a type per row. */
-static inline int ml_name_index(const char *const *names, size_t count,
-                                const char *text) {
-  for (size_t i = 0; i < count; i++) {
-    if (names[i][0] == text[0] && strcmp(names[i], text) == 0) return (int)i;
-  }
-  return -1;
-}
 
 /* a + b into *out, or ML_EOVERFLOW (then *out is unspecified): the inline
  * form of ml_int64_add for hot paths. */

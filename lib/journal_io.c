@@ -786,23 +786,16 @@ static int split_leading_cells(const ml_journal_reader *r,
          ends == (UINT64_C(2) << line->length) - (UINT64_C(1) << from);
 }
 
-/* Whether a[0..length) equals b[0..length), length <= 16, both readable
- * for 16 bytes: two masked words (a call to memcmp costs more). */
-static int equal_16(const char *a, const char *b, size_t length) {
-  uint64_t low = low_bytes(length), high = length > 8 ? low_bytes(length - 8) : 0;
-  return (((load_word(a) ^ load_word(b)) & low) |
-          ((load_word(a + 8) ^ load_word(b + 8)) & high)) == 0;
-}
-
 /* Whether the line's cell at [start, start + length) is the loan id
- * id[0..id_length). An id of up to 16 bytes in the line's first 48 is
- * compared by equal_16: both reads stay within the 64 bytes the line
- * offers and the caller's id buffer of ML_LOAN_ID_SIZE. */
+ * id[0..id_length), whose short_text (when id_length <= 16) is short. An
+ * id of up to 16 bytes in the line's first 48 is compared as two masked
+ * words: the read stays within the 64 bytes the line offers. */
 static int cell_is_loan(const char *cell, size_t length, size_t offset,
-                        const char *id, size_t id_length) {
+                        const char *id, size_t id_length,
+                        const short_text *short_id) {
   if (length != id_length) return 0;
   if (length > 16 || offset > 48) return memcmp(cell, id, length) == 0;
-  return equal_16(cell, id, length);
+  return short_text_at(cell, short_id);
 }
 
 /*
@@ -953,8 +946,7 @@ static lines_end read_lines_of_loan(ml_journal_reader *r, const char *loan_id,
   common_cells c;
   const int as_written =
       r->written_tail.length > 0 && written_id(loan_id, id_length);
-  const short_text id =
-      short_text_of(loan_id, as_written ? id_length : 0);
+  const short_text id = short_text_of(loan_id, id_length <= 16 ? id_length : 0);
   while (*n < limit) {
     if (as_written && take_written_line(r, &id, events, lines, *n)) {
       ++*n;
@@ -966,7 +958,7 @@ static lines_end read_lines_of_loan(ml_journal_reader *r, const char *loan_id,
     }
     if (!cell_is_loan(c.text[COL_LOAN_ID], c.length[COL_LOAN_ID],
                       (size_t)(c.text[COL_LOAN_ID] - line.bytes), loan_id,
-                      id_length)) {
+                      id_length, &id)) {
       r->next_line = line;
       r->next_cells = c;
       return LINES_NEXT_LOAN;
