@@ -1,8 +1,8 @@
 /*
  * tests/test_portfolio.c — the portfolio accumulator: a hand-computed
  * portfolio over every bucket boundary and loan state, merge equivalence
- * over shuffled chunkings and thread counts, many keys in any order, and
- * every rejection.
+ * over shuffled chunkings and thread counts, many keys in any order, keys
+ * made to share their hash, and every rejection.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "mikrolan.h"
+#include "segment_hash.h"
 #include "test_support.h"
 
 static ml_loan_status status(ml_loan_state state, ml_amount principal,
@@ -313,21 +314,16 @@ static void expect_keys(const ml_portfolio *p, const expected_key *want,
   }
 }
 
-static void many_keys_in_any_order(void **state) {
-  (void)state;
-  static expected_key want[KEYS];
+/* Adds each of want[0..distinct) 1 to 3 times, in a shuffled order, to
+ * one accumulator and to three that are then merged, and checks both
+ * against want (sorted here). want's counts start at 0. */
+static void add_in_any_order(expected_key *want, size_t distinct,
+                             uint64_t seed) {
   static size_t adds[3 * KEYS];
-  size_t count = 0, distinct = 0;
-  uint64_t s = 0x5e6a11u;
-  for (size_t i = 0; i < KEYS; i++) {
-    make_key(want[distinct].key, i);
-    int seen = 0;
-    for (size_t k = 0; k < distinct && !seen; k++) {
-      seen = strcmp(want[k].key, want[distinct].key) == 0;
-    }
-    if (seen) continue;
-    for (uint64_t n = 1 + xorshift64(&s) % 3; n > 0; n--) adds[count++] = distinct;
-    distinct++;
+  size_t count = 0;
+  uint64_t s = seed;
+  for (size_t k = 0; k < distinct; k++) {
+    for (uint64_t n = 1 + xorshift64(&s) % 3; n > 0; n--) adds[count++] = k;
   }
   for (size_t i = count - 1; i > 0; i--) { /* Fisher-Yates */
     size_t j = (size_t)(xorshift64(&s) % (i + 1)), t = adds[i];
@@ -355,6 +351,73 @@ static void many_keys_in_any_order(void **state) {
   expect_keys(parts[0], want, distinct);
   for (int k = 0; k < 3; k++) ml_portfolio_free(parts[k]);
   ml_portfolio_free(single);
+}
+
+static void many_keys_in_any_order(void **state) {
+  (void)state;
+  static expected_key want[KEYS];
+  size_t distinct = 0;
+  for (size_t i = 0; i < KEYS; i++) {
+    make_key(want[distinct].key, i);
+    int seen = 0;
+    for (size_t k = 0; k < distinct && !seen; k++) {
+      seen = strcmp(want[k].key, want[distinct].key) == 0;
+    }
+    if (!seen) distinct++;
+  }
+  add_in_any_order(want, distinct, 0x5e6a11u);
+}
+
+/*
+ * Keys made to collide: 8-byte keys whose hash has its low 24 bits 0, so
+ * that every one of them starts at the same slot of any index up to 2^24
+ * slots. They are made by running the hash backwards from k << 24: each of
+ * its steps (a xor with a constant or with the key's word, a multiply by
+ * an odd number, a xor-shift by 32 or more) is undone on its own. Each is
+ * then checked against the hash itself, so that a new hash fails this test
+ * rather than quietly making keys that do not collide. Half of the keys
+ * are such, half ordinary: each must be found, whether in a slot or, past
+ * MOST_PROBES, by its sorted place.
+ */
+static uint64_t undo_multiply(uint64_t product, uint64_t odd) {
+  uint64_t inverse = odd; /* Newton's iteration doubles the good bits */
+  for (int i = 0; i < 6; i++) inverse *= 2 - odd * inverse;
+  assert_true(odd * inverse == 1);
+  return product * inverse;
+}
+
+/* x ^= x >> shift is its own inverse when shift >= 32 */
+static uint64_t undo_xor_shift(uint64_t x, int shift) {
+  return x ^ (x >> shift);
+}
+
+static uint64_t key_word_for_hash(uint64_t hash) {
+  const uint64_t mul = UINT64_C(0x9e3779b97f4a7c15);
+  uint64_t h = undo_xor_shift(hash, 33); /* the finaliser */
+  h = undo_xor_shift(undo_multiply(h, UINT64_C(0xc4ceb9fe1a85ec53)), 33);
+  h = undo_xor_shift(undo_multiply(h, UINT64_C(0xff51afd7ed558ccd)), 33);
+  h = undo_multiply(undo_xor_shift(h, 32), mul); /* the one word */
+  return h ^ (8 * mul);                          /* the length */
+}
+
+static void keys_that_share_a_hash(void **state) {
+  (void)state;
+  static expected_key want[KEYS];
+  size_t distinct = 0;
+  for (uint64_t k = 1; distinct < KEYS / 2; k++) {
+    uint64_t w = key_word_for_hash(k << 24);
+    char *key = want[distinct].key;
+    memcpy(key, &w, 8);
+    key[8] = '\0';
+    if (strlen(key) < 8) continue; /* a NUL byte: not a key */
+    assert_int_equal(ml_segment_hash(key, 8) & 0xffffff, 0);
+    distinct++;
+  }
+  for (size_t i = 0; distinct < KEYS; i++) {
+    make_key(want[distinct].key, 41 * i + 20); /* 20 bytes, all distinct */
+    distinct++;
+  }
+  add_in_any_order(want, distinct, 0xc0111de);
 }
 
 /* ---- rejections ------------------------------------------------------------- */
@@ -441,6 +504,7 @@ int main(void) {
       cmocka_unit_test(restructured_option),
       cmocka_unit_test(merge_equals_single_accumulator),
       cmocka_unit_test(many_keys_in_any_order),
+      cmocka_unit_test(keys_that_share_a_hash),
       cmocka_unit_test(rejected_options),
       cmocka_unit_test(rejected_adds_and_merges),
       cmocka_unit_test(segment_limit),

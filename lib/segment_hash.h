@@ -1,0 +1,38 @@
+/* lib/segment_hash.h — the portfolio's hash of a segment key; never
+ * installed. Apart from lib/portfolio.c so that a test can make keys that
+ * share its low bits. */
+#ifndef MIKROLAN_LIB_SEGMENT_HASH_H
+#define MIKROLAN_LIB_SEGMENT_HASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+/*
+ * A word-at-a-time hash of the key's bytes (multiply and fold), then
+ * MurmurHash3's 64-bit finaliser. A multiply carries a difference only
+ * upwards, so without the finaliser keys that differ only in a word's last
+ * byte ("0123456a", "0123456b") shared the hash's low 24 bits: the bits
+ * that pick the slot.
+ */
+static inline uint64_t ml_segment_hash(const char *key, size_t length) {
+  const uint64_t mul = UINT64_C(0x9e3779b97f4a7c15);
+  uint64_t h = length * mul;
+  while (length > 0) {
+    uint64_t w = 0;
+    size_t n = length < 8 ? length : 8;
+    memcpy(&w, key, n);
+    h = (h ^ w) * mul;
+    h ^= h >> 32;
+    key += n;
+    length -= n;
+  }
+  h ^= h >> 33;
+  h *= UINT64_C(0xff51afd7ed558ccd);
+  h ^= h >> 33;
+  h *= UINT64_C(0xc4ceb9fe1a85ec53);
+  h ^= h >> 33;
+  return h;
+}
+
+#endif
