@@ -111,23 +111,34 @@ static void flush_postings(replay *rp) {
 
 /* ---- the schedule ------------------------------------------------------ */
 
-static void row_from_installment(ml_loan_installment *row,
-                                 const ml_installment *in) {
+/* Row from the schedule's installment, owing everything, or (paid_in_full)
+ * paid everything: as pay_row pays a fresh row, which owes no penalties
+ * and no charges (see write_row_paying). */
+static inline void fill_row(ml_loan_installment *row, const ml_installment *in,
+                            int paid_in_full) {
   /* Member by member: a memset of the whole row costs more here. */
+  const ml_amount due[ML_COMPONENTS] = {[ML_PRINCIPAL] = in->principal,
+                                        [ML_INTEREST] = in->interest,
+                                        [ML_FEES] = in->fees,
+                                        [ML_PENALTIES] = 0};
   for (int c = 0; c < ML_COMPONENTS; c++) {
-    row->paid[c] = row->waived[c] = row->written_off[c] = 0;
+    row->due[c] = due[c];
+    row->paid[c] = paid_in_full ? due[c] : 0;
+    row->outstanding[c] = paid_in_full ? 0 : due[c];
+    row->waived[c] = row->written_off[c] = 0;
   }
   row->n = in->n;
   row->due_date = in->due_date;
   row->period_start = in->period_start;
   row->period_end = in->period_end;
-  row->due[ML_PRINCIPAL] = row->outstanding[ML_PRINCIPAL] = in->principal;
-  row->due[ML_INTEREST] = row->outstanding[ML_INTEREST] = in->interest;
-  row->due[ML_FEES] = row->outstanding[ML_FEES] = in->fees;
-  row->due[ML_PENALTIES] = row->outstanding[ML_PENALTIES] = 0;
   row->charged_fees_outstanding = row->charged_penalties_outstanding = 0;
   row->penalty_accrued_to = in->due_date;
   row->late_fee_charged = 0;
+}
+
+static void row_from_installment(ml_loan_installment *row,
+                                 const ml_installment *in) {
+  fill_row(row, in, 0);
 }
 
 static ml_status build_schedule(replay *rp) {
@@ -400,6 +411,25 @@ static void pay_pending(replay *rp) {
   rp->pending = 0;
 }
 
+/* Writes row i from the schedule and pays it up to amount; returns what
+ * is left. Only the waterfall's pending sum is paid so (write_rows), and
+ * only without postings and penalties: a row it pays in full is then
+ * written paid, at once, the same in every allocation order. */
+static inline ml_amount write_row_paying(replay *rp, size_t i,
+                                         const ml_component *order,
+                                         ml_amount amount) {
+  ML_ASSERT(rp->sink == NULL);
+  const ml_installment *in = &rp->scratch[i];
+  ml_loan_installment *row = &rp->rows[i];
+  if (amount < in->total) {
+    fill_row(row, in, 0);
+    return pay_row(rp, row, order, amount);
+  }
+  fill_row(row, in, 1);
+  rp->principal_outstanding -= in->principal;
+  return amount - in->total;
+}
+
 /* Writes the rows from the schedule, paying the pending sum on the way, so
  * that a journal of repayments the waterfall takes writes each row once. */
 static void write_rows(replay *rp) {
@@ -407,8 +437,7 @@ static void write_rows(replay *rp) {
   ml_amount amount = rp->pending;
   size_t i = 0;
   for (; i < rp->count && amount > 0; i++) {
-    row_from_installment(&rp->rows[i], &rp->scratch[i]);
-    amount = pay_row(rp, &rp->rows[i], order, amount);
+    amount = write_row_paying(rp, i, order, amount);
   }
   ML_ASSERT(amount == 0);
   for (; i < rp->count; i++) row_from_installment(&rp->rows[i], &rp->scratch[i]);
@@ -1198,8 +1227,7 @@ static ml_status write_rows_summarised(replay *rp, ml_date as_of) {
   ml_amount amount = rp->pending;
   size_t i = 0;
   for (; i < rp->count && amount > 0; i++) {
-    row_from_installment(&rp->rows[i], &rp->scratch[i]);
-    amount = pay_row(rp, &rp->rows[i], order, amount);
+    amount = write_row_paying(rp, i, order, amount);
     summarise_row(rp->status, &m, &rp->rows[i], i);
   }
   ML_ASSERT(amount == 0);
