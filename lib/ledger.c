@@ -1184,11 +1184,17 @@ static summary summary_start(const replay *rp, ml_date as_of) {
                    rp->count};
 }
 
+/* The first row due after as_of is the current one. */
+static inline void note_current(summary *m, const ml_loan_installment *row,
+                                size_t i) {
+  if (m->current == m->count && row->due_date > m->as_of) m->current = i;
+}
+
 static inline void summarise_row(ml_loan_status *s, summary *m,
                                  const ml_loan_installment *row, size_t i) {
   ml_amount open = row_outstanding(row);
   for (int c = 0; c < ML_COMPONENTS; c++) s->outstanding[c] += row->outstanding[c];
-  if (m->current == m->count && row->due_date > m->as_of) m->current = i;
+  note_current(m, row, i);
   /* row_payoff, with the sum of a row due by as_of already at hand */
   m->payoff += i < m->current ? open : row_payoff(row, 0);
   if (row->due_date < m->as_of) {
@@ -1227,8 +1233,16 @@ static ml_status write_rows_summarised(replay *rp, ml_date as_of) {
   ml_amount amount = rp->pending;
   size_t i = 0;
   for (; i < rp->count && amount > 0; i++) {
+    /* A row paid in full owes nothing, and nothing is overdue (the
+     * tolerance is not negative): of summarise_row, only the test of its
+     * due date is left. */
+    int paid_in_full = amount >= rp->scratch[i].total;
     amount = write_row_paying(rp, i, order, amount);
-    summarise_row(rp->status, &m, &rp->rows[i], i);
+    if (paid_in_full) {
+      note_current(&m, &rp->rows[i], i);
+    } else {
+      summarise_row(rp->status, &m, &rp->rows[i], i);
+    }
   }
   ML_ASSERT(amount == 0);
   for (; i < rp->count; i++) {
