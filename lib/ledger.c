@@ -34,7 +34,7 @@ typedef struct replay {
   int32_t default_year_days;
   ml_divider default_divider; /* by default_rate_den * default_year_days */
   size_t first_open; /* rows before it owe nothing and accrue nothing */
-  /* Repayments taken by the waterfall (defer_repayment) and not yet paid
+  /* Repayments taken by the waterfall (defer_repayments) and not yet paid
    * to the rows; lazy_repayments says whether the replay may defer. */
   int lazy_repayments;
   ml_amount pending;
@@ -735,28 +735,6 @@ static ml_status on_repayment(replay *rp, ml_date d, ml_amount amount) {
   return ML_OK;
 }
 
-/*
- * Takes repayment e into the pending waterfall when on_repayment would
- * only pay rows with it; returns 0 when e must go the general way. The
- * principal outstanding once the pending sum is paid is at least the
- * principal outstanding now less that sum, so an amount below that bound
- * is below the principal outstanding at e. An event check_event would
- * reject, or one that could settle the loan, is left to the general way.
- */
-static int defer_repayment(replay *rp, const ml_event *e) {
-  ml_loan_status *s = rp->status;
-  if (e->type != ML_EVENT_REPAYMENT ||
-      !rp->disbursed || e->date < rp->terms.disbursed ||
-      s->state != ML_LOAN_ACTIVE ||
-      e->amount >= rp->principal_outstanding - rp->pending) {
-    return 0;
-  }
-  rp->pending += e->amount;
-  rp->rows_behind = 1;
-  s->paid_total += e->amount;
-  return 1;
-}
-
 static void on_charge(replay *rp, ml_date d, ml_component c, ml_amount amount) {
   ML_ASSERT(rp->count > 0); /* a disbursed loan always has an installment */
   size_t i = current_row(rp, d - 1); /* the first row due on or after d */
@@ -1266,6 +1244,45 @@ static void status_init(ml_loan_status *s, ml_date as_of) {
   s->closed_on = ML_DATE_NONE;
 }
 
+/*
+ * Takes the repayments from the k-th in replay order on into the pending
+ * waterfall while on_repayment would only pay rows with them; returns the
+ * position of the first event that must go the general way (or count).
+ * The principal outstanding once the pending sum is paid is at least the
+ * principal outstanding now less that sum, so an amount below that bound
+ * is below the principal outstanding at its event. An event check_event
+ * would reject, one that could settle the loan, and one replay_events
+ * skips (reversed, a reversal, the disbursement) are left to its loop.
+ * Nothing else changes while the run lasts, so the state is tested once
+ * and the sums are kept in locals.
+ */
+static size_t defer_repayments(replay *rp, const journal_space *js,
+                               const ml_event *events, size_t k, size_t count,
+                               ml_date as_of) {
+  ml_loan_status *s = rp->status;
+  if (!rp->disbursed || s->state != ML_LOAN_ACTIVE) return k;
+  const ml_date from = rp->terms.disbursed;
+  const ml_amount bound = rp->principal_outstanding;
+  ml_amount pending = rp->pending, taken = 0;
+  for (; k < count; k++) {
+    size_t i = js->order[k];
+    const ml_event *e = &events[i];
+    if (e->type != ML_EVENT_REPAYMENT || e->date > as_of || e->date < from ||
+        (js->has_reversals && js->reversed[i]) ||
+        e->amount >= bound - pending) {
+      break;
+    }
+    pending += e->amount;
+    taken += e->amount;
+  }
+  if (taken > 0) {
+    rp->pending = pending;
+    rp->rows_behind = 1;
+    s->paid_total += taken;
+  }
+  return k;
+}
+
 static ml_status replay_events(replay *rp, const journal_space *js,
                                const ml_event *events, size_t count,
                                ml_date as_of) {
@@ -1275,6 +1292,10 @@ static ml_status replay_events(replay *rp, const journal_space *js,
   const int lazy = rp->lazy_repayments;
   if (!lazy) update_rows(rp);
   for (size_t k = 0; k < count; k++) {
+    if (lazy) {
+      k = defer_repayments(rp, js, events, k, count, as_of);
+      if (k == count) break;
+    }
     size_t i = js->order[k];
     const ml_event *e = &events[i];
     if (e->date > as_of) break;
@@ -1283,10 +1304,7 @@ static ml_status replay_events(replay *rp, const journal_space *js,
         e->type == ML_EVENT_DISBURSEMENT) {
       continue;
     }
-    if (lazy) {
-      if (defer_repayment(rp, e)) continue;
-      update_rows(rp);
-    }
+    if (lazy) update_rows(rp);
     ml_status st = apply_penalties(rp, e->date, 0);
     if (st != ML_OK) return st;
     rp->event_id = e->id;

@@ -1,6 +1,6 @@
 /*
  * tests/test_loan_waterfall.c — repayments under the default options, which
- * the replay may pay as one waterfall (lib/ledger.c, defer_repayment), at
+ * the replay may pay as one waterfall (lib/ledger.c, defer_repayments), at
  * the edges of that shortcut: payments late, early and on due dates, a
  * payment just below the bound the shortcut uses, one equal to the
  * principal outstanding (which settles), an overpayment. The expected
