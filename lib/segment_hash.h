@@ -1,6 +1,6 @@
-/* lib/segment_hash.h — the portfolio's hash of a segment key; never
- * installed. Apart from lib/portfolio.c so that a test can make keys that
- * share its low bits. */
+/* lib/segment_hash.h — the portfolio's hash of a segment key, and its
+ * inverse for 8-byte keys; never installed. Apart from lib/portfolio.c so
+ * that a test and a benchmark can make keys that share its low bits. */
 #ifndef MIKROLAN_LIB_SEGMENT_HASH_H
 #define MIKROLAN_LIB_SEGMENT_HASH_H
 
@@ -33,6 +33,34 @@ static inline uint64_t ml_segment_hash(const char *key, size_t length) {
   h *= UINT64_C(0xc4ceb9fe1a85ec53);
   h ^= h >> 33;
   return h;
+}
+
+/* The multiplicative inverse of an odd number modulo 2^64 (Newton's
+ * iteration: each step doubles the bits that are right). */
+static inline uint64_t ml_segment_hash_inverse_of(uint64_t odd) {
+  uint64_t inverse = odd;
+  for (int i = 0; i < 6; i++) inverse *= 2 - odd * inverse;
+  return inverse;
+}
+
+/*
+ * The 8 bytes (as memcpy loads them) of the one 8-byte key whose
+ * ml_segment_hash is hash: every step of the hash is undone in turn (a xor
+ * with a constant, a multiply by an odd number, a xor-shift by 32 or more,
+ * which is its own inverse). Keys made from hashes that share their low
+ * bits collide in every index up to that many bits; a word holding a NUL
+ * byte is no key. Nothing in the library uses it.
+ */
+static inline uint64_t ml_segment_key_of_hash(uint64_t hash) {
+  const uint64_t mul = UINT64_C(0x9e3779b97f4a7c15);
+  uint64_t h = hash ^ (hash >> 33);
+  h *= ml_segment_hash_inverse_of(UINT64_C(0xc4ceb9fe1a85ec53));
+  h ^= h >> 33;
+  h *= ml_segment_hash_inverse_of(UINT64_C(0xff51afd7ed558ccd));
+  h ^= h >> 33;
+  h ^= h >> 32;
+  h *= ml_segment_hash_inverse_of(mul);
+  return h ^ (8 * mul);
 }
 
 #endif

@@ -371,41 +371,19 @@ static void many_keys_in_any_order(void **state) {
 /*
  * Keys made to collide: 8-byte keys whose hash has its low 24 bits 0, so
  * that every one of them starts at the same slot of any index up to 2^24
- * slots. They are made by running the hash backwards from k << 24: each of
- * its steps (a xor with a constant or with the key's word, a multiply by
- * an odd number, a xor-shift by 32 or more) is undone on its own. Each is
- * then checked against the hash itself, so that a new hash fails this test
+ * slots, made by running the hash backwards from k << 24
+ * (ml_segment_key_of_hash). Each is checked against the hash itself, so
+ * that a new hash whose inverse was not written with it fails this test
  * rather than quietly making keys that do not collide. Half of the keys
  * are such, half ordinary: each must be found, whether in a slot or, past
  * MOST_PROBES, by its sorted place.
  */
-static uint64_t undo_multiply(uint64_t product, uint64_t odd) {
-  uint64_t inverse = odd; /* Newton's iteration doubles the good bits */
-  for (int i = 0; i < 6; i++) inverse *= 2 - odd * inverse;
-  assert_true(odd * inverse == 1);
-  return product * inverse;
-}
-
-/* x ^= x >> shift is its own inverse when shift >= 32 */
-static uint64_t undo_xor_shift(uint64_t x, int shift) {
-  return x ^ (x >> shift);
-}
-
-static uint64_t key_word_for_hash(uint64_t hash) {
-  const uint64_t mul = UINT64_C(0x9e3779b97f4a7c15);
-  uint64_t h = undo_xor_shift(hash, 33); /* the finaliser */
-  h = undo_xor_shift(undo_multiply(h, UINT64_C(0xc4ceb9fe1a85ec53)), 33);
-  h = undo_xor_shift(undo_multiply(h, UINT64_C(0xff51afd7ed558ccd)), 33);
-  h = undo_multiply(undo_xor_shift(h, 32), mul); /* the one word */
-  return h ^ (8 * mul);                          /* the length */
-}
-
 static void keys_that_share_a_hash(void **state) {
   (void)state;
   static expected_key want[KEYS];
   size_t distinct = 0;
   for (uint64_t k = 1; distinct < KEYS / 2; k++) {
-    uint64_t w = key_word_for_hash(k << 24);
+    uint64_t w = ml_segment_key_of_hash(k << 24);
     char *key = want[distinct].key;
     memcpy(key, &w, 8);
     key[8] = '\0';
