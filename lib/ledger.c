@@ -411,23 +411,26 @@ static void pay_pending(replay *rp) {
   rp->pending = 0;
 }
 
-/* Writes row i from the schedule and pays it up to amount; returns what
- * is left. Only the waterfall's pending sum is paid so (write_rows), and
- * only without postings and penalties: a row it pays in full is then
- * written paid, at once, the same in every allocation order. */
-static inline ml_amount write_row_paying(replay *rp, size_t i,
-                                         const ml_component *order,
-                                         ml_amount amount) {
+/* Writes row i from the schedule and pays it up to *amount, which keeps
+ * what is left; returns whether it paid the row in full. Only the
+ * waterfall's pending sum is paid so (write_rows), and only without
+ * postings and penalties: a row it pays in full is then written paid, at
+ * once, the same in every allocation order. */
+static inline int write_row_paying(replay *rp, size_t i,
+                                   const ml_component *order,
+                                   ml_amount *amount) {
   ML_ASSERT(rp->sink == NULL);
   const ml_installment *in = &rp->scratch[i];
   ml_loan_installment *row = &rp->rows[i];
-  if (amount < in->total) {
+  if (*amount < in->total) {
     fill_row(row, in, 0);
-    return pay_row(rp, row, order, amount);
+    *amount = pay_row(rp, row, order, *amount);
+    return 0;
   }
   fill_row(row, in, 1);
   rp->principal_outstanding -= in->principal;
-  return amount - in->total;
+  *amount -= in->total;
+  return 1;
 }
 
 /* Writes the rows from the schedule, paying the pending sum on the way, so
@@ -437,7 +440,7 @@ static void write_rows(replay *rp) {
   ml_amount amount = rp->pending;
   size_t i = 0;
   for (; i < rp->count && amount > 0; i++) {
-    amount = write_row_paying(rp, i, order, amount);
+    write_row_paying(rp, i, order, &amount);
   }
   ML_ASSERT(amount == 0);
   for (; i < rp->count; i++) row_from_installment(&rp->rows[i], &rp->scratch[i]);
@@ -1214,9 +1217,7 @@ static ml_status write_rows_summarised(replay *rp, ml_date as_of) {
     /* A row paid in full owes nothing, and nothing is overdue (the
      * tolerance is not negative): of summarise_row, only the test of its
      * due date is left. */
-    int paid_in_full = amount >= rp->scratch[i].total;
-    amount = write_row_paying(rp, i, order, amount);
-    if (paid_in_full) {
+    if (write_row_paying(rp, i, order, &amount)) {
       note_current(&m, &rp->rows[i], i);
     } else {
       summarise_row(rp->status, &m, &rp->rows[i], i);
