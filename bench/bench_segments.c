@@ -2,7 +2,7 @@
  * bench/bench_segments.c — the portfolio accumulator with many segments:
  * 1,000,000 adds over 100,000 distinct keys (each key 10 times, in a
  * scattered order), once with ordinary keys and once with keys made to
- * share the low 24 bits of the segment hash (ml_segment_key_of_hash), which
+ * share the low 24 bits of the segment hash (ml_segment_key_colliding), which
  * an unkeyed hash cannot keep out of a file. The second is the worst case
  * the accumulator's probe bound is for; the ratio of the two times says
  * what it costs. The checksum is the sum over segments of their index
@@ -33,11 +33,7 @@ static void make_keys(char (*keys)[KEY_SIZE], int colliding) {
       snprintf(keys[k], KEY_SIZE, "S%07zu", k);
       continue;
     }
-    do {
-      uint64_t w = ml_segment_key_of_hash(next++ << 24);
-      memcpy(keys[k], &w, 8);
-      keys[k][8] = '\0';
-    } while (strlen(keys[k]) < 8);
+    ml_segment_key_colliding(keys[k], &next);
     if ((ml_segment_hash(keys[k], 8) & 0xffffff) != 0) {
       fprintf(stderr, "bench_segments: a made key does not collide\n");
       exit(1);

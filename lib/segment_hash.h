@@ -63,4 +63,16 @@ static inline uint64_t ml_segment_key_of_hash(uint64_t hash) {
   return h ^ (8 * mul);
 }
 
+/* The next key (8 bytes and a NUL, into key[0..9)) whose hash is
+ * *next << 24 or, when that word holds a NUL byte, a later multiple of
+ * 2^24; *next moves past it. Keys made so start at the same slot of any
+ * index up to 2^24 slots. */
+static inline void ml_segment_key_colliding(char *key, uint64_t *next) {
+  do {
+    uint64_t word = ml_segment_key_of_hash((*next)++ << 24);
+    memcpy(key, &word, 8);
+    key[8] = '\0';
+  } while (strlen(key) < 8);
+}
+
 #endif
