@@ -911,9 +911,19 @@ static ml_status apply_event(replay *rp, const ml_event *e, size_t index) {
 
 /* ---- the journal ----------------------------------------------------------- */
 
+/* The tests of an entry's date and amount, shared by check_journal_entry
+ * and plain_repayment. */
+static int entry_date_in_range(const ml_event *e) {
+  return e->date >= ML_DATE_MIN && e->date <= ML_DATE_MAX;
+}
+
+static ml_amount entry_amount_limit(const replay *rp, const ml_event *e) {
+  return e->type == ML_EVENT_DISBURSEMENT ? rp->terms.max_principal
+                                          : ML_SCHEDULE_PRINCIPAL_HARD_LIMIT;
+}
+
 /* Checks what an event says on its own, and what it says of the events
- * entered before it (reversal targets, one disbursement). plain_repayment
- * repeats its tests of a repayment: a new one goes in both. */
+ * entered before it (reversal targets, one disbursement). */
 static ml_status check_journal_entry(replay *rp, const ml_event *events,
                                      size_t index,
                                      const unsigned char *reversed) {
@@ -921,7 +931,7 @@ static ml_status check_journal_entry(replay *rp, const ml_event *events,
   if ((unsigned)e->type > ML_EVENT_RESCHEDULE) {
     return event_error(rp, ML_EINVAL, "type", index, "unknown event type");
   }
-  if (e->date < ML_DATE_MIN || e->date > ML_DATE_MAX) {
+  if (!entry_date_in_range(e)) {
     return event_error(rp, ML_ERANGE, "date", index,
                        "the date is outside 1900-01-01..2200-12-31");
   }
@@ -930,9 +940,7 @@ static ml_status check_journal_entry(replay *rp, const ml_event *events,
     return event_error(rp, ML_EINVAL, "amount", index,
                        "the amount must be greater than 0");
   }
-  ml_amount limit = e->type == ML_EVENT_DISBURSEMENT
-                        ? rp->terms.max_principal
-                        : ML_SCHEDULE_PRINCIPAL_HARD_LIMIT;
+  ml_amount limit = entry_amount_limit(rp, e);
   if (has_amount && e->amount > limit) {
     char amount[ML_AMOUNT_FORMAT_SIZE], most[ML_AMOUNT_FORMAT_SIZE];
     char message[2 * ML_AMOUNT_FORMAT_SIZE + 40];
@@ -1049,12 +1057,12 @@ static void replay_order(journal_space *js, const ml_event *events,
   for (size_t i = 0; i < count; i++) js->order[i] = (uint32_t)i;
 }
 
-/* A repayment check_journal_entry passes, by the tests it makes of one:
+/* A repayment check_journal_entry passes, by the same tests it makes of
+ * one (a repayment has no component, target or disbursement to check):
  * most entries are such, and this is fewer tests. */
-static int plain_repayment(const ml_event *e) {
-  return e->type == ML_EVENT_REPAYMENT && e->date >= ML_DATE_MIN &&
-         e->date <= ML_DATE_MAX && e->amount > 0 &&
-         e->amount <= ML_SCHEDULE_PRINCIPAL_HARD_LIMIT;
+static int plain_repayment(const replay *rp, const ml_event *e) {
+  return e->type == ML_EVENT_REPAYMENT && entry_date_in_range(e) &&
+         e->amount > 0 && e->amount <= entry_amount_limit(rp, e);
 }
 
 /* Checks every entry and marks the events reversed by as_of. */
@@ -1063,7 +1071,7 @@ static ml_status read_journal(replay *rp, journal_space *js,
                               ml_date as_of) {
   for (size_t i = 0; i < count; i++) {
     if (i > 0 && events[i].date < events[i - 1].date) js->in_date_order = 0;
-    if (plain_repayment(&events[i])) continue;
+    if (plain_repayment(rp, &events[i])) continue;
     if (events[i].type == ML_EVENT_REVERSAL && !js->has_reversals) {
       memset(js->reversed, 0, 2 * js->count);
       js->has_reversals = 1;
