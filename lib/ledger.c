@@ -496,22 +496,38 @@ static ml_amount row_payoff(const ml_loan_installment *row, int due_by_d) {
          row->charged_penalties_outstanding;
 }
 
+/* The interest accrued by d on the rows from current on (those not due
+ * by d): on every period begun before d, the rows' periods following one
+ * another. Most often that is the current row's alone; when a business
+ * day moves a due date past its period's end, d can fall after that end
+ * and before the due date, and the next period has begun too. */
+static ml_status accrued_from(ml_amount *out, const replay *rp,
+                              size_t current, ml_date d) {
+  *out = 0;
+  for (size_t i = current; i < rp->count && rp->rows[i].period_start < d;
+       i++) {
+    ml_amount accrued;
+    ml_status st = accrued_interest(&accrued, rp, &rp->rows[i], d);
+    if (st != ML_OK) return st;
+    *out += accrued;
+  }
+  return ML_OK;
+}
+
 /* The payoff at d: rows_sum (row_payoff over every row, current being the
- * first row due after d) and the current period's interest accrued. */
+ * first row due after d) and the interest accrued by d on the rest. */
 static ml_status payoff_with_accrued(ml_amount *out, const replay *rp,
                                      ml_amount rows_sum, size_t current,
                                      ml_date d) {
-  ml_amount accrued = 0;
-  if (current < rp->count) {
-    ml_status st = accrued_interest(&accrued, rp, &rp->rows[current], d);
-    if (st != ML_OK) return st;
-  }
+  ml_amount accrued;
+  ml_status st = accrued_from(&accrued, rp, current, d);
+  if (st != ML_OK) return st;
   *out = rows_sum + accrued;
   return ML_OK;
 }
 
 /* What settles the loan at d: everything due by d, all principal, the
- * charges on later rows, and the current period's interest accrued. */
+ * charges on later rows, and the interest accrued by d on them. */
 static ml_status payoff_at(ml_amount *out, const replay *rp, ml_date d) {
   ml_amount sum = 0;
   size_t current = current_row(rp, d);
@@ -536,11 +552,10 @@ static void drop_unearned(ml_loan_installment *row, ml_amount keep_interest) {
 static ml_status settle(replay *rp, ml_date d) {
   size_t current = current_row(rp, d);
   for (size_t i = current; i < rp->count; i++) {
-    ml_amount keep = 0;
-    if (i == current) {
-      ml_status st = accrued_interest(&keep, rp, &rp->rows[i], d);
-      if (st != ML_OK) return st;
-    }
+    /* what accrued_from counts: 0 of a period not begun by d */
+    ml_amount keep;
+    ml_status st = accrued_interest(&keep, rp, &rp->rows[i], d);
+    if (st != ML_OK) return st;
     drop_unearned(&rp->rows[i], keep);
   }
   const ml_component *order = allocation_orders[rp->options->allocation];

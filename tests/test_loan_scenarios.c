@@ -1542,6 +1542,91 @@ static void exact_payoff(void **state) {
   }
 }
 
+/*
+ * The payoff between a period's end and its due date moved later by a bank
+ * day. 10000.00 at 12 % (1 % a month), 6 monthly annuity installments from
+ * 2023-09-30, Swedish bank days, following. A = 1000000 * 0.01 / (1 -
+ * 1.01^-6) = 172548.37 -> 172548. Rows (principal/interest, öre), due
+ * dates moved where they fall on a closed day:
+ *   1 2023-10-30 162548/10000   2 2023-11-30 164173/8375
+ *   3 2023-12-30 (Sat; 12-31 Sun, 01-01 New Year) -> 2024-01-02 165815/6733
+ *   4 2024-01-30 167473/5075    5 2024-02-29 169148/3400
+ *   6 2024-03-30 (Sat; 03-31 Easter Day, 04-01 Easter Monday) -> 2024-04-02
+ *     170843/1708 (the rest of the principal).
+ * Interest periods run over the unadjusted dates, so on 2023-12-31 row 3's
+ * period (11-30 .. 12-30) has ended and row 4's (12-30 .. 01-30, 31 days)
+ * has run 1 day, though row 3 is not due until 01-02. Paid rows 1 and 2:
+ * payoff = principal 673279 + row 3's interest 6733 (all accrued) + 1 day
+ * of row 4's, 5075 / 31 = 163.71 -> 164: 680176. 680012 then does not
+ * settle: rows 3, 4, 5 are paid in advance (3 x 172548) and row 6 gets
+ * 162368, interest 1708 and principal 160660, leaving 10183 due 04-02:
+ * 89 days past due on 2024-06-30.
+ */
+static void payoff_across_a_moved_due_date(void **state) {
+  ml_schedule_terms t;
+  ml_schedule_terms_init(&t);
+  t.principal = 1000000;
+  t.annual_rate = (ml_rate){12, 2};
+  t.installments = 6;
+  t.disbursed = date_of("2023-09-30");
+  t.calendar.kind = ML_CALENDAR_SE;
+  t.business_day = ML_BD_FOLLOWING;
+  ml_loan_options o;
+  ml_loan_options_init(&o);
+  ml_loan *loan = loan_new(state, &t, &o);
+  repay(loan, "2023-10-30", 172548);
+  repay(loan, "2023-11-30", 172548);
+  exp_row e[6] = {
+      row_new(1, "2023-10-30", 162548, 10000, 0, 0),
+      row_new(2, "2023-11-30", 164173, 8375, 0, 0),
+      row_new(3, "2024-01-02", 165815, 6733, 0, 0),
+      row_new(4, "2024-01-30", 167473, 5075, 0, 0),
+      row_new(5, "2024-02-29", 169148, 3400, 0, 0),
+      row_new(6, "2024-04-02", 170843, 1708, 0, 0)};
+  row_pay_all(&e[0]);
+  row_pay_all(&e[1]);
+  exp_status s = status_active();
+  s.outstanding[ML_PRINCIPAL] = 673279;
+  s.outstanding[ML_INTEREST] = 6733 + 5075 + 3400 + 1708;
+  s.next_due_date = date_of("2024-01-02");
+  s.next_due_amount = 172548;
+  s.payoff = 680176;
+  s.paid_total = 345096;
+  expect_status("payoff across a moved due date", loan, "2023-12-31", &s, e,
+                6);
+
+  repay(loan, "2023-12-31", 680012);
+  for (int k = 2; k < 5; k++) row_pay_all(&e[k]);
+  row_pay(&e[5], ML_INTEREST, 1708);
+  row_pay(&e[5], ML_PRINCIPAL, 160660);
+  s = status_active();
+  s.days_past_due = 89;
+  s.overdue_since = date_of("2024-04-03");
+  s.outstanding[ML_PRINCIPAL] = 10183;
+  s.arrears = 10183;
+  s.payoff = 10183;
+  s.paid_total = 1025108;
+  expect_status("just below that payoff", loan, "2024-06-30", &s, e, 6);
+
+  /* The payoff itself settles the loan: row 4 keeps its day of interest,
+   * rows 5 and 6 owe none. */
+  loan = loan_new(state, &t, &o);
+  repay(loan, "2023-10-30", 172548);
+  repay(loan, "2023-11-30", 172548);
+  repay(loan, "2023-12-31", 680176);
+  e[3].due[ML_INTEREST] = 164;
+  e[4].due[ML_INTEREST] = e[5].due[ML_INTEREST] = 0;
+  for (int k = 0; k < 6; k++) {
+    memcpy(e[k].paid, e[k].due, sizeof e[k].paid);
+    memset(e[k].outstanding, 0, sizeof e[k].outstanding);
+  }
+  s = status_active();
+  s.state = ML_LOAN_CLOSED;
+  s.closed_on = date_of("2023-12-31");
+  s.paid_total = 1025272;
+  expect_status("that payoff", loan, "2024-06-30", &s, e, 6);
+}
+
 /* Reschedule on 03-20 of L6 paid on 02-15 and 03-15: new rate 6 % (0.5 %
  * a month), 8 installments, for the outstanding principal of rows due
  * after 03-20 (rows 3..6: 800000), from the last due date on or before
@@ -2149,6 +2234,8 @@ int main(void) {
                                       fixture_teardown),
       cmocka_unit_test_setup_teardown(exact_payoff, fixture_setup,
                                       fixture_teardown),
+      cmocka_unit_test_setup_teardown(payoff_across_a_moved_due_date,
+                                      fixture_setup, fixture_teardown),
       cmocka_unit_test_setup_teardown(reschedule, fixture_setup,
                                       fixture_teardown),
       cmocka_unit_test_setup_teardown(late_fee_and_default_interest, fixture_setup,
