@@ -10,9 +10,9 @@ typedef void (*ml_posting_sink)(void *context, const ml_posting *posting);
 
 /*
  * Replays events[0..count) (in order of entry, ids 1..count) up to as_of
- * into status and rows; postings go to sink when it is not NULL. With
- * strict set, every event dated after as_of is still checked against the
- * journal (what ml_loan_append needs); the status is then as of as_of.
+ * into status and rows; postings go to sink when it is not NULL. Each
+ * event is checked on its own; against the loan's state only up to as_of
+ * (lib/loan.c checks a journal at every date).
  */
 ml_status ml_ledger_replay(ml_loan_status *status, ml_loan_installment *rows,
                            size_t capacity, const ml_schedule_terms *terms,

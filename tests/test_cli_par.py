@@ -846,6 +846,13 @@ def test_file_errors_events():
                "X1,2025-12-01,repayment,100,\nX1,2026-01-01,disbursement,"
                "1200,\n", "--events: EVENTS:2: repayment rejected: event 1: "
                "dated before the disbursement")
+    # a journal is checked whole, whatever --as-of is: a repayment on
+    # 08-01, after the loan closed on 03-01 and after the as-of date
+    file_error("after_closing", loans, "loan_id,date,type,amount,ref\n"
+               "X1,2026-01-01,disbursement,1200,\nX1,2026-03-01,repayment,"
+               "1200,\nX1,2026-08-01,repayment,5,\n",
+               "--events: EVENTS:4: repayment rejected: event 3: the loan is "
+               "closed by then")
     file_error("unknown_loan", loans, "loan_id,date,type,amount,ref\n"
                "X1,2026-01-01,disbursement,1200,\nX15,2026-01-02,repayment,"
                "100,\nX2,2026-01-01,disbursement,1200,\n",
