@@ -821,6 +821,15 @@ static void on_write_off(replay *rp, ml_date d) {
   s->closed_on = d;
 }
 
+/* Whether money was paid or waived on the row. */
+static int row_touched(const ml_loan_installment *row) {
+  ml_amount settled = 0;
+  for (int c = 0; c < ML_COMPONENTS; c++) {
+    settled |= row->paid[c] | row->waived[c];
+  }
+  return settled != 0;
+}
+
 static ml_status on_reschedule(replay *rp, ml_date d, const ml_reschedule *r) {
   size_t j = current_row(rp, d);
   if (j == rp->count) {
@@ -828,6 +837,22 @@ static ml_status on_reschedule(replay *rp, ml_date d, const ml_reschedule *r) {
                         "no installment is due after the reschedule date");
   }
   if (rp->rows[j].n == 0) j++; /* the upfront fee is not rescheduled */
+  /* Rows already paid into in advance (or waived) stay as they are, with
+   * what was paid or waived on them, and so do the rows before them:
+   * replaced, they would take that money with them, and the new rows
+   * would ask for it again. */
+  for (size_t i = rp->count; i > j; i--) {
+    if (row_touched(&rp->rows[i - 1])) {
+      j = i;
+      break;
+    }
+  }
+  if (j == rp->count) {
+    return ml_error_set(rp->err, ML_ESTATE, "date", 0, 0,
+                        "every installment due after the reschedule date "
+                        "is paid already, in full or in part; there is "
+                        "nothing to reschedule");
+  }
   /* With no principal left to re-amortise, a new schedule would have no
    * rows, and the interest and charges still owed on the old ones would
    * vanish with them (and a later charge find no installment). */
@@ -840,7 +865,8 @@ static ml_status on_reschedule(replay *rp, ml_date d, const ml_reschedule *r) {
                         "no principal is outstanding after the reschedule "
                         "date; there is nothing to reschedule");
   }
-  /* Rescheduled from the last due date on or before d. */
+  /* Rescheduled from the last due date on or before d, or from the last
+   * row kept. */
   reamortisation how = {r->annual_rate, r->installments, r->grace_principal,
                         r->fixed_installment, 0, 0};
   ml_status st = reamortise(rp, j, &how);

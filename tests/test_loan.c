@@ -68,10 +68,11 @@ static int same_snapshot(const snapshot *a, const snapshot *b) {
 
 static void check_rows(const snapshot *snap, uint64_t seed, int i) {
   const ml_loan_status *st = &snap->status;
-  ml_amount sum[ML_COMPONENTS] = {0};
+  ml_amount sum[ML_COMPONENTS] = {0}, paid = 0;
   for (size_t r = 0; r < st->installment_count; r++) {
     const ml_loan_installment *row = &snap->rows[r];
     for (int c = 0; c < ML_COMPONENTS; c++) {
+      paid += row->paid[c];
       if (row->due[c] != row->paid[c] + row->waived[c] + row->written_off[c] +
                              row->outstanding[c] ||
           row->outstanding[c] < 0 || row->paid[c] < 0) {
@@ -82,6 +83,13 @@ static void check_rows(const snapshot *snap, uint64_t seed, int i) {
     }
   }
   for (int c = 0; c < ML_COMPONENTS; c++) assert_int_equal(sum[c], st->outstanding[c]);
+  /* money received is never lost: it is on the rows or owed back */
+  if (paid + st->credit_balance != st->paid_total) {
+    fail_msg("seed %#llx case %d: %lld received, %lld on the rows and %lld "
+             "owed back", (unsigned long long)seed, i,
+             (long long)st->paid_total, (long long)paid,
+             (long long)st->credit_balance);
+  }
   if (st->days_past_due < 0 || st->credit_balance < 0 || st->arrears < 0) {
     fail_msg("seed %#llx case %d: negative figure", (unsigned long long)seed, i);
   }

@@ -1686,6 +1686,50 @@ static void reschedule(void **state) {
   expect_status("reschedule", loan, "2026-04-15", &s, e, 10);
 }
 
+/* Reschedule after paying ahead: L6 pays rows 1 and 2 on 02-15 (212000 +
+ * 210000) and is rescheduled on 02-20 with the terms of `reschedule`
+ * above. Row 2 (due 03-15) holds its money and stays; the rows after it
+ * are re-amortised from its due date, 03-15: the same 8 rows as there
+ * (800000 at 0.5 % a month, due 04-15 .. 11-15). Nothing is overdue on
+ * 03-31, and the rows hold all 422000 paid. payoff [A1]: 800000 + row 3's
+ * interest 4000 * 16 / 31 (2064.52 -> 2065) = 802065. When every row
+ * after the date holds money, nothing is left to reschedule. */
+static void reschedule_after_paying_ahead(void **state) {
+  ml_loan *loan = l6_loan(state, NULL);
+  repay(loan, "2026-02-15", 422000);
+  ml_event ev = event_of(ML_EVENT_RESCHEDULE, "2026-02-20", 0);
+  ev.reschedule.annual_rate = (ml_rate){6, 2};
+  ev.reschedule.installments = 8;
+  append_ok(loan, &ev);
+  exp_row e[10];
+  l6_rows(e);
+  row_pay_all(&e[0]);
+  row_pay_all(&e[1]);
+  static const char *const due[8] = {"2026-04-15", "2026-05-15",
+                                     "2026-06-15", "2026-07-15",
+                                     "2026-08-15", "2026-09-15",
+                                     "2026-10-15", "2026-11-15"};
+  for (int k = 0; k < 8; k++) {
+    e[2 + k] = row_new(3 + k, due[k], 100000, 4000 - 500 * k, 0, 0);
+  }
+  exp_status s = status_active();
+  s.outstanding[ML_PRINCIPAL] = 800000;
+  s.outstanding[ML_INTEREST] = 18000;
+  s.next_due_date = date_of("2026-04-15");
+  s.next_due_amount = 104000;
+  s.payoff = 802065;
+  s.paid_total = 422000;
+  s.restructured = 1;
+  expect_status("reschedule after paying ahead", loan, "2026-03-31", &s, e,
+                10);
+
+  /* 1211000 on 02-15, below the payoff 1212000: rows 1..5 and 171000 of
+   * row 6 (interest 2000, principal 169000). */
+  loan = l6_loan(state, NULL);
+  repay(loan, "2026-02-15", 1211000);
+  expect_rejected(loan, &ev, ML_ESTATE, "date", "paid already");
+}
+
 /* Late fee and default interest across a month end. L6 disbursed by an
  * event; options: late fee 100.00 charged 10 days after the due date,
  * default interest 12 % a year, ACT/365F (the default day count). A 60.00
@@ -2293,6 +2337,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(payoff_across_a_moved_due_date,
                                       fixture_setup, fixture_teardown),
       cmocka_unit_test(status_compute_checks_every_date),
+      cmocka_unit_test_setup_teardown(reschedule_after_paying_ahead,
+                                      fixture_setup, fixture_teardown),
       cmocka_unit_test_setup_teardown(reschedule, fixture_setup,
                                       fixture_teardown),
       cmocka_unit_test_setup_teardown(late_fee_and_default_interest, fixture_setup,

@@ -34,7 +34,10 @@
  *       is re-amortised with the schedule layer from the last due date on
  *       or before d (or the disbursement): new rate, number of remaining
  *       installments, grace or fixed installment; the loan is flagged
- *       restructured. Installments due on or before d stay as they are.
+ *       restructured. Installments due on or before d stay as they are,
+ *       and so do those after d that hold money paid in advance (or a
+ *       waiver) and the ones before them: the new schedule then starts
+ *       from the last of these.
  *     - reversal: takes effect by leaving its target out of the replay, so
  *       the status is exactly what it would be had the target never
  *       happened (from the reversal's date on; before it, the target still
@@ -327,7 +330,7 @@ ML_API void ml_loan_free(ml_loan *loan); /* accepts NULL */
  * reversal or of the disbursement, an event after the loan is closed or
  * written off (except a reversal), a waiver larger than what is owed, a
  * reschedule with no installment due or no principal outstanding after its
- * date;
+ * date, or with every installment after it paid into in advance already;
  * ML_ELIMIT for a disbursement above the terms' max_principal, any other
  * amount above ML_SCHEDULE_PRINCIPAL_HARD_LIMIT (a repayment may exceed the
  * principal), or a journal of more than ML_LOAN_MAX_EVENTS events;
