@@ -1,0 +1,312 @@
+#!/usr/bin/env python3
+"""Differential test of `mikrolan par` and `mikrolan status` against the
+independent reference ref_ledger.py, printing TAP.
+
+  diff_ledger.py MIKROLAN [--loans N] [--seeds 11,12] [--as-of D,D,...]
+                 [--per-loan K] [--workdir DIR] [--schedule-ref PATH]
+  diff_ledger.py --self-check [--schedule-ref PATH]
+
+For each seed, `MIKROLAN generate --loans N --seed S --out DIR`; then for
+each date one TAP line comparing `MIKROLAN par --format json --by
+kommun,gender` with the reference field by field, and one comparing
+`MIKROLAN status --format json` of the first K loans with the reference's
+statuses. Before them, the reference alone is checked against figures
+computed by hand (--self-check runs only that). Exit status 1 if any line
+is `not ok`, 2 on a usage error.
+"""
+import argparse
+import csv
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ref_ledger as R  # noqa: E402
+
+BY = ["kommun", "gender"]
+MAX_DIFFS_SHOWN = 8
+
+
+class Tap:
+    def __init__(self):
+        self.n = 0
+        self.failed = 0
+
+    def result(self, ok, name, notes=()):
+        self.n += 1
+        self.failed += not ok
+        print("%s %d - %s" % ("ok" if ok else "not ok", self.n, name))
+        for line in notes:
+            print("# " + line)
+        sys.stdout.flush()
+
+    def plan(self):
+        print("1..%d" % self.n)
+
+
+# ------------------------------------------------------------ self-check
+# Two loans, each 1,200.00 SEK at 12 % a year (1 % a month, per-period),
+# 3 monthly installments, equal principal, disbursed 2025-01-15, due
+# 2025-02-15, 03-15, 04-15. Principal 400.00 each; interest 1 % of the
+# balance: 12.00 (of 1,200), 8.00 (of 800), 4.00 (of 400).
+#
+# A, on time: pays 412.00 on 02-15, 408.00 on 03-15, 404.00 on 04-15.
+#   At 2025-03-31: active, nothing overdue (days past due 0, arrears 0);
+#   outstanding principal 400.00, interest 4.00; payoff = principal 400.00
+#   + interest of period 3 (03-15..04-15, 31 days) accrued for 16 days:
+#   400 öre * 16/31 = 206.45 -> 206 öre (half-even) = 2.06; payoff 402.06;
+#   paid 820.00.
+#   At 2025-04-30: closed on 2025-04-15, all paid (1,224.00), payoff 0.
+# B, late: pays only 200.00 on 2025-02-20.
+#   It goes to installment 1: interest 12.00 first, then principal 188.00.
+#   At 2025-03-31: installment 1 owes principal 212.00, installment 2
+#   principal 400.00 + interest 8.00: arrears 620.00; oldest unpaid due
+#   date 02-15, so overdue since 02-16 and days past due 13 + 31 = 44;
+#   outstanding principal 1,200 - 188 = 1,012.00, interest 8 + 4 = 12.00;
+#   payoff 1,012.00 + 8.00 (due interest) + 2.06 (accrued, as for A) =
+#   1,022.06.
+# Portfolio at 2025-03-31 (both active): GLP 400 + 1,012 = 1,412.00;
+#   PAR>1 = PAR>30 = 1,012.00 (B, 44 days), ratio 1012/1412 = 0.7167138...
+#   -> 0.716714; PAR>60 and above 0.00; overdue 620.00, arrears rate
+#   620/1412 = 0.4390934... -> 0.439093; buckets: current A (1, 400.00,
+#   0.00), 31-60 B (1, 1,012.00, 620.00); provisioning 25 % of 1,012.00 =
+#   253.00. Segment kommun X: A only; kommun Y: B only.
+SELF_LOANS = """loan_id,principal,rate,term,frequency,method,interest,disbursed_on,kommun,gender
+A,1200,12,3,monthly,equal-principal,per-period,2025-01-15,X,F
+B,1200,12,3,monthly,equal-principal,per-period,2025-01-15,Y,M
+"""
+SELF_EVENTS = """loan_id,date,type,amount,ref
+A,2025-01-15,disbursement,1200.00,
+A,2025-02-15,repayment,412.00,
+A,2025-03-15,repayment,408.00,
+A,2025-04-15,repayment,404.00,
+B,2025-01-15,disbursement,1200.00,
+B,2025-02-20,repayment,200.00,
+"""
+SELF_EXPECTED = [
+    ("loan A status 2025-03-31", "status", "A", "2025-03-31", {
+        "state": "active", "days_past_due": 0, "overdue_since": None, "arrears": "0.00",
+        "outstanding": {"principal": "400.00", "interest": "4.00", "fees": "0.00",
+                        "penalties": "0.00"},
+        "payoff": "402.06", "paid_total": "820.00", "credit_balance": "0.00",
+        "closed_on": None, "restructured": False}),
+    ("loan A status 2025-04-30", "status", "A", "2025-04-30", {
+        "state": "closed", "closed_on": "2025-04-15", "paid_total": "1224.00",
+        "payoff": "0.00", "arrears": "0.00",
+        "outstanding": {"principal": "0.00", "interest": "0.00", "fees": "0.00",
+                        "penalties": "0.00"}}),
+    ("loan B status 2025-03-31", "status", "B", "2025-03-31", {
+        "state": "active", "days_past_due": 44, "overdue_since": "2025-02-16",
+        "arrears": "620.00",
+        "outstanding": {"principal": "1012.00", "interest": "12.00", "fees": "0.00",
+                        "penalties": "0.00"},
+        "payoff": "1022.06", "paid_total": "200.00",
+        "installments[0].paid": {"principal": "188.00", "interest": "12.00",
+                                 "fees": "0.00", "penalties": "0.00"}}),
+    ("par 2025-03-31", "par", None, "2025-03-31", {
+        "total.loans": 2, "total.active": 2, "total.gross_portfolio": "1412.00",
+        "total.par.1.amount": "1012.00", "total.par.1.ratio": "0.716714",
+        "total.par.30.amount": "1012.00", "total.par.60.amount": "0.00",
+        "total.par.60.ratio": "0.000000", "total.overdue": "620.00",
+        "total.arrears_rate": "0.439093",
+        "total.buckets[0].count": 1, "total.buckets[0].principal": "400.00",
+        "total.buckets[2].from_days": 31, "total.buckets[2].count": 1,
+        "total.buckets[2].principal": "1012.00", "total.buckets[2].overdue": "620.00",
+        "total.provisioning": "253.00",
+        "segments[0].key.kommun": "X", "segments[0].gross_portfolio": "400.00",
+        "segments[1].key.kommun": "Y", "segments[1].par.30.amount": "1012.00"}),
+]
+
+
+def lookup(obj, path):
+    """obj at a path like `total.buckets[2].count` (dots, then [i])."""
+    for part in path.split("."):
+        name, _, index = part.partition("[")
+        obj = obj[name]
+        if index:
+            obj = obj[int(index.rstrip("]"))]
+    return obj
+
+
+def self_check(tap):
+    loans = R.read_loans(io.StringIO(SELF_LOANS))
+    events = R.read_events(io.StringIO(SELF_EVENTS))
+    for name, kind, loan_id, as_of, expected in SELF_EXPECTED:
+        d = R.parse_date(as_of)
+        if kind == "par":
+            got = R.par_report(loans, events, d, ["kommun"])
+        else:
+            (_row, st), = R.loan_statuses(loans, events, d, {loan_id})
+            got = R.status_json(st, d, loan_id)
+        diffs = ["%s: reference %r, by hand %r" % (k, lookup(got, k), v)
+                 for k, v in expected.items() if lookup(got, k) != v]
+        tap.result(not diffs, "reference self-check: %s (%d figures by hand)"
+                   % (name, len(expected)), diffs)
+
+
+# ------------------------------------------------------------ comparisons
+def flatten(x, prefix=""):
+    """{path: leaf} of a JSON value, paths as lookup() reads them."""
+    if isinstance(x, dict):
+        out = {}
+        for k, v in x.items():
+            out.update(flatten(v, "%s.%s" % (prefix, k) if prefix else str(k)))
+        return out
+    if isinstance(x, list):
+        out = {}
+        for i, v in enumerate(x):
+            out.update(flatten(v, "%s[%d]" % (prefix, i)))
+        return out
+    return {prefix: x}
+
+
+def field_diffs(ref, real, keys=None):
+    """'path: reference X, mikrolan Y' for every differing leaf."""
+    fr, fm = flatten(ref), flatten(real)
+    if keys is not None:
+        fr = {k: v for k, v in fr.items() if k.split(".")[0].split("[")[0] in keys}
+        fm = {k: v for k, v in fm.items() if k.split(".")[0].split("[")[0] in keys}
+    missing = "<missing>"
+    return ["%s: reference %r, mikrolan %r" % (k, fr.get(k, missing), fm.get(k, missing))
+            for k in sorted(set(fr) | set(fm)) if fr.get(k, missing) != fm.get(k, missing)]
+
+
+def run(argv):
+    """(stdout, None) or (None, a one-line failure)."""
+    p = subprocess.run(argv, capture_output=True, text=True)
+    if p.returncode != 0:
+        return None, "%s exited %d: %s" % (" ".join(argv[:2]), p.returncode,
+                                            p.stderr.strip()[:300])
+    return p.stdout, None
+
+
+def check_par(tap, binary, progdir, loans, events, seed, as_of):
+    name = "seed %d as-of %s: par --by %s" % (seed, as_of, ",".join(BY))
+    out, err = run([binary, "par", "--loans", os.path.join(progdir, "loans.csv"),
+                    "--events", os.path.join(progdir, "events.csv"), "--as-of", as_of,
+                    "--format", "json", "--by", ",".join(BY)])
+    if err:
+        tap.result(False, name, [err])
+        return
+    ref = R.par_report(loans, events, R.parse_date(as_of), BY)
+    diffs = field_diffs(ref, json.loads(out))
+    nfields = len(flatten(ref))
+    tap.result(not diffs, "%s (%d loans, %d fields)" % (name, len(loans), nfields),
+               ["%d field(s) differ" % len(diffs)] + diffs[:MAX_DIFFS_SHOWN] if diffs else ())
+
+
+# the keys of `mikrolan status --format json` the reference computes
+STATUS_KEYS = {"state", "days_past_due", "overdue_since", "outstanding", "arrears",
+               "payoff", "restructured", "credit_balance", "paid_total", "closed_on",
+               "installments"}
+
+
+def write_journal(path, header, rows):
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, header, lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+
+
+def status_diffs(binary, row, rows, header, as_of, path):
+    """Differences between mikrolan status and the reference for one loan."""
+    write_journal(path, header, rows)
+    out, err = run([binary, "status"] + R.term_flags(row) +
+                   ["--events", path, "--as-of", as_of, "--format", "json"])
+    if err:
+        return [err]
+    terms, _ = R.terms_of_row(row)
+    # `mikrolan status` has no restructured flag: only the journal can set it
+    st = R.loan_status(terms, False, rows, R.parse_date(as_of))
+    ref = R.status_json(st, R.parse_date(as_of), row["loan_id"])
+    return field_diffs(ref, json.loads(out), STATUS_KEYS)
+
+
+def check_status(tap, binary, progdir, loans, events, header, seed, as_of, k):
+    path = os.path.join(progdir, "one_loan.csv")
+    bad = []
+    for row in loans[:k]:
+        diffs = status_diffs(binary, row, events.get(row["loan_id"], []), header, as_of, path)
+        if diffs:
+            bad.append((row["loan_id"], diffs))
+    notes = []
+    for loan_id, diffs in bad[:3]:
+        notes += ["%s: %s" % (loan_id, d) for d in diffs[:3]]
+    tap.result(not bad, "seed %d as-of %s: status of the first %d loans%s"
+               % (seed, as_of, min(k, len(loans)),
+                  ", %d differ" % len(bad) if bad else ""), notes)
+
+
+def check_seed(tap, a, workdir, seed):
+    progdir = os.path.join(workdir, "seed%d" % seed)
+    _out, err = run([a.binary, "generate", "--loans", str(a.loans), "--seed", str(seed),
+                     "--out", progdir])
+    if err:
+        tap.result(False, "seed %d: generate" % seed, [err])
+        return
+    with R.open_csv(os.path.join(progdir, "loans.csv")) as f:
+        loans = R.read_loans(f)
+    with R.open_csv(os.path.join(progdir, "events.csv")) as f:
+        header = csv.DictReader(f).fieldnames
+        f.seek(0)
+        events = R.read_events(f)
+    for as_of in a.as_of:
+        check_par(tap, a.binary, progdir, loans, events, seed, as_of)
+        if a.per_loan > 0:
+            check_status(tap, a.binary, progdir, loans, events, header, seed, as_of,
+                         a.per_loan)
+
+
+def parse_args(argv):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("binary", nargs="?", help="the mikrolan executable under test")
+    ap.add_argument("--loans", type=int, default=400)
+    ap.add_argument("--seeds", default="11,12")
+    ap.add_argument("--as-of", default="2025-06-30,2026-06-30,2027-12-31")
+    ap.add_argument("--per-loan", type=int, default=100,
+                    help="loans compared one by one with mikrolan status (0: none)")
+    ap.add_argument("--workdir", help="keep the programmes here (default: a temporary "
+                    "directory, removed at the end)")
+    ap.add_argument("--schedule-ref", help="bench/peers/schedule_ref.py "
+                    "(default: ../bench/peers/ from this file's folder)")
+    ap.add_argument("--self-check", action="store_true",
+                    help="only check the reference against hand-computed figures")
+    a = ap.parse_args(argv)
+    if not a.self_check and not a.binary:
+        ap.error("MIKROLAN_BINARY is required (or --self-check)")
+    a.seeds = [int(s) for s in a.seeds.split(",") if s]
+    a.as_of = [d for d in a.as_of.split(",") if d]
+    return a
+
+
+def main(argv):
+    a = parse_args(argv)
+    try:
+        R.load_schedule_ref(a.schedule_ref)
+    except FileNotFoundError as e:
+        print("Bail out! %s" % e)
+        return 2
+    tap = Tap()
+    self_check(tap)
+    if not a.self_check:
+        if not (os.path.isfile(a.binary) and os.access(a.binary, os.X_OK)):
+            print("Bail out! %s is not an executable file" % a.binary)
+            return 2
+        workdir = a.workdir or tempfile.mkdtemp(prefix="diff_ledger_")
+        os.makedirs(workdir, exist_ok=True)
+        try:
+            for seed in a.seeds:
+                check_seed(tap, a, workdir, seed)
+        finally:
+            if not a.workdir:
+                shutil.rmtree(workdir, ignore_errors=True)
+    tap.plan()
+    return 1 if tap.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,585 @@
+#!/usr/bin/env python3
+"""Independent reference for `mikrolan status` and `mikrolan par`, default
+loan options (allocation penalties-fees-interest-principal, prepayment
+next-installments, no arrears tolerance, no late fee, no default interest)
+and default portfolio options (thresholds 1,30,60,90,180,365; buckets
+0,30,60,90,180,365 and open; provisioning 0,10,25,50,75,90,100 %;
+restructured loans at risk from 30 days).
+
+Written from the specification only, sharing no code with lib/ or cli/:
+  - README.md, "The loan ledger (`mikrolan/loan.h`)", "`mikrolan status`",
+    "Portfolio quality (`mikrolan/portfolio.h`)", "`mikrolan par`" and
+    "The journal file";
+  - issue 4 (the loan ledger, `issues show 4`) and issue 5 (portfolio at
+    risk, `issues show 5`);
+  - include/mikrolan/loan.h (replay order) and portfolio.h (definitions).
+Schedules come from bench/peers/schedule_ref.py, the independent schedule
+reference, loaded by path (see load_schedule_ref).
+
+Money is integer minor units (SEK, 2 decimals), ratios fractions.Fraction;
+every amount is rounded once, with schedule_ref's exact rounding.
+
+What it does not model: rejection of invalid journals (it replays whatever
+it is given; `mikrolan` rejects, e.g. a waiver above what is owed); the
+JSON keys next_due_date, next_due_amount, written_off_total, currency of
+`mikrolan status`; non-default options. Where the spec is silent it says so
+in a comment, and a replay it is unsure of adds a warning to the status.
+
+  ref_ledger.py [--schedule-ref PATH] par    --loans F --events F --as-of D [--by C1,C2]
+  ref_ledger.py [--schedule-ref PATH] status --loans F --events F --as-of D --loan-id ID
+"""
+import argparse
+import contextlib
+import copy
+import csv
+import datetime
+import importlib.util
+import json
+import os
+import sys
+from fractions import Fraction
+
+S = None  # the schedule_ref module, set by load_schedule_ref()
+
+PRINCIPAL, INTEREST, FEES, PENALTIES = range(4)
+COMPONENTS = ("principal", "interest", "fees", "penalties")
+ALLOCATION_ORDER = (PENALTIES, FEES, INTEREST, PRINCIPAL)  # Fineract standard
+EXPONENT = 2  # SEK, `mikrolan par`'s default currency
+
+
+def load_schedule_ref(path=None):
+    """Import schedule_ref.py from path, by default ../bench/peers/ next to
+    this file's folder (this file lives in tests/)."""
+    global S
+    if path is None:
+        here = os.path.dirname(os.path.abspath(__file__))
+        path = os.path.join(here, "..", "bench", "peers", "schedule_ref.py")
+    if not os.path.isfile(path):
+        raise FileNotFoundError("schedule_ref.py not found at %s; give --schedule-ref PATH"
+                                % os.path.normpath(path))
+    spec = importlib.util.spec_from_file_location("schedule_ref", path)
+    S = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(S)
+    return S
+
+
+def parse_date(text):
+    return datetime.date.fromisoformat(text)
+
+
+def format_amount(minor):
+    return S.format_amount(minor, EXPONENT)
+
+
+def parse_amount(text):
+    return S.parse_amount(text, EXPONENT)
+
+
+# ------------------------------------------------------------ loans file
+TERM_COLUMNS = {
+    "principal", "rate", "term", "frequency", "method", "interest", "disbursed_on",
+    "first_due", "grace_principal", "grace_interest", "interest_free", "rounding",
+    "installment_multiple", "upfront_fee", "installment_fee", "calendar",
+    "business_day", "max_principal", "currency", "adjusted_interest_periods"}
+YES = {"1", "yes", "true"}
+
+
+def column_name(col):
+    """`first-due` and `first_due` name the same column."""
+    return col.replace("-", "_")
+
+
+def term_flags(row):
+    """The `mikrolan schedule`/`status` flags a loans-file row stands for."""
+    argv = []
+    for col, val in row.items():
+        c = column_name(col)
+        if c not in TERM_COLUMNS or val == "":
+            continue
+        if c == "adjusted_interest_periods":
+            if val.lower() in YES:
+                argv.append("--adjusted-interest-periods")
+            continue
+        flag = "disbursed" if c == "disbursed_on" else c.replace("_", "-")
+        argv += ["--" + flag, val]
+    return argv
+
+
+def terms_of_row(row):
+    """(schedule_ref Terms, restructured column) of a loans-file row."""
+    argv = term_flags(row)
+    if "--max-principal" in argv:  # a limit, not a term of the schedule
+        k = argv.index("--max-principal")
+        del argv[k:k + 2]
+    restructured = any(column_name(c) == "restructured" and v.lower() in YES
+                       for c, v in row.items())
+    return S.terms_from_args(argv), restructured
+
+
+# ------------------------------------------------------------ schedule
+@contextlib.contextmanager
+def fixed_annuity_installment(installment, principal):
+    """Make schedule_ref's annuity installment exactly `installment`:
+    it computes A = round(P * num / (den * mult)) * mult, so num/den =
+    installment/P gives A = installment (with mult = 1)."""
+    saved = S.annuity_factor
+    S.annuity_factor = lambda a, b, m: (installment, principal)
+    try:
+        yield
+    finally:
+        S.annuity_factor = saved
+
+
+class Installment:
+    """One schedule row and what happened to it, by component."""
+    __slots__ = ("n", "due_date", "start", "end", "due", "paid", "waived",
+                 "written_off", "charged")
+
+    def __init__(self, n, due_date, start, end, due):
+        self.n = n
+        self.due_date = due_date
+        self.start, self.end = start, end  # its interest period
+        self.due = list(due)
+        self.paid = [0, 0, 0, 0]
+        self.waived = [0, 0, 0, 0]
+        self.written_off = [0, 0, 0, 0]
+        self.charged = [0, 0, 0, 0]  # fees and penalties charged by events
+
+    def out(self, c):
+        return self.due[c] - self.paid[c] - self.waived[c] - self.written_off[c]
+
+    def out_total(self):
+        return sum(self.out(c) for c in range(4))
+
+
+def schedule_installments(t, fixed_installment=0):
+    """The installments of terms t; row 0 (an upfront fee) when there is one.
+    Interest periods run between unadjusted due dates unless the terms
+    adjust them (schedule.h)."""
+    if fixed_installment and t.method == "annuity":
+        with fixed_annuity_installment(fixed_installment, t.principal):
+            rows = S.compute(t)
+    else:
+        rows = S.compute(t)
+    unadjusted, adjusted = S.due_dates(t.disbursed, t.first_due, t.frequency, t.term,
+                                       t.calendar, t.business_day)
+    ends = adjusted if t.adjusted_interest_periods else unadjusted
+    starts = (t.disbursed,) + ends[:-1]
+    out = []
+    for (n, due, p, i, fee, _total, _balance) in rows:
+        if n == 0:
+            out.append(Installment(0, due, t.disbursed, t.disbursed, (0, 0, fee, 0)))
+        else:
+            out.append(Installment(n, due, starts[n - 1], ends[n - 1], (p, i, fee, 0)))
+    return out
+
+
+# ------------------------------------------------------------ one loan
+class Ledger:
+    """A loan replayed event by event (README "The loan ledger")."""
+
+    def __init__(self, terms, restructured):
+        self.terms = terms
+        self.restructured = restructured
+        self.installments = schedule_installments(terms)
+        self.state = "pending"
+        self.closed_on = None
+        self.credit = 0
+        self.paid_total = 0
+        self.warnings = []
+
+    # -- payoff: all principal + everything due by d + charges on later
+    #    installments + the current period's interest accrued pro rata by days
+    def accrued_interest(self, it, d):
+        """Interest of it's period accrued by d: none before the period,
+        all of it once the period has ended, pro rata by days in between."""
+        days = (d - it.start).days
+        length = (it.end - it.start).days
+        if days <= 0:
+            return 0
+        if length <= 0 or days >= length:
+            return it.due[INTEREST]
+        return S.round_div(it.due[INTEREST] * days, length, self.terms.rounding)
+
+    def payoff(self, d):
+        """(payoff at d, {index: interest accrued by d} of installments due after d)."""
+        total = 0
+        accrued = {}
+        for k, it in enumerate(self.installments):
+            if it.due_date <= d:
+                total += it.out_total()
+                continue
+            total += it.out(PRINCIPAL)
+            total += min(it.out(FEES), it.charged[FEES])
+            total += min(it.out(PENALTIES), it.charged[PENALTIES])
+            accrued[k] = self.accrued_interest(it, d)
+            total += max(0, accrued[k] - it.paid[INTEREST] - it.waived[INTEREST])
+        return total, accrued
+
+    # -- events
+    def pay_installment(self, it, x):
+        """Pay it in the allocation order; return what is left of x."""
+        for c in ALLOCATION_ORDER:
+            y = min(max(it.out(c), 0), x)
+            it.paid[c] += y
+            x -= y
+        return x
+
+    def settle(self, d, accrued):
+        """Pay everything off at d: later periods' unaccrued interest and
+        scheduled (not charged) fees are no longer due."""
+        for k, it in enumerate(self.installments):
+            if it.due_date > d:
+                it.due[INTEREST] = max(accrued[k], it.paid[INTEREST] + it.waived[INTEREST])
+                it.due[FEES] -= it.out(FEES) - min(it.out(FEES), it.charged[FEES])
+            for c in range(4):
+                it.paid[c] += max(it.out(c), 0)
+        self.close(d)
+
+    def close(self, d):
+        self.state = "closed"
+        self.closed_on = d
+
+    def repay(self, d, x):
+        """Due installments oldest first, then the next ones in order
+        (prepayment next-installments); the rest is a credit balance."""
+        self.paid_total += x
+        payoff, accrued = self.payoff(d)
+        if x >= payoff:
+            self.settle(d, accrued)
+            self.credit += x - payoff
+            return
+        for due_by_d in (True, False):
+            for it in self.installments:
+                if (it.due_date <= d) == due_by_d:
+                    x = self.pay_installment(it, x)
+        self.credit += x
+        if all(it.out_total() == 0 for it in self.installments):
+            self.close(d)
+
+    def charge(self, d, x, c):
+        """A fee or penalty on the first installment due on or after d
+        (the last one after maturity)."""
+        target = next((it for it in self.installments if it.due_date >= d),
+                      self.installments[-1])
+        target.due[c] += x
+        target.charged[c] += x
+
+    def waive(self, x, c):
+        """Waive up to x of component c, oldest installment first."""
+        for it in self.installments:
+            y = min(it.out(c), x)
+            it.waived[c] += y
+            x -= y
+            if x == 0:
+                break
+
+    def write_off(self, d):
+        for it in self.installments:
+            for c in range(4):
+                it.written_off[c] += max(it.out(c), 0)
+        self.state = "written-off"
+        self.closed_on = d
+
+    def reschedule(self, d, rate, term, grace_principal, fixed_installment):
+        """Re-amortise the outstanding principal of the installments due
+        after d from the last due date on or before d (or the disbursement)."""
+        due = [k for k, it in enumerate(self.installments) if it.n > 0 and it.due_date <= d]
+        last = self.installments[due[-1]] if due else None
+        # interest periods are contiguous over unadjusted dates: anchor on the
+        # end of the last due installment's interest period
+        anchor = last.end if last else self.terms.disbursed
+        later = [it for it in self.installments if it.n > 0 and it.due_date > d]
+        for it in later:
+            if any(it.paid) or any(it.waived):
+                # spec silent on money already paid on the replaced rows
+                self.warnings.append("reschedule drops paid amounts on installment %d" % it.n)
+        t = copy.copy(self.terms)
+        t.principal = sum(it.out(PRINCIPAL) for it in later)
+        t.rate, t.term, t.grace_principal = rate, term, grace_principal
+        t.grace_interest = t.interest_free = 0
+        t.first_due = None
+        t.disbursed = anchor
+        t.upfront_fee, t.upfront_fee_percent = 0, None
+        first_n = last.n if last else 0
+        new = [it for it in schedule_installments(t, fixed_installment) if it.n > 0]
+        for it in new:
+            it.n += first_n
+        self.installments = [it for it in self.installments if it not in later] + new
+        self.restructured = True
+
+    def apply(self, e):
+        """Apply one journal row (a dict of the events file) dated e["_date"]."""
+        d, kind = e["_date"], e["type"]
+        if kind == "repayment":
+            self.repay(d, parse_amount(e["amount"]))
+        elif kind in ("fee", "penalty"):
+            self.charge(d, parse_amount(e["amount"]), FEES if kind == "fee" else PENALTIES)
+        elif kind == "waiver":
+            self.waive(parse_amount(e["amount"]), COMPONENTS.index(e["component"]))
+        elif kind == "write-off":
+            self.write_off(d)
+        elif kind == "reschedule":
+            fixed = parse_amount(e["installment"]) if e.get("installment") else 0
+            self.reschedule(d, S.parse_percent(e["rate"]), int(e["term"]),
+                            int(e.get("grace_principal") or 0), fixed)
+        else:
+            raise ValueError("unknown event type %r" % kind)
+
+    # -- status
+    def overdue(self, as_of):
+        """(arrears, days past due, overdue since) at as_of."""
+        arrears, dpd, since = 0, 0, None
+        for it in self.installments:
+            if it.due_date < as_of:
+                o = it.out_total()
+                arrears += o
+                if o > 0 and since is None:
+                    since = it.due_date + datetime.timedelta(days=1)
+                    dpd = (as_of - it.due_date).days
+        return arrears, dpd, since
+
+    def status(self, as_of):
+        arrears, dpd, since = self.overdue(as_of)
+        state = self.state
+        if state == "closed" and self.credit > 0:
+            state = "credit-balance"
+        return {
+            "state": state, "days_past_due": dpd, "overdue_since": since,
+            "outstanding": [sum(it.out(c) for it in self.installments) for c in range(4)],
+            "arrears": arrears,
+            "payoff": self.payoff(as_of)[0] if self.state == "active" else 0,
+            "restructured": self.restructured, "credit_balance": self.credit,
+            "paid_total": self.paid_total, "closed_on": self.closed_on,
+            "installments": self.installments, "warnings": self.warnings}
+
+
+def events_in_force(events, as_of):
+    """The journal rows to replay at as_of: ids given or by position,
+    reversed events (by a reversal dated on or before as_of) and reversals
+    left out, in date order, a disbursement first on its date, then order
+    of entry."""
+    rows = []
+    for idx, e in enumerate(events):
+        rows.append(dict(e, _id=int(e["id"]) if e.get("id") else idx + 1,
+                         _idx=idx, _date=parse_date(e["date"])))
+    reversed_ids = {int(e["target"]) for e in rows
+                    if e["type"] == "reversal" and e["_date"] <= as_of}
+    rows = [e for e in rows if e["_id"] not in reversed_ids and e["type"] != "reversal"]
+    rows.sort(key=lambda e: (e["_date"], e["type"] != "disbursement", e["_idx"]))
+    return rows
+
+
+def loan_status(terms, restructured, events, as_of):
+    """Status at as_of of a loan with these terms and journal rows (in file order)."""
+    rows = events_in_force(events, as_of)
+    t = copy.copy(terms)
+    disbursement = min((e for e in rows if e["type"] == "disbursement"),
+                       key=lambda e: e["_idx"], default=None)  # the first entered
+    if disbursement:
+        t.principal = parse_amount(disbursement["amount"])
+        t.disbursed = disbursement["_date"]
+    ledger = Ledger(t, restructured)
+    if as_of < t.disbursed:
+        # pending: spec silent on its rows; shown like mikrolan status, the
+        # schedule with nothing paid
+        return ledger.status(as_of)
+    ledger.state = "active"
+    for e in rows:
+        if e["_date"] > as_of:
+            break
+        if e["type"] == "disbursement":
+            continue
+        if ledger.state != "active":
+            ledger.warnings.append("event after close: %s %s" % (e["type"], e["date"]))
+            continue
+        ledger.apply(e)
+    return ledger.status(as_of)
+
+
+def status_json(st, as_of, loan_id):
+    """The keys of `mikrolan status --format json` this reference computes."""
+    def by_component(v):
+        return {COMPONENTS[c]: format_amount(v[c]) for c in range(4)}
+
+    def iso(d):
+        return d.isoformat() if d else None
+
+    rows = [{"n": it.n, "due_date": it.due_date.isoformat(),
+             "due": by_component(it.due), "paid": by_component(it.paid),
+             "waived": by_component(it.waived),
+             "written_off": by_component(it.written_off),
+             "outstanding": by_component([it.out(c) for c in range(4)])}
+            for it in st["installments"]]
+    return {"as_of": as_of.isoformat(), "loan_id": loan_id, "state": st["state"],
+            "days_past_due": st["days_past_due"], "overdue_since": iso(st["overdue_since"]),
+            "outstanding": by_component(st["outstanding"]),
+            "arrears": format_amount(st["arrears"]), "payoff": format_amount(st["payoff"]),
+            "restructured": st["restructured"],
+            "credit_balance": format_amount(st["credit_balance"]),
+            "paid_total": format_amount(st["paid_total"]), "closed_on": iso(st["closed_on"]),
+            "installments": rows}
+
+
+# ------------------------------------------------------------ files
+def read_loans(f):
+    """Rows of a loans file (an open text file)."""
+    return list(csv.DictReader(f))
+
+
+def read_events(f):
+    """{loan_id: [rows in file order]} of an events file (an open text file)."""
+    by_loan = {}
+    for row in csv.DictReader(f):
+        by_loan.setdefault(row["loan_id"], []).append(row)
+    return by_loan
+
+
+def open_csv(path):
+    return open(path, newline="", encoding="utf-8-sig")
+
+
+# ------------------------------------------------------------ portfolio
+THRESHOLDS = (1, 30, 60, 90, 180, 365)
+BUCKET_LAST_DAY = (0, 30, 60, 90, 180, 365)  # then an open bucket
+PROVISIONING = tuple(Fraction(p, 100) for p in (0, 10, 25, 50, 75, 90, 100))
+
+
+class Figures:
+    """Exact sums of one segment (portfolio.h)."""
+
+    def __init__(self):
+        self.loans = self.pending = self.active = self.closed = 0
+        self.credit_balance = self.written_off = 0
+        self.gross = self.overdue = 0
+        self.par = [0] * len(THRESHOLDS)
+        nb = len(BUCKET_LAST_DAY) + 1
+        self.bucket_count, self.bucket_principal, self.bucket_overdue = [0] * nb, [0] * nb, [0] * nb
+
+    def add(self, st):
+        self.loans += 1
+        state = st["state"]
+        if state == "pending":
+            self.pending += 1
+        elif state == "written-off":
+            self.written_off += 1
+        elif state in ("closed", "credit-balance"):
+            self.closed += 1
+            self.credit_balance += state == "credit-balance"
+        else:
+            self.add_active(st)
+
+    def add_active(self, st):
+        self.active += 1
+        principal, dpd = st["outstanding"][PRINCIPAL], st["days_past_due"]
+        self.gross += principal
+        self.overdue += st["arrears"]
+        for k, x in enumerate(THRESHOLDS):
+            if dpd > x or (x >= 30 and st["restructured"]):
+                self.par[k] += principal
+        b = bucket_of(dpd)
+        self.bucket_count[b] += 1
+        self.bucket_principal[b] += principal
+        self.bucket_overdue[b] += st["arrears"]
+
+
+def bucket_of(dpd):
+    return next((k for k, last in enumerate(BUCKET_LAST_DAY) if dpd <= last),
+                len(BUCKET_LAST_DAY))
+
+
+def ratio6(num, den):
+    """num/den rounded half-even to 6 places; 0 for a zero denominator."""
+    if den == 0:
+        return "0.000000"
+    q = Fraction(num, den)
+    n = S.round_div(q.numerator * 10 ** 6, q.denominator, S.HALF_EVEN)
+    sign = "-" if n < 0 else ""
+    return "%s%d.%06d" % (sign, abs(n) // 10 ** 6, abs(n) % 10 ** 6)
+
+
+def provision(principal, rate):
+    return S.round_div(principal * rate.numerator, rate.denominator, S.HALF_EVEN)
+
+
+def buckets_json(f):
+    out = []
+    first = 0
+    for k, rate in enumerate(PROVISIONING):
+        last = BUCKET_LAST_DAY[k] if k < len(BUCKET_LAST_DAY) else None
+        out.append({"from_days": first, "to_days": last, "count": f.bucket_count[k],
+                    "principal": format_amount(f.bucket_principal[k]),
+                    "overdue": format_amount(f.bucket_overdue[k]),
+                    "provisioning_rate": ratio6(rate.numerator, rate.denominator)})
+        first = (last or 0) + 1
+    return out
+
+
+def figures_json(f):
+    provisioning = sum(provision(p, r) for p, r in zip(f.bucket_principal, PROVISIONING))
+    return {"loans": f.loans, "pending": f.pending, "active": f.active,
+            "closed": f.closed, "credit_balance": f.credit_balance,
+            "written_off": f.written_off, "gross_portfolio": format_amount(f.gross),
+            "par": {str(x): {"amount": format_amount(f.par[k]), "ratio": ratio6(f.par[k], f.gross)}
+                    for k, x in enumerate(THRESHOLDS)},
+            "overdue": format_amount(f.overdue), "arrears_rate": ratio6(f.overdue, f.gross),
+            "buckets": buckets_json(f), "provisioning": format_amount(provisioning)}
+
+
+def loan_statuses(loans, events, as_of, only=None):
+    """(loans-file row, status at as_of) of every loan (or of the ids in only)."""
+    for row in loans:
+        if only is not None and row["loan_id"] not in only:
+            continue
+        terms, restructured = terms_of_row(row)
+        yield row, loan_status(terms, restructured, events.get(row["loan_id"], []), as_of)
+
+
+def par_report(loans, events, as_of, by):
+    """`mikrolan par --format json` (default options) of loans rows and events."""
+    total, segments = Figures(), {}
+    for row, st in loan_statuses(loans, events, as_of):
+        total.add(st)
+        if by:
+            segments.setdefault(tuple(row[c] for c in by), Figures()).add(st)
+    out = {"as_of": as_of.isoformat(), "period_start": None, "currency": "SEK",
+           "by": list(by), "total": figures_json(total), "segments": []}
+    for key in sorted(segments, key=lambda k: "\x1f".join(k).encode()):
+        out["segments"].append(dict({"key": dict(zip(by, key))}, **figures_json(segments[key])))
+    out["skipped"] = {"loans": 0, "rows": 0}
+    return out
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--schedule-ref", help="path of bench/peers/schedule_ref.py")
+    ap.add_argument("cmd", choices=["par", "status"])
+    ap.add_argument("--loans", required=True)
+    ap.add_argument("--events", required=True)
+    ap.add_argument("--as-of", required=True)
+    ap.add_argument("--by", default="")
+    ap.add_argument("--loan-id")
+    a = ap.parse_args(argv)
+    load_schedule_ref(a.schedule_ref)
+    as_of = parse_date(a.as_of)
+    with open_csv(a.loans) as f:
+        loans = read_loans(f)
+    with open_csv(a.events) as f:
+        events = read_events(f)
+    if a.cmd == "par":
+        out = par_report(loans, events, as_of, [c for c in a.by.split(",") if c])
+        json.dump(out, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+        return 0
+    for _row, st in loan_statuses(loans, events, as_of, {a.loan_id}):
+        json.dump(status_json(st, as_of, a.loan_id), sys.stdout, ensure_ascii=False, indent=1)
+        print()
+        for w in st["warnings"]:
+            print("warning:", w, file=sys.stderr)
+        return 0
+    print("no loan %r" % a.loan_id, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
