@@ -86,7 +86,10 @@ static const char par_files[] =
     "    loans file: the same report, later. Events for a loan the\n"
     "    loans file does not have are a problem (see BAD INPUT); events\n"
     "    out of that order stop the run, naming the line, unless\n"
-    "    --sort-events.\n"
+    "    --sort-events. Each journal is checked whole, as mikrolan\n"
+    "    status checks it, whatever --as-of is: an event after --as-of\n"
+    "    that the loan would reject (a repayment after it closed, say)\n"
+    "    is a problem too.\n"
     "\n";
 
 static const char par_options[] =
