@@ -15,7 +15,7 @@ static const char par_head[] =
     "DESCRIPTION\n"
     "    Computes every loan's status at --as-of from its terms (a row of\n"
     "    the loans file) and its journal (its rows of the events file),\n"
-    "    exactly as mikrolan status does, and sums the statuses per\n"
+    "    with the figures mikrolan status gives, and sums them per\n"
     "    segment (the values of the --by columns) and in total:\n"
     "      loans      every loan; active, closed (nothing outstanding,\n"
     "                 also with a credit balance), written off, pending\n"
@@ -86,10 +86,11 @@ static const char par_files[] =
     "    loans file: the same report, later. Events for a loan the\n"
     "    loans file does not have are a problem (see BAD INPUT); events\n"
     "    out of that order stop the run, naming the line, unless\n"
-    "    --sort-events. Each journal is checked whole, as mikrolan\n"
-    "    status checks it, whatever --as-of is: an event after --as-of\n"
-    "    that the loan would reject (a repayment after it closed, say)\n"
-    "    is a problem too.\n"
+    "    --sort-events. An event after --as-of is checked on its own\n"
+    "    (its cells, type, amount); against the loan's state (a\n"
+    "    repayment after the loan closed, say) only by a report on or\n"
+    "    after its date. mikrolan status, which takes the events one by\n"
+    "    one, checks every date.\n"
     "\n";
 
 static const char par_options[] =

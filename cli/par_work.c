@@ -103,15 +103,15 @@ static void ledger_problem(worker *k, const par_loan *loan,
   add_problem(k, &p, loan->seq);
 }
 
-/* The statuses at the dates; 0, or -1 after recording the problem. */
-static int statuses_at(worker *k, ml_loan_status *s, const ml_date *dates,
-                       size_t date_count, const par_loan *loan,
-                       const par_journal *j) {
+/* The status at `date`; 0, or -1 after recording the problem. */
+static int status_at(worker *k, ml_loan_status *s, const par_loan *loan,
+                     const par_journal *j, ml_date date) {
   const par_request *q = k->work->q;
   ml_error lib;
-  ml_status st = ml_loan_statuses_compute(
-      s, dates, date_count, k->rows, ROW_CAPACITY, &loan->terms,
-      &q->loan_options, j->count > 0 ? j->events : NULL, j->count, &lib);
+  ml_status st = ml_loan_status_compute(s, k->rows, ROW_CAPACITY,
+                                        &loan->terms, &q->loan_options,
+                                        j->count > 0 ? j->events : NULL,
+                                        j->count, date, &lib);
   if (st == ML_OK) return 0;
   if (st == ML_ENOMEM) {
     fail_fatal(k, loan->seq, CLI_EXIT_FAILURE, "out of memory");
@@ -124,15 +124,18 @@ static int statuses_at(worker *k, ml_loan_status *s, const ml_date *dates,
 static void process_loan(worker *k, const par_loan *loan,
                          const par_journal *j) {
   const par_request *q = k->work->q;
-  /* [0] at the as-of date, [1] at the period's start, if there is one */
-  ml_loan_status s[2];
-  ml_date dates[2] = {q->as_of, q->portfolio_options.period_start};
-  int period = dates[1] != ML_DATE_NONE;
-  if (statuses_at(k, s, dates, period ? 2 : 1, loan, j) != 0) return;
-  if (loan->restructured) s[0].restructured = 1;
+  ml_loan_status end, start;
+  ml_date period_start = q->portfolio_options.period_start;
+  if (status_at(k, &end, loan, j, q->as_of) != 0) return;
+  if (period_start != ML_DATE_NONE &&
+      status_at(k, &start, loan, j, period_start) != 0) {
+    return;
+  }
+  if (loan->restructured) end.restructured = 1;
   ml_error lib;
-  ml_status st = ml_portfolio_add(k->portfolio, loan->key, &s[0],
-                                  period ? &s[1] : NULL, &lib);
+  ml_status st = ml_portfolio_add(k->portfolio, loan->key, &end,
+                                  period_start != ML_DATE_NONE ? &start : NULL,
+                                  &lib);
   if (st != ML_OK) {
     fail_fatal(k, loan->seq,
                st == ML_ENOMEM ? CLI_EXIT_FAILURE : CLI_EXIT_USAGE,

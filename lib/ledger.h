@@ -12,7 +12,8 @@ typedef void (*ml_posting_sink)(void *context, const ml_posting *posting);
  * Replays events[0..count) (in order of entry, ids 1..count) up to as_of
  * into status and rows; postings go to sink when it is not NULL. Each
  * event is checked on its own; against the loan's state only up to as_of
- * (lib/loan.c checks a journal at every date).
+ * (ml_loan_append replays to the end and to the day before each reversal
+ * date).
  */
 ml_status ml_ledger_replay(ml_loan_status *status, ml_loan_installment *rows,
                            size_t capacity, const ml_schedule_terms *terms,

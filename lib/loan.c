@@ -168,101 +168,7 @@ static ml_status check_as_of(ml_date as_of, ml_error *err) {
   return ML_OK;
 }
 
-/* ---- checking a journal at every date -------------------------------------- */
-
-/* Whether a reversal before events[i] has its date: the replay to the day
- * before it was made already, and would give the same again. */
-static int reversal_date_seen(const ml_event *events, size_t i) {
-  for (size_t j = 0; j < i; j++) {
-    if (events[j].type == ML_EVENT_REVERSAL &&
-        events[j].date == events[i].date) {
-      return 1;
-    }
-  }
-  return 0;
-}
-
-/* The journal events[0..count) must be valid at every date, as
- * ml_loan_append keeps it: the set of events that count changes only on
- * the dates of reversals, so it is replayed to the day before each
- * reversal date and to the end. The rows are the replays' work space. */
-static ml_status check_every_date(ml_loan_installment *rows, size_t capacity,
-                                  const ml_schedule_terms *terms,
-                                  const ml_loan_options *options,
-                                  const ml_event *events, size_t count,
-                                  ml_error *err) {
-  ml_loan_status status;
-  ml_status st = ml_ledger_replay(&status, rows, capacity, terms, options,
-                                  events, count, ML_DATE_MAX, NULL, NULL, err);
-  for (size_t i = 0; i < count && st == ML_OK; i++) {
-    const ml_event *e = &events[i];
-    if (e->type != ML_EVENT_REVERSAL || e->date <= ML_DATE_MIN ||
-        reversal_date_seen(events, i)) {
-      continue;
-    }
-    st = ml_ledger_replay(&status, rows, capacity, terms, options, events,
-                          count, e->date - 1, NULL, NULL, err);
-  }
-  return st;
-}
-
-/* Whether a replay to as_of leaves part of the journal unchecked: an event
- * dated after it, or a reversal (whose target counts before it). A
- * journal with neither is replayed whole, as check_every_date would. */
-static int checked_beyond(const ml_event *events, size_t count,
-                          ml_date as_of) {
-  /* Too many events: the replay says so before it reads any of them. */
-  if (count > ML_LOAN_MAX_EVENTS) return 0;
-  for (size_t i = 0; i < count; i++) {
-    if (events[i].date > as_of || events[i].type == ML_EVENT_REVERSAL) {
-      return 1;
-    }
-  }
-  return 0;
-}
-
-/* The batch forms' checks before their replays: the options, the dates,
- * and the journal at every date when a replay to the latest date would
- * not check it all. */
-static ml_status check_batch(ml_loan_installment *rows, size_t capacity,
-                             const ml_schedule_terms *terms,
-                             const ml_loan_options *options,
-                             const ml_event *events, size_t count,
-                             const ml_date *dates, size_t date_count,
-                             ml_error *err) {
-  ml_status st = check_options(options, err);
-  ml_date latest = ML_DATE_MIN;
-  for (size_t i = 0; i < date_count && st == ML_OK; i++) {
-    st = check_as_of(dates[i], err);
-    if (dates[i] > latest) latest = dates[i];
-  }
-  if (st == ML_OK && checked_beyond(events, count, latest)) {
-    st = check_every_date(rows, capacity, terms, options, events, count, err);
-  }
-  return st;
-}
-
 /* ---- the batch form -------------------------------------------------------- */
-
-ml_status ml_loan_statuses_compute(ml_loan_status *statuses,
-                                   const ml_date *dates, size_t date_count,
-                                   ml_loan_installment *rows, size_t capacity,
-                                   const ml_schedule_terms *terms,
-                                   const ml_loan_options *options,
-                                   const ml_event *events, size_t count,
-                                   ml_error *err) {
-  ML_ASSERT(statuses != NULL && dates != NULL && date_count > 0);
-  ML_ASSERT(terms != NULL && options != NULL);
-  ML_ASSERT(rows != NULL || capacity == 0);
-  ML_ASSERT(events != NULL || count == 0);
-  ml_status st = check_batch(rows, capacity, terms, options, events, count,
-                             dates, date_count, err);
-  for (size_t i = 0; i < date_count && st == ML_OK; i++) {
-    st = ml_ledger_replay(&statuses[i], rows, capacity, terms, options,
-                          events, count, dates[i], NULL, NULL, err);
-  }
-  return st;
-}
 
 ml_status ml_loan_status_compute(ml_loan_status *status,
                                  ml_loan_installment *rows, size_t capacity,
@@ -270,8 +176,14 @@ ml_status ml_loan_status_compute(ml_loan_status *status,
                                  const ml_loan_options *options,
                                  const ml_event *events, size_t count,
                                  ml_date as_of, ml_error *err) {
-  return ml_loan_statuses_compute(status, &as_of, 1, rows, capacity, terms,
-                                  options, events, count, err);
+  ML_ASSERT(status != NULL && terms != NULL && options != NULL);
+  ML_ASSERT(rows != NULL || capacity == 0);
+  ML_ASSERT(events != NULL || count == 0);
+  ml_status st = check_options(options, err);
+  if (st == ML_OK) st = check_as_of(as_of, err);
+  if (st != ML_OK) return st;
+  return ml_ledger_replay(status, rows, capacity, terms, options, events,
+                          count, as_of, NULL, NULL, err);
 }
 
 typedef struct posting_buffer {
@@ -294,16 +206,13 @@ ml_status ml_loan_postings_compute(ml_posting *out, size_t capacity,
   ML_ASSERT(count != NULL && terms != NULL && options != NULL);
   ML_ASSERT(out != NULL || capacity == 0);
   *count = 0;
+  ml_status st = check_options(options, err);
+  if (st == ML_OK) st = check_as_of(as_of, err);
+  if (st != ML_OK) return st;
   ml_loan_installment *rows =
       malloc((ML_SCHEDULE_MAX_INSTALLMENTS + 1) * sizeof *rows);
   if (rows == NULL) {
     return ml_error_set(err, ML_ENOMEM, "", 0, 0, "out of memory");
-  }
-  ml_status st = check_batch(rows, ML_SCHEDULE_MAX_INSTALLMENTS + 1, terms,
-                             options, events, event_count, &as_of, 1, err);
-  if (st != ML_OK) {
-    free(rows);
-    return st;
   }
   posting_buffer b = {out, capacity, 0};
   ml_loan_status status;
@@ -381,11 +290,38 @@ static ml_status grow_journal(ml_loan *loan, ml_error *err) {
   return ML_OK;
 }
 
-/* The journal events[0..count) must be valid at every date. */
+/* Whether a reversal before events[i] has its date: the replay to the day
+ * before it was made already, and would give the same again. */
+static int reversal_date_seen(const ml_event *events, size_t i) {
+  for (size_t j = 0; j < i; j++) {
+    if (events[j].type == ML_EVENT_REVERSAL &&
+        events[j].date == events[i].date) {
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/* The journal events[0..count) must be valid at every date: the set of
+ * events that count changes only on the dates of reversals, so it is
+ * replayed to the day before each reversal date and to the end. */
 static ml_status check_journal(ml_loan *loan, size_t count, ml_error *err) {
-  return check_every_date(loan->rows, ML_SCHEDULE_MAX_INSTALLMENTS + 1,
-                          &loan->terms, &loan->options, loan->events, count,
-                          err);
+  ml_loan_status status;
+  ml_status st = ml_ledger_replay(
+      &status, loan->rows, ML_SCHEDULE_MAX_INSTALLMENTS + 1, &loan->terms,
+      &loan->options, loan->events, count, ML_DATE_MAX, NULL, NULL, err);
+  for (size_t i = 0; i < count && st == ML_OK; i++) {
+    const ml_event *e = &loan->events[i];
+    if (e->type != ML_EVENT_REVERSAL || e->date <= ML_DATE_MIN ||
+        reversal_date_seen(loan->events, i)) {
+      continue;
+    }
+    st = ml_ledger_replay(&status, loan->rows,
+                          ML_SCHEDULE_MAX_INSTALLMENTS + 1, &loan->terms,
+                          &loan->options, loan->events, count, e->date - 1,
+                          NULL, NULL, err);
+  }
+  return st;
 }
 
 ml_status ml_loan_append(ml_loan *loan, const ml_event *event, int64_t *id,
@@ -427,13 +363,8 @@ const ml_loan_options *ml_loan_options_of(const ml_loan *loan) {
 ml_status ml_loan_status_at(ml_loan_status *status, ml_loan_installment *rows,
                             size_t capacity, const ml_loan *loan,
                             ml_date as_of, ml_error *err) {
-  ML_ASSERT(loan != NULL && status != NULL);
-  ML_ASSERT(rows != NULL || capacity == 0);
-  /* The options were checked by ml_loan_new, and every append kept the
-   * journal valid at every date: the batch form's checks are done. */
-  ml_status st = check_as_of(as_of, err);
-  if (st != ML_OK) return st;
-  return ml_ledger_replay(status, rows, capacity, &loan->terms,
-                          &loan->options, loan->events, loan->count, as_of,
-                          NULL, NULL, err);
+  ML_ASSERT(loan != NULL);
+  return ml_loan_status_compute(status, rows, capacity, &loan->terms,
+                                &loan->options, loan->events, loan->count,
+                                as_of, err);
 }

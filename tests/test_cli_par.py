@@ -846,13 +846,6 @@ def test_file_errors_events():
                "X1,2025-12-01,repayment,100,\nX1,2026-01-01,disbursement,"
                "1200,\n", "--events: EVENTS:2: repayment rejected: event 1: "
                "dated before the disbursement")
-    # a journal is checked whole, whatever --as-of is: a repayment on
-    # 08-01, after the loan closed on 03-01 and after the as-of date
-    file_error("after_closing", loans, "loan_id,date,type,amount,ref\n"
-               "X1,2026-01-01,disbursement,1200,\nX1,2026-03-01,repayment,"
-               "1200,\nX1,2026-08-01,repayment,5,\n",
-               "--events: EVENTS:4: repayment rejected: event 3: the loan is "
-               "closed by then")
     file_error("unknown_loan", loans, "loan_id,date,type,amount,ref\n"
                "X1,2026-01-01,disbursement,1200,\nX15,2026-01-02,repayment,"
                "100,\nX2,2026-01-01,disbursement,1200,\n",
@@ -905,6 +898,28 @@ def test_file_errors_events():
                "--events: EVENTS:3:30: amount \"12y0\": unexpected 'y' at "
                "column 3; expected a digit, a group separator or a decimal "
                "mark ('.' or ',')", extra=["--sort-events"])
+
+
+def test_journal_checked_up_to_as_of():
+    # X1 closes on 03-01 and is repaid again on 05-01: a report as of
+    # 04-01 does not reach that repayment; one as of 06-30 rejects it
+    # (mikrolan status, which appends the events one by one, rejects it
+    # at any date).
+    loans = HEAD + "\n" + ROW + "\n"
+    events = ("loan_id,date,type,amount,ref\nX1,2026-01-01,disbursement,"
+              "1200,\nX1,2026-03-01,repayment,1200,\nX1,2026-05-01,"
+              "repayment,5,\n")
+    lp = write("up_to_loans.csv", loans)
+    ep = write("up_to_events.csv", events)
+    status, out, err = run(["par", "--loans", lp, "--events", ep, "--as-of",
+                            "2026-04-01", "--format", "csv"])
+    # one loan, closed
+    check(status == 0 and err == "" and
+          out.splitlines()[1].startswith("total,1,0,0,1,0,0,"),
+          "a later bad event: the report before it",
+          "status %d\nstdout %r\nstderr %r" % (status, out, err))
+    file_error("up_to", loans, events, "--events: EVENTS:4: repayment "
+               "rejected: event 3: the loan is closed by then")
 
 
 def test_first_problem_in_file_order():

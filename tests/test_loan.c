@@ -169,39 +169,6 @@ static void replay_is_deterministic_and_consistent(void **state) {
   }
 }
 
-/* Statuses at two dates from one call: each as the batch form gives it
- * alone, the rows those of the last date. */
-static void statuses_at_two_dates(void **state) {
-  (void)state;
-  uint64_t seed = 0x10a4000du, s = seed;
-  static snapshot a, b, pair_rows;
-  for (int i = 0; i < 2000; i++) {
-    ml_schedule_terms t;
-    ml_loan_options o;
-    ml_event events[MAX_EVENTS];
-    random_loan_terms(&t, &o, &s);
-    size_t n = random_journal(events, &t, &o, &s, 1);
-    ml_date dates[2] = {t.disbursed + (ml_date)rand_range(&s, -10, 1200),
-                        t.disbursed + (ml_date)rand_range(&s, -10, 1200)};
-    ml_loan_status pair[2];
-    memset(&pair_rows, 0, sizeof pair_rows);
-    ml_error err;
-    if (take(&a, &t, &o, events, n, dates[0]) != ML_OK ||
-        take(&b, &t, &o, events, n, dates[1]) != ML_OK ||
-        ml_loan_statuses_compute(pair, dates, 2, pair_rows.rows, MAX_ROWS, &t,
-                                 &o, events, n, &err) != ML_OK) {
-      fail_msg("seed %#llx case %d: a valid journal fails",
-               (unsigned long long)seed, i);
-    }
-    pair_rows.status = pair[1];
-    if (memcmp(&pair[0], &a.status, sizeof pair[0]) != 0 ||
-        !same_snapshot(&pair_rows, &b)) {
-      fail_msg("seed %#llx case %d: the pair differs",
-               (unsigned long long)seed, i);
-    }
-  }
-}
-
 /* Distinct dates: any order of entry gives the same status. */
 static void entry_order_does_not_matter(void **state) {
   (void)state;
@@ -454,7 +421,6 @@ static void names(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(replay_is_deterministic_and_consistent),
-      cmocka_unit_test(statuses_at_two_dates),
       cmocka_unit_test(entry_order_does_not_matter),
       cmocka_unit_test(reversal_restores_status),
       cmocka_unit_test(rejected_events),

@@ -232,31 +232,18 @@ typedef struct ml_loan_status {
  * (except on the rare exact GMP path of the schedule layer). ML_EBUFFER if
  * capacity is below the row count (ML_SCHEDULE_MAX_INSTALLMENTS + 1 always
  * suffices); ML_EINVAL/ML_ESTATE/ML_ELIMIT with err->line = the 1-based
- * index of the offending event when the journal is not valid (what
- * ml_loan_append rejects), whatever as_of is: a journal with an event
- * dated after as_of or a reversal is first replayed, as ml_loan_append
- * replays it, to its end and to the day before each reversal date (in
- * rows, which must then hold the rows at those dates too), and only then
- * to as_of. Reentrant.
+ * index of the offending event when the journal is not valid: every event
+ * on its own (what ml_loan_append checks of it alone), and each event
+ * dated by as_of against the loan's state when the replay reaches it. An
+ * event dated later is checked against the state only by a status at or
+ * after its date, and the journal as a whole decides (a reversal entered
+ * later can make an earlier event valid); ml_loan_append checks every
+ * date as each event comes. Reentrant.
  */
 ML_API ML_NODISCARD ml_status ml_loan_status_compute(
     ml_loan_status *status, ml_loan_installment *rows, size_t capacity,
     const ml_schedule_terms *terms, const ml_loan_options *options,
     const ml_event *events, size_t count, ml_date as_of, ml_error *err);
-
-/*
- * The statuses at several dates (dates[0..date_count), date_count >= 1, in
- * any order) into statuses[0..date_count), each as ml_loan_status_compute
- * gives it, the journal checked once, for the latest date: a report at two
- * dates (a period's start and end) replays the journal twice, not four
- * times. rows then hold the installments at the last of the dates; on
- * failure the statuses are unspecified.
- */
-ML_API ML_NODISCARD ml_status ml_loan_statuses_compute(
-    ml_loan_status *statuses, const ml_date *dates, size_t date_count,
-    ml_loan_installment *rows, size_t capacity,
-    const ml_schedule_terms *terms, const ml_loan_options *options,
-    const ml_event *events, size_t count, ml_error *err);
 
 /* Double-entry postings. Accounts. Pinned. */
 typedef enum ml_account {
@@ -286,8 +273,7 @@ typedef struct ml_posting {
 } ml_posting;
 
 /*
- * The postings of the journal as replayed to as_of (a journal checked as
- * ml_loan_status_compute checks it), in replay order, into
+ * The postings of the journal as replayed to as_of, in replay order, into
  * out[0..capacity); *count receives how many there are (also when
  * ML_EBUFFER says capacity is too small). Interest, scheduled fees and
  * derived penalties (late fees, default interest) are recognised when paid
