@@ -4,17 +4,36 @@ independent reference ref_ledger.py, printing TAP.
 
   diff_ledger.py MIKROLAN [--loans N] [--seeds 11,12] [--as-of D,D,...]
                  [--per-loan K] [--workdir DIR] [--schedule-ref PATH]
+  diff_ledger.py MIKROLAN --wide [--loans N] [--seeds 1,2] [--as-of D,...]
+                 [--per-loan K] [--jobs J] ...
   diff_ledger.py --self-check [--schedule-ref PATH]
 
 For each seed, `MIKROLAN generate --loans N --seed S --out DIR`; then for
 each date one TAP line comparing `MIKROLAN par --format json --by
 kommun,gender` with the reference field by field, and one comparing
 `MIKROLAN status --format json` of the first K loans with the reference's
-statuses. Before them, the reference alone is checked against figures
+statuses.
+
+With --wide the programmes come from gen_ledger_programme.py instead
+(every method, fees, penalties, waivers, reversals, reschedules,
+write-offs, calendars, first due dates, invalid journals); for each date
+one line compares the loans `MIKROLAN par --skip-bad FILE` skips with the
+loans the reference finds invalid at that date for the batch form
+(batch_problem) and the report of the rest with the reference's, and one
+line compares `MIKROLAN status` of the first K loans valid for appends
+(append_problem) with the reference and checks that it exits 2 on the
+first K invalid ones; then one line per seed compares `MIKROLAN status`
+of up to K valid loans with a calendar on days after an interest period's
+end and before its due date that a bank day moved (the payoff then counts
+the next period's days too). Seeds run in parallel (--jobs, default the number of
+cores).
+
+Before them, the reference alone is checked against figures
 computed by hand (--self-check runs only that). Exit status 1 if any line
 is `not ok`, 2 on a usage error.
 """
 import argparse
+import concurrent.futures
 import csv
 import io
 import json
@@ -26,6 +45,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ref_ledger as R  # noqa: E402
+import gen_ledger_programme as G  # noqa: E402
 
 BY = ["kommun", "gender"]
 MAX_DIFFS_SHOWN = 8
@@ -177,7 +197,10 @@ def field_diffs(ref, real, keys=None):
 
 def run(argv):
     """(stdout, None) or (None, a one-line failure)."""
-    p = subprocess.run(argv, capture_output=True, text=True)
+    try:
+        p = subprocess.run(argv, capture_output=True, text=True)
+    except OSError as e:
+        return None, "%s: %s" % (argv[0], e)
     if p.returncode != 0:
         return None, "%s exited %d: %s" % (" ".join(argv[:2]), p.returncode,
                                             p.stderr.strip()[:300])
@@ -261,12 +284,185 @@ def check_seed(tap, a, workdir, seed):
                          a.per_loan)
 
 
+# ------------------------------------------------------------ --wide
+WIDE_BY = ["kommun"]
+WIDE_AS_OF = "2024-06-30,2025-06-30,2026-12-31"
+
+
+class Results:
+    """Tap.result calls kept to be printed later (a worker's results)."""
+
+    def __init__(self):
+        self.lines = []
+
+    def result(self, ok, name, notes=()):
+        self.lines.append((ok, name, list(notes)))
+
+
+def skipped_loans(path):
+    """{loan_id: first reason} of a --skip-bad file."""
+    out = {}
+    with open(path, newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            out.setdefault(row["loan_id"], "%s:%s: %s" % (os.path.basename(row["file"]),
+                                                           row["line"], row["reason"]))
+    return out
+
+
+def append_invalid(loans, events):
+    """{loan_id: problem} of the loans `mikrolan status` rejects."""
+    out = {}
+    for row in loans:
+        terms, _ = R.terms_of_row(row)
+        problem = R.append_problem(terms, events.get(row["loan_id"], []),
+                                   R.max_principal_of(row))
+        if problem:
+            out[row["loan_id"]] = problem
+    return out
+
+
+def check_wide_par(tap, a, progdir, loans, events, seed, as_of):
+    """par --skip-bad at as_of against the reference: the loans it skips
+    against R.batch_statuses' invalid ones, the report of the rest."""
+    name = "wide seed %d as-of %s: par --skip-bad --by %s" % (seed, as_of, ",".join(WIDE_BY))
+    skipfile = os.path.join(progdir, "skipped_%s.csv" % as_of)
+    out, err = run([a.binary, "par", "--loans", os.path.join(progdir, "loans.csv"),
+                    "--events", os.path.join(progdir, "events.csv"), "--as-of", as_of,
+                    "--format", "json", "--by", ",".join(WIDE_BY), "--skip-bad", skipfile])
+    if err:
+        tap.result(False, name, [err])
+        return
+    skipped = skipped_loans(skipfile)
+    invalid, kept = R.batch_statuses(loans, events, R.parse_date(as_of))
+    notes = []
+    for lid in sorted(set(skipped) - set(invalid)):
+        notes.append("%s: skipped by par (%s), valid for the reference" % (lid, skipped[lid]))
+    for lid in sorted(set(invalid) - set(skipped)):
+        notes.append("%s: kept by par, invalid for the reference (event %d: %s)"
+                     % (lid, invalid[lid][0] + 1, invalid[lid][1]))
+    ref = R.report_of(kept, R.parse_date(as_of), WIDE_BY)
+    real = json.loads(out)
+    ref["skipped"]["loans"] = len(invalid)
+    ref["skipped"]["rows"] = real.get("skipped", {}).get("rows")  # counted, not checked
+    diffs = field_diffs(ref, real)
+    if diffs:
+        notes += ["%d field(s) differ" % len(diffs)] + diffs[:MAX_DIFFS_SHOWN]
+    tap.result(not notes, "%s (%d loans, %d invalid, %d fields)"
+               % (name, len(loans), len(invalid), len(flatten(ref))), notes[:2 * MAX_DIFFS_SHOWN])
+
+
+def check_wide_status(tap, a, progdir, loans, events, invalid, seed, as_of):
+    """status of valid loans against the reference, exit 2 on the invalid
+    ones; invalid: append_invalid."""
+    path = os.path.join(progdir, "one_loan.csv")
+    header = G.EVENT_COLUMNS
+    valid = [row for row in loans if row["loan_id"] not in invalid][:a.per_loan]
+    bad = []
+    for row in valid:
+        diffs = status_diffs(a.binary, row, events.get(row["loan_id"], []), header, as_of, path)
+        if diffs:
+            bad.append((row["loan_id"], diffs))
+    rejected = [row for row in loans if row["loan_id"] in invalid][:a.per_loan]
+    for row in rejected:
+        write_journal(path, header, events.get(row["loan_id"], []))
+        p = subprocess.run([a.binary, "status"] + R.term_flags(row) +
+                           ["--events", path, "--as-of", as_of, "--format", "json"],
+                           capture_output=True, text=True)
+        if p.returncode != 2:
+            bad.append((row["loan_id"], ["exit %d, expected 2: the reference rejects event "
+                                         "%d: %s" % (p.returncode, invalid[row["loan_id"]][0] + 1,
+                                                     invalid[row["loan_id"]][1])]))
+    notes = []
+    for loan_id, diffs in bad[:4]:
+        notes += ["%s: %s" % (loan_id, d) for d in diffs[:3]]
+    tap.result(not bad, "wide seed %d as-of %s: status of the first %d valid loans, "
+               "rejection of the first %d invalid%s"
+               % (seed, as_of, len(valid), len(rejected),
+                  ", %d differ" % len(bad) if bad else ""), notes)
+
+
+def moved_window_dates(row, events):
+    """Dates after an interest period's end and before its due date, which a
+    bank day moved later (the payoff then counts the next period's days too):
+    one per such installment of the loan's schedule as the journal leaves it
+    at the end, at most three."""
+    if not row.get("calendar"):
+        return []
+    terms, _ = R.terms_of_row(row)
+    rows = events
+    end = max((R.parse_date(e["date"]) for e in rows), default=terms.disbursed)
+    st = R.loan_status(terms, False, rows, end)
+    out = [it.end + R.datetime.timedelta(days=1) for it in st["installments"]
+           if it.n > 0 and (it.due_date - it.end).days >= 2]
+    return out[:3]
+
+
+def check_wide_moved(tap, a, progdir, loans, events, invalid, seed):
+    """status of valid loans with a calendar on days inside a moved due date."""
+    path = os.path.join(progdir, "one_loan.csv")
+    bad, checked = [], 0
+    for row in loans:
+        if row["loan_id"] in invalid or checked >= a.per_loan:
+            continue
+        rows = events.get(row["loan_id"], [])
+        dates = moved_window_dates(row, rows)
+        checked += bool(dates)
+        for d in dates:
+            diffs = status_diffs(a.binary, row, rows, G.EVENT_COLUMNS, d.isoformat(), path)
+            if diffs:
+                bad.append(("%s at %s" % (row["loan_id"], d), diffs))
+    notes = []
+    for what, diffs in bad[:4]:
+        notes += ["%s: %s" % (what, x) for x in diffs[:3]]
+    tap.result(not bad, "wide seed %d: status of %d valid loans on days between a period's "
+               "end and its moved due date%s" % (seed, checked,
+                                                ", %d differ" % len(bad) if bad else ""), notes)
+
+
+def check_wide_seed(a, workdir, seed):
+    """Results of one seed of --wide (runs in a worker process)."""
+    tap = Results()
+    progdir = os.path.join(workdir, "wide%d" % seed)
+    loans, event_rows = G.generate(seed, a.loans)
+    G.write(progdir, loans, event_rows)
+    events = {}
+    for e in event_rows:
+        events.setdefault(e["loan_id"], []).append(e)
+    invalid = append_invalid(loans, events)
+    for as_of in a.as_of:
+        check_wide_par(tap, a, progdir, loans, events, seed, as_of)
+        if a.per_loan > 0:
+            check_wide_status(tap, a, progdir, loans, events, invalid, seed, as_of)
+    if a.per_loan > 0:
+        check_wide_moved(tap, a, progdir, loans, events, invalid, seed)
+    return tap.lines
+
+
+def run_wide(tap, a, workdir):
+    jobs = max(1, min(a.jobs, len(a.seeds)))
+    if jobs == 1:
+        results = [check_wide_seed(a, workdir, seed) for seed in a.seeds]
+    else:
+        with concurrent.futures.ProcessPoolExecutor(
+                jobs, initializer=R.load_schedule_ref, initargs=(a.schedule_ref,)) as pool:
+            results = list(pool.map(check_wide_seed, [a] * len(a.seeds),
+                                    [workdir] * len(a.seeds), a.seeds))
+    for lines in results:
+        for ok, name, notes in lines:
+            tap.result(ok, name, notes)
+
+
 def parse_args(argv):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("binary", nargs="?", help="the mikrolan executable under test")
     ap.add_argument("--loans", type=int, default=400)
     ap.add_argument("--seeds", default="11,12")
-    ap.add_argument("--as-of", default="2025-06-30,2026-06-30,2027-12-31")
+    ap.add_argument("--as-of", help="default 2025-06-30,2026-06-30,2027-12-31; "
+                    "with --wide " + WIDE_AS_OF)
+    ap.add_argument("--wide", action="store_true",
+                    help="programmes of gen_ledger_programme.py, par --skip-bad")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                    help="--wide: seeds checked in parallel")
     ap.add_argument("--per-loan", type=int, default=100,
                     help="loans compared one by one with mikrolan status (0: none)")
     ap.add_argument("--workdir", help="keep the programmes here (default: a temporary "
@@ -279,6 +475,8 @@ def parse_args(argv):
     if not a.self_check and not a.binary:
         ap.error("MIKROLAN_BINARY is required (or --self-check)")
     a.seeds = [int(s) for s in a.seeds.split(",") if s]
+    if a.as_of is None:
+        a.as_of = WIDE_AS_OF if a.wide else "2025-06-30,2026-06-30,2027-12-31"
     a.as_of = [d for d in a.as_of.split(",") if d]
     return a
 
@@ -299,8 +497,11 @@ def main(argv):
         workdir = a.workdir or tempfile.mkdtemp(prefix="diff_ledger_")
         os.makedirs(workdir, exist_ok=True)
         try:
-            for seed in a.seeds:
-                check_seed(tap, a, workdir, seed)
+            if a.wide:
+                run_wide(tap, a, workdir)
+            else:
+                for seed in a.seeds:
+                    check_seed(tap, a, workdir, seed)
         finally:
             if not a.workdir:
                 shutil.rmtree(workdir, ignore_errors=True)

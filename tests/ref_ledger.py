@@ -19,9 +19,13 @@ reference, loaded by path (see load_schedule_ref).
 Money is integer minor units (SEK, 2 decimals), ratios fractions.Fraction;
 every amount is rounded once, with schedule_ref's exact rounding.
 
-What it does not model: rejection of invalid journals (it replays whatever
-it is given; `mikrolan` rejects, e.g. a waiver above what is owed); the
-JSON keys next_due_date, next_due_amount, written_off_total, currency of
+Invalid journals, two notions (README, ledger section, "The batch forms
+check what a status needs"): `batch_problem` -- would `mikrolan par --as-of
+D` reject the loan (events on their own, events dated by D against the
+replay to D); `append_problem` -- would `mikrolan status` (ml_loan_append,
+event by event) reject it at any --as-of (every prefix, every date).
+`par_report` (valid loans only) and `loan_status` replay whatever they
+are given. What it does not model: the JSON keys next_due_date, next_due_amount, written_off_total, currency of
 `mikrolan status`; non-default options. Where the spec is silent it says so
 in a comment, and a replay it is unsure of adds a warning to the status.
 
@@ -116,6 +120,12 @@ def terms_of_row(row):
     return S.terms_from_args(argv), restructured
 
 
+def max_principal_of(row):
+    """The loans-file row's max_principal in minor units (default 250,000)."""
+    text = next((v for c, v in row.items() if column_name(c) == "max_principal" and v), None)
+    return parse_amount(text) if text else 25000000
+
+
 # ------------------------------------------------------------ schedule
 @contextlib.contextmanager
 def fixed_annuity_installment(installment, principal):
@@ -128,6 +138,21 @@ def fixed_annuity_installment(installment, principal):
         yield
     finally:
         S.annuity_factor = saved
+
+
+def zero_rate_fixed_installment(rows, t, installment):
+    """An annuity at rate 0 with a fixed installment: every row after the
+    principal grace pays that installment of principal (schedule.h: A - c_k
+    with c_k = 0, kept within 0..B), the last one the rest. (schedule_ref
+    computes A = P/m at rate 0 without asking annuity_factor.)"""
+    out, balance = [], t.principal
+    for (n, due, p, i, fee, _total, _balance) in rows:
+        if n > 0:
+            p = balance if n == t.term else (0 if n <= t.grace_principal
+                                            else min(installment, balance))
+            balance -= p
+        out.append((n, due, p, i, fee, p + i + fee, balance if n > 0 else _balance))
+    return out
 
 
 class Installment:
@@ -149,22 +174,49 @@ class Installment:
         return self.due[c] - self.paid[c] - self.waived[c] - self.written_off[c]
 
     def out_total(self):
-        return sum(self.out(c) for c in range(4))
+        return sum(self.due) - sum(self.paid) - sum(self.waived) - sum(self.written_off)
+
+
+SCHEDULE_KEYS = ("principal", "rate", "term", "disbursed", "frequency", "method",
+                 "interest", "first_due", "grace_principal", "grace_interest",
+                 "interest_free", "rounding", "installment_multiple", "upfront_fee",
+                 "upfront_fee_percent", "installment_fee", "calendar", "business_day",
+                 "adjusted_interest_periods", "exponent")
+_schedule_cache = {}
+
+
+def schedule_rows(t, fixed_installment=0):
+    """(schedule rows, interest period starts, ends) of terms t, computed
+    once per distinct terms (a schedule is a pure function of its terms)."""
+    key = tuple(getattr(t, k) for k in SCHEDULE_KEYS) + (fixed_installment,)
+    hit = _schedule_cache.get(key)
+    if hit is None:
+        if fixed_installment and t.method == "annuity" and t.rate == 0:
+            rows = zero_rate_fixed_installment(S.compute(t), t, fixed_installment)
+        elif fixed_installment and t.method == "annuity":
+            # "this installment", as given: the installment multiple rounds
+            # only a computed one
+            t1 = copy.copy(t)
+            t1.installment_multiple = 1
+            with fixed_annuity_installment(fixed_installment, t.principal):
+                rows = S.compute(t1)
+        else:
+            rows = S.compute(t)
+        unadjusted, adjusted = S.due_dates(t.disbursed, t.first_due, t.frequency, t.term,
+                                           t.calendar, t.business_day)
+        ends = adjusted if t.adjusted_interest_periods else unadjusted
+        starts = (t.disbursed,) + ends[:-1]
+        if len(_schedule_cache) > 20000:
+            _schedule_cache.clear()
+        hit = _schedule_cache[key] = (rows, starts, ends)
+    return hit
 
 
 def schedule_installments(t, fixed_installment=0):
     """The installments of terms t; row 0 (an upfront fee) when there is one.
     Interest periods run between unadjusted due dates unless the terms
     adjust them (schedule.h)."""
-    if fixed_installment and t.method == "annuity":
-        with fixed_annuity_installment(fixed_installment, t.principal):
-            rows = S.compute(t)
-    else:
-        rows = S.compute(t)
-    unadjusted, adjusted = S.due_dates(t.disbursed, t.first_due, t.frequency, t.term,
-                                       t.calendar, t.business_day)
-    ends = adjusted if t.adjusted_interest_periods else unadjusted
-    starts = (t.disbursed,) + ends[:-1]
+    rows, starts, ends = schedule_rows(t, fixed_installment)
     out = []
     for (n, due, p, i, fee, _total, _balance) in rows:
         if n == 0:
@@ -175,10 +227,17 @@ def schedule_installments(t, fixed_installment=0):
 
 
 # ------------------------------------------------------------ one loan
-class Ledger:
-    """A loan replayed event by event (README "The loan ledger")."""
+class Rejected(Exception):
+    """A journal `ml_loan_append` would not keep: (event index in the
+    journal, 0-based; reason)."""
 
-    def __init__(self, terms, restructured):
+
+class Ledger:
+    """A loan replayed event by event (README "The loan ledger").
+    With strict set, an event the ledger rejects raises Rejected."""
+
+    def __init__(self, terms, restructured, strict=False):
+        self.strict = strict
         self.terms = terms
         self.restructured = restructured
         self.installments = schedule_installments(terms)
@@ -189,7 +248,10 @@ class Ledger:
         self.warnings = []
 
     # -- payoff: all principal + everything due by d + charges on later
-    #    installments + the current period's interest accrued pro rata by days
+    #    installments + the interest accrued by d on the installments not yet
+    #    due, pro rata by days of each interest period begun. Every row not
+    #    due by d is looked at, so a period that ended before its (moved)
+    #    due date counts whole and the next one, begun, pro rata (README).
     def accrued_interest(self, it, d):
         """Interest of it's period accrued by d: none before the period,
         all of it once the period has ended, pro rata by days in between."""
@@ -220,6 +282,8 @@ class Ledger:
     def pay_installment(self, it, x):
         """Pay it in the allocation order; return what is left of x."""
         for c in ALLOCATION_ORDER:
+            if x == 0:
+                break
             y = min(max(it.out(c), 0), x)
             it.paid[c] += y
             x -= y
@@ -251,6 +315,8 @@ class Ledger:
             return
         for due_by_d in (True, False):
             for it in self.installments:
+                if x == 0:
+                    break
                 if (it.due_date <= d) == due_by_d:
                     x = self.pay_installment(it, x)
         self.credit += x
@@ -265,8 +331,17 @@ class Ledger:
         target.due[c] += x
         target.charged[c] += x
 
+    def reject(self, reason):
+        if self.strict:
+            raise Rejected(reason)
+        self.warnings.append("rejected: " + reason)
+
     def waive(self, x, c):
-        """Waive up to x of component c, oldest installment first."""
+        """Waive up to x of component c, oldest installment first; more
+        than is outstanding of c on all installments is rejected."""
+        if x > sum(it.out(c) for it in self.installments):
+            self.reject("a waiver larger than what is owed")
+            return
         for it in self.installments:
             y = min(it.out(c), x)
             it.waived[c] += y
@@ -283,19 +358,33 @@ class Ledger:
 
     def reschedule(self, d, rate, term, grace_principal, fixed_installment):
         """Re-amortise the outstanding principal of the installments due
-        after d from the last due date on or before d (or the disbursement)."""
-        due = [k for k, it in enumerate(self.installments) if it.n > 0 and it.due_date <= d]
-        last = self.installments[due[-1]] if due else None
-        # interest periods are contiguous over unadjusted dates: anchor on the
-        # end of the last due installment's interest period
-        anchor = last.end if last else self.terms.disbursed
+        after d from the last due date on or before d (or the disbursement).
+        Installments after d that hold money paid in advance or a waiver,
+        and those before them, stay as they are; the new schedule starts
+        from the last of them. Nothing to reschedule (no installment after
+        d, all of them holding money, or no principal outstanding on the
+        rest) is rejected (README, event table and "Rejected events")."""
+        due = [it for it in self.installments if it.n > 0 and it.due_date <= d]
         later = [it for it in self.installments if it.n > 0 and it.due_date > d]
-        for it in later:
-            if any(it.paid) or any(it.waived):
-                # spec silent on money already paid on the replaced rows
-                self.warnings.append("reschedule drops paid amounts on installment %d" % it.n)
+        held = [k for k, it in enumerate(later) if any(it.paid) or any(it.waived)]
+        kept = later[:held[-1] + 1] if held else []
+        replaced = later[len(kept):]
+        principal = sum(it.out(PRINCIPAL) for it in replaced)
+        if not later:
+            return self.reject("a reschedule with no installment after its date")
+        if not replaced:
+            return self.reject("a reschedule with every installment after its date paid into")
+        if principal <= 0:
+            return self.reject("a reschedule with no principal outstanding after its date")
+        if term < 1 or not 0 <= grace_principal < term:
+            # the schedule layer's rule (README: grace_principal 0 .. n-1)
+            return self.reject("a reschedule's principal grace not below its term")
+        last = (kept or due or [None])[-1]
+        # interest periods are contiguous over unadjusted dates: anchor on the
+        # end of the last kept installment's interest period
+        anchor = last.end if last else self.terms.disbursed
         t = copy.copy(self.terms)
-        t.principal = sum(it.out(PRINCIPAL) for it in later)
+        t.principal = principal
         t.rate, t.term, t.grace_principal = rate, term, grace_principal
         t.grace_interest = t.interest_free = 0
         t.first_due = None
@@ -305,7 +394,15 @@ class Ledger:
         new = [it for it in schedule_installments(t, fixed_installment) if it.n > 0]
         for it in new:
             it.n += first_n
-        self.installments = [it for it in self.installments if it not in later] + new
+        # fees and penalties charged by events on the replaced rows (they
+        # hold no money): spec silent; like mikrolan, charged again to the
+        # first new row, the one a charge dated on or before d would take
+        # (the first due after d; a kept row would have taken it before)
+        for c in (FEES, PENALTIES):
+            moved = sum(it.charged[c] for it in replaced)
+            new[0].due[c] += moved
+            new[0].charged[c] += moved
+        self.installments = [it for it in self.installments if it not in replaced] + new
         self.restructured = True
 
     def apply(self, e):
@@ -354,15 +451,18 @@ class Ledger:
             "installments": self.installments, "warnings": self.warnings}
 
 
+def numbered(events):
+    """Journal rows (in file order) with _id (given or by position), _idx
+    (0-based position) and _date."""
+    return [dict(e, _id=int(e["id"]) if e.get("id") else k + 1, _idx=k,
+                 _date=parse_date(e["date"])) for k, e in enumerate(events)]
+
+
 def events_in_force(events, as_of):
-    """The journal rows to replay at as_of: ids given or by position,
-    reversed events (by a reversal dated on or before as_of) and reversals
-    left out, in date order, a disbursement first on its date, then order
-    of entry."""
-    rows = []
-    for idx, e in enumerate(events):
-        rows.append(dict(e, _id=int(e["id"]) if e.get("id") else idx + 1,
-                         _idx=idx, _date=parse_date(e["date"])))
+    """The journal rows to replay at as_of: reversed events (by a reversal
+    dated on or before as_of) and reversals left out, in date order, a
+    disbursement first on its date, then order of entry."""
+    rows = numbered(events)
     reversed_ids = {int(e["target"]) for e in rows
                     if e["type"] == "reversal" and e["_date"] <= as_of}
     rows = [e for e in rows if e["_id"] not in reversed_ids and e["type"] != "reversal"]
@@ -370,16 +470,15 @@ def events_in_force(events, as_of):
     return rows
 
 
-def loan_status(terms, restructured, events, as_of):
-    """Status at as_of of a loan with these terms and journal rows (in file order)."""
+def loan_status(terms, restructured, events, as_of, strict=False):
+    """Status at as_of of a loan with these terms and journal rows (in file
+    order). With strict, an event dated by as_of that the loan's state
+    rejects when the replay reaches it raises Rejected(index, reason)."""
     rows = events_in_force(events, as_of)
-    t = copy.copy(terms)
-    disbursement = min((e for e in rows if e["type"] == "disbursement"),
-                       key=lambda e: e["_idx"], default=None)  # the first entered
-    if disbursement:
-        t.principal = parse_amount(disbursement["amount"])
-        t.disbursed = disbursement["_date"]
-    ledger = Ledger(t, restructured)
+    t = disbursed_terms(terms, rows)
+    ledger = Ledger(t, restructured, strict)
+    if strict:
+        reject_before_disbursement(rows, t.disbursed, as_of)
     if as_of < t.disbursed:
         # pending: spec silent on its rows; shown like mikrolan status, the
         # schedule with nothing paid
@@ -390,11 +489,193 @@ def loan_status(terms, restructured, events, as_of):
             break
         if e["type"] == "disbursement":
             continue
-        if ledger.state != "active":
-            ledger.warnings.append("event after close: %s %s" % (e["type"], e["date"]))
-            continue
-        ledger.apply(e)
+        try:
+            if ledger.state != "active":
+                ledger.reject("an event after the loan is closed or written off")
+                continue
+            ledger.apply(e)
+        except Rejected as x:
+            raise Rejected(e["_idx"], x.args[0]) from None
     return ledger.status(as_of)
+
+
+def reject_before_disbursement(rows, disbursed, as_of):
+    """An event dated by as_of and before the disbursement is a state
+    problem (ML_ESTATE), so the batch forms see it only from its date."""
+    for e in rows:
+        if e["type"] != "disbursement" and e["_date"] <= as_of and e["_date"] < disbursed:
+            raise Rejected(e["_idx"], "an event before the disbursement")
+
+
+def disbursed_terms(terms, rows):
+    """terms with the principal and date of the first disbursement in rows."""
+    t = copy.copy(terms)
+    disbursement = min((e for e in rows if e["type"] == "disbursement"),
+                       key=lambda e: e["_idx"], default=None)  # the first entered
+    if disbursement:
+        t.principal = parse_amount(disbursement["amount"])
+        t.disbursed = disbursement["_date"]
+    return t
+
+
+AMOUNT_TYPES = ("disbursement", "repayment", "fee", "penalty", "waiver")
+AMOUNT_LIMIT = 10 ** 15  # minor units, any amount but a disbursement
+DEFAULT_MAX_PRINCIPAL = 25000000  # 250,000.00
+
+
+# ------------------------------------------------------------ valid journals
+# Two notions (README, the loan ledger section, "The batch forms check what
+# a status needs ..."; loan.h on ml_loan_status_compute and ml_loan_append):
+#   batch_problem  -- ml_loan_status_compute, so `mikrolan par` (and
+#                     --skip-bad): depends on the as-of date;
+#   append_problem -- ml_loan_append, so `mikrolan status`, which appends
+#                     the events one by one: every prefix at every date.
+# Each returns None or (0-based index of the offending event, reason).
+
+def batch_problem(terms, events, as_of, max_principal=DEFAULT_MAX_PRINCIPAL):
+    """Whether `mikrolan par --as-of as_of` rejects the loan. README: "The
+    batch forms check what a status needs: every event on its own (type,
+    date, amount, component, reversal target, one disbursement), and each
+    event dated by the status date against the loan's state when the replay
+    reaches it. An event dated later is checked against the state only by
+    a status at or after its date, and the journal as a whole decides"."""
+    return (event_problem(terms, events, max_principal)
+            or replay_problem(terms, events, as_of))
+
+
+def append_problem(terms, events, max_principal=DEFAULT_MAX_PRINCIPAL):
+    """Whether `mikrolan status` (any --as-of) rejects the loan. README:
+    "`ml_loan_append` is stricter: each event is checked as it comes, at
+    every date", i.e. every prefix of the journal must be valid at every
+    date ("Rejected events": replayed to the end and to the day before
+    every reversal)."""
+    problem = every_date_problem(terms, events, max_principal)
+    dates = [e["date"] for e in events]
+    if problem or not (any(e["type"] == "reversal" for e in events) or
+                       any(a > b for a, b in zip(dates, dates[1:]))):
+        # rows in date order without reversals: valid with their prefixes
+        return problem
+    for k in range(1, len(events)):
+        problem = every_date_problem(terms, events[:k], max_principal)
+        if problem:
+            return (problem[0], problem[1] + "; rejected when appended (rows after it save it)")
+    return None
+
+
+def every_date_problem(terms, events, max_principal=DEFAULT_MAX_PRINCIPAL):
+    """The journal as a whole, valid at every date: on its own, and replayed
+    to its last date and to the day before each reversal date."""
+    problem = event_problem(terms, events, max_principal)
+    if problem or not events:
+        return problem
+    rows = numbered(events)
+    dates = {max(e["_date"] for e in rows)}
+    dates |= {e["_date"] - datetime.timedelta(days=1) for e in rows if e["type"] == "reversal"}
+    for d in sorted(dates):
+        problem = replay_problem(terms, events, d)
+        if problem:
+            return problem
+    return None
+
+
+def replay_problem(terms, events, d):
+    """An event dated by d the loan's state rejects when the replay to d
+    (reversals dated by d applied) reaches it."""
+    return checked_status(terms, False, events, d)[0]
+
+
+def checked_status(terms, restructured, events, d):
+    """(None, status at d) or, when the replay to d rejects an event dated
+    by d, ((its index, reason), None)."""
+    try:
+        return None, loan_status(terms, restructured, events, d, strict=True)
+    except Rejected as x:
+        return (x.args[0], "%s rejected: %s (replayed to %s)"
+                % (events[x.args[0]]["type"], x.args[1], d)), None
+
+
+def batch_statuses(loans, events, as_of):
+    """({loan_id: problem} of the loans `mikrolan par --as-of as_of`
+    rejects (batch_problem), [(loans-file row, status)] of the others):
+    one replay per loan."""
+    invalid, kept = {}, []
+    for row in loans:
+        terms, restructured = terms_of_row(row)
+        rows = events.get(row["loan_id"], [])
+        problem = event_problem(terms, rows, max_principal_of(row))
+        st = None
+        if problem is None:
+            problem, st = checked_status(terms, restructured, rows, as_of)
+        if problem:
+            invalid[row["loan_id"]] = problem
+        else:
+            kept.append((row, st))
+    return invalid, kept
+
+
+def event_problem(terms, events, max_principal=DEFAULT_MAX_PRINCIPAL):
+    """The checks of each event on its own, whatever the date: amount,
+    component, one disbursement, reversal target (README "Rejected
+    events"), and the schedule the disbursement makes."""
+    rows = numbered(events)
+    by_id = {e["_id"]: e for e in rows}
+    reversed_ids = set()
+    seen_disbursement = False
+    for e in rows:
+        reason = amount_problem(e, max_principal)
+        if reason is None and e["type"] == "disbursement":
+            reason = "a second disbursement" if seen_disbursement else None
+            seen_disbursement = True
+        if reason is None and e["type"] == "reversal":
+            reason = reversal_problem(e, by_id, reversed_ids)
+        if reason:
+            return (e["_idx"], "%s rejected: %s" % (e["type"], reason))
+    return schedule_problem(disbursed_terms(terms, rows)) if rows else None
+
+
+def amount_problem(e, max_principal):
+    """What is wrong with an event's amount or waived component, or None."""
+    kind = e["type"]
+    if kind in AMOUNT_TYPES:
+        x = parse_amount(e["amount"])
+        if x <= 0:
+            return "the amount must be greater than 0"
+        if kind == "disbursement" and x > max_principal:
+            return "a disbursement above max_principal"
+        if kind != "disbursement" and x > AMOUNT_LIMIT:
+            return "an amount above 10^15 minor units"
+    if kind == "waiver" and e.get("component") not in COMPONENTS[1:]:
+        return "a waiver of %r" % e.get("component")
+    return None
+
+
+def reversal_problem(e, by_id, reversed_ids):
+    """What is wrong with a reversal's target, or None (then the target
+    joins reversed_ids)."""
+    target = by_id.get(int(e["target"]))
+    if target is None or target["_idx"] >= e["_idx"]:
+        return "a reversal of no earlier event"
+    if target["type"] == "reversal":
+        return "a reversal of a reversal"
+    if target["type"] == "disbursement":
+        return "a reversal of the disbursement"
+    if target["_id"] in reversed_ids:
+        return "a reversal of an already reversed event"
+    if e["_date"] < target["_date"]:
+        return "a reversal dated before its event"
+    reversed_ids.add(target["_id"])
+    return None
+
+
+def schedule_problem(t):
+    """The schedule the disbursement makes (schedule.h: first due after it)."""
+    if t.first_due is not None and t.first_due <= t.disbursed:
+        return (0, "the first due date is not after the disbursement")
+    _unadjusted, adjusted = S.due_dates(t.disbursed, t.first_due, t.frequency, t.term,
+                                        t.calendar, t.business_day)
+    if adjusted[0] < t.disbursed:
+        return (0, "the first due date moves before the disbursement")
+    return None
 
 
 def status_json(st, as_of, loan_id):
@@ -537,8 +818,13 @@ def loan_statuses(loans, events, as_of, only=None):
 
 def par_report(loans, events, as_of, by):
     """`mikrolan par --format json` (default options) of loans rows and events."""
+    return report_of(loan_statuses(loans, events, as_of), as_of, by)
+
+
+def report_of(statuses, as_of, by):
+    """`mikrolan par --format json` of (loans-file row, status) pairs."""
     total, segments = Figures(), {}
-    for row, st in loan_statuses(loans, events, as_of):
+    for row, st in statuses:
         total.add(st)
         if by:
             segments.setdefault(tuple(row[c] for c in by), Figures()).add(st)

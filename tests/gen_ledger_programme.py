@@ -1,0 +1,325 @@
+#!/usr/bin/env python3
+"""Random programmes over a wider space than `mikrolan generate`, for
+diff_ledger.py --wide: every method, several frequencies and day counts,
+grace, interest-free periods, rounding modes, installment multiples,
+upfront and installment fees, Swedish bank days with a business-day
+convention, first due dates, the restructured column; journals with
+repayments (on time, late, partial, paid ahead, exactly the payoff, just
+below or above it), fees, penalties, waivers, reversals, reschedules
+(some after paying ahead), write-offs, a disbursement moved or of another
+amount, and rows entered out of date order. Some journals are invalid on
+purpose (a reversal of a later row, events after closing, ...): par must
+skip exactly the loans invalid at its as-of date (ref_ledger.batch_problem),
+status reject those invalid at any date (ref_ledger.append_problem).
+
+Standard library only (and ref_ledger.py next to it); the same seed gives
+the same files.
+
+  gen_ledger_programme.py OUTDIR --loans N --seed S
+"""
+import argparse
+import csv
+import datetime
+import os
+import random
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ref_ledger as R  # noqa: E402
+
+EVENT_COLUMNS = ["loan_id", "date", "type", "amount", "ref", "id", "component", "target",
+                 "rate", "term", "grace_principal", "installment"]
+LOAN_COLUMNS = ["loan_id", "principal", "rate", "term", "frequency", "method", "interest",
+                "disbursed_on", "first_due", "grace_principal", "grace_interest",
+                "interest_free", "rounding", "installment_multiple", "upfront_fee",
+                "installment_fee", "calendar", "business_day", "restructured", "kommun"]
+LAST_EVENT_DATE = datetime.date(2027, 6, 30)
+DAY = datetime.timedelta(days=1)
+
+
+def money(minor):
+    return R.format_amount(minor)
+
+
+def random_terms(rng):
+    """A loans-file row (without loan_id) whose terms the schedule layer takes."""
+    row = {}
+    row["principal"] = money(rng.choice([rng.randint(10, 250) * 100000,
+                                         rng.randint(100000, 25000000)]))
+    row["rate"] = rng.choice(["0", "%g" % (rng.randint(8, 120) / 4), "8.5", "12", "36"])
+    n = rng.choice([1, 2, 3, 6, 12, 18, 24, 36])
+    row["term"] = str(n)
+    d0 = datetime.date(2023, 1, 1) + rng.randint(0, 1000) * DAY
+    if rng.random() < 0.15:  # a month end
+        d0 = d0.replace(day=R.S.days_in_month(d0.year, d0.month))
+    row["disbursed_on"] = d0.isoformat()
+    row["frequency"] = rng.choice(["monthly", "monthly", "weekly", "biweekly", "quarterly",
+                                   "10d", "2m"])
+    row["method"] = rng.choice(["annuity", "equal-principal", "flat", "bullet"])
+    row["interest"] = rng.choice(["per-period", "per-period", "act365", "act360",
+                                  "actact", "30360", "30e360"])
+    if rng.random() < 0.2:
+        row["first_due"] = (d0 + rng.randint(5, 75) * DAY).isoformat()
+    if n > 2 and rng.random() < 0.2:
+        row["grace_principal"] = str(rng.randint(1, n - 1))
+    if n > 2 and rng.random() < 0.15:
+        row["grace_interest"] = str(rng.randint(1, n - 1))
+    if n > 2 and rng.random() < 0.1:
+        row["interest_free"] = str(rng.randint(1, n))
+    if rng.random() < 0.2:
+        row["rounding"] = rng.choice(["half-up", "down", "up", "ceiling", "floor", "half-down"])
+    if rng.random() < 0.15:
+        row["installment_multiple"] = rng.choice(["1", "10", "0.50"])
+    if rng.random() < 0.2:
+        row["upfront_fee"] = rng.choice(["500", "2%", "150.25"])
+    if rng.random() < 0.2:
+        row["installment_fee"] = rng.choice(["25", "60"])
+    if rng.random() < 0.2:
+        row["calendar"] = "se"
+        row["business_day"] = rng.choice(["following", "modified-following", "preceding"])
+    if rng.random() < 0.05:
+        row["restructured"] = "yes"
+    return row
+
+
+class Journal:
+    """The rows of one loan's journal as they are written."""
+
+    def __init__(self, loan_id, terms, restructured):
+        self.loan_id, self.terms, self.restructured = loan_id, terms, restructured
+        self.rows = []
+        self._status = {}  # (rows, row count, date) -> status; rows only grow
+
+    def add(self, d, kind, **fields):
+        e = {k: "" for k in EVENT_COLUMNS}
+        e.update(loan_id=self.loan_id, date=d.isoformat(), type=kind,
+                 **{k: str(v) for k, v in fields.items()})
+        self.rows.append(e)
+
+    def status(self, d):
+        key = (id(self.rows), len(self.rows), d)
+        if key not in self._status:
+            self._status = {key: R.loan_status(self.terms, self.restructured, self.rows, d)}
+        return self._status[key]
+
+
+def later_rows(st, d):
+    return [it for it in st["installments"] if it.n > 0 and it.due_date > d]
+
+
+def random_journal(rng, loan_id, row):
+    terms, restructured = R.terms_of_row(row)
+    j = Journal(loan_id, terms, restructured)
+    d = terms.disbursed
+    if rng.random() < 0.9:
+        if rng.random() < 0.1 and "first_due" not in row:
+            d += rng.randint(-5, 5) * DAY
+        amount = terms.principal if rng.random() < 0.85 else rng.randint(100000, 25000000)
+        j.add(d, "disbursement", amount=money(amount))
+        if rng.random() < 0.05:
+            j.add(d, "repayment", amount=money(rng.randint(100, 50000)))
+    n = sum(1 for it in R.schedule_installments(terms) if it.n > 0)
+    behaviour = rng.choice(["ontime", "late", "partial", "prepay", "payoff", "stop",
+                            "reschedule", "writeoff", "misc", "misc", "prepay-reschedule"])
+    prepay_first = behaviour == "prepay-reschedule"
+    if prepay_first:
+        behaviour = "reschedule"
+    cur = d
+    stop_after = rng.randint(0, n) if behaviour in ("stop", "writeoff", "reschedule") else 0
+    payments = 0
+    for _ in range(rng.randint(0, 3 * n + 2)):
+        stopped = behaviour in ("stop", "writeoff", "reschedule") and payments >= stop_after
+        if behaviour == "ontime" or (behaviour in ("stop", "writeoff", "reschedule")
+                                     and not stopped):
+            nxt = later_rows(j.status(cur), cur)
+            cur = nxt[0].due_date if nxt else cur + rng.randint(1, 40) * DAY
+        elif behaviour == "payoff" and rng.random() < 0.5:
+            # a day or three before the next due date: after the end of its
+            # interest period when a bank day moved the due date later
+            nxt = [it for it in later_rows(j.status(cur), cur) if it.end > cur]
+            moved = [it for it in nxt if (it.due_date - it.end).days >= 2]
+            if moved and rng.random() < 0.7:
+                it = moved[0]
+                cur = it.end + rng.randint(1, (it.due_date - it.end).days - 1) * DAY
+            elif nxt:
+                cur = max(cur, nxt[0].due_date - rng.randint(1, 3) * DAY)
+            else:
+                cur += DAY
+        else:
+            cur += rng.randint(0, 45) * DAY
+        if cur > LAST_EVENT_DATE:
+            break
+        st = j.status(cur)
+        if st["state"] != "active":
+            break
+        due_now = sum(it.out_total() for it in st["installments"] if it.due_date <= cur)
+        payoff = st["payoff"]
+        r = rng.random()
+        if stopped:
+            if behaviour == "writeoff" and r < 0.3:
+                j.add(cur, "write-off")
+                break
+            if behaviour == "reschedule" and r < 0.3 and not j.restructured:
+                later = later_rows(st, cur)
+                if later:
+                    installment = money(rng.randint(50000, 500000)) if rng.random() < 0.15 else ""
+                    j.add(cur, "reschedule", rate=rng.choice(["0", "6", "7.5", row["rate"]]),
+                          term=rng.randint(1, len(later) + 6),
+                          grace_principal=rng.choice([0, 0, 1]) if len(later) > 2 else 0,
+                          installment=installment)
+                    j.restructured = True
+                    behaviour, payments, stop_after = "ontime", 0, 0
+                continue
+            if r < 0.8:
+                continue
+        kind = rng.random()
+        if behaviour == "payoff" and kind < 0.25 and payoff > 0:
+            amount = payoff + rng.choice([0, 0, 0, -1, 1, 500])
+            if amount > 0:
+                j.add(cur, "repayment", amount=money(amount))
+                payments += 1
+            continue
+        if behaviour == "misc" and kind < 0.25:
+            misc_event(rng, j, st, cur)
+            continue
+        nxt = later_rows(st, cur)
+        next_amount = nxt[0].out_total() if nxt else 0
+        if prepay_first and payments + 1 == stop_after and nxt:
+            # pay ahead into the next installment, then reschedule
+            amount = due_now + next_amount + rng.randint(1, max(2, next_amount))
+            j.add(cur, "repayment", amount=money(amount))
+            payments += 1
+            continue
+        if rng.random() < 0.05:
+            j.add(cur, rng.choice(["fee", "penalty"]), amount="60")
+        if behaviour == "partial" and rng.random() < 0.3:
+            amount = (due_now or next_amount) * rng.randint(50, 90) // 100
+        elif behaviour == "prepay" and rng.random() < 0.3:
+            amount = due_now + next_amount * rng.randint(1, 3) + rng.randint(0, 1000)
+        elif behaviour == "misc" and rng.random() < 0.2:
+            amount = rng.randint(1, max(2, payoff + 1000))
+        else:
+            amount = due_now if due_now > 0 else next_amount
+        if amount > 0:
+            j.add(cur, "repayment", amount=money(amount))
+            payments += 1
+    rows = j.rows
+    if rng.random() < 0.1 and len(rows) > 3:
+        # a row entered before rows dated earlier; reversals would now point
+        # at other rows: leave them out
+        i = rng.randrange(1, len(rows))
+        e = rows.pop(i)
+        rows.insert(rng.randrange(1, i + 1) if i > 1 else 1, e)
+        rows = [x for x in rows if x["type"] != "reversal"]
+    if rows and rng.random() < 0.12:
+        spoil(rng, j, rows)
+    for i, e in enumerate(rows):
+        e["id"] = str(i + 1)
+    return rows
+
+
+def spoil(rng, j, rows):
+    """Append rows that make the journal invalid, at some date or at every
+    date, or that only look suspicious (a reversal of the closing repayment
+    with a repayment after it: valid or not by their order)."""
+    j.rows = rows
+    first = R.parse_date(rows[0]["date"])
+    last = max(R.parse_date(e["date"]) for e in rows)
+    pick = rng.randrange(8)
+    if pick == 0:    # after the end: invalid when the loan is closed
+        j.add(last + rng.randint(0, 60) * DAY, "repayment", amount=money(rng.randint(100, 9999)))
+    elif pick == 1:  # a waiver of more than is owed (usually)
+        j.add(first + rng.randint(0, 400) * DAY, "waiver", amount="100000", component="interest")
+    elif pick == 2:  # a reversal dated before its event
+        later = [i for i, e in enumerate(rows) if e["type"] != "disbursement"
+                 and R.parse_date(e["date"]) > first]
+        if later:
+            i = rng.choice(later)
+            j.add(R.parse_date(rows[i]["date"]) - DAY, "reversal", target=i + 1)
+    elif pick == 3:  # a reversal of no earlier event
+        j.add(last, "reversal", target=len(rows) + 1)
+    elif pick == 4:  # a reversal of the disbursement (or of the first row)
+        j.add(last, "reversal", target=1)
+    elif pick == 5:  # before the disbursement
+        j.add(j.terms.disbursed - rng.randint(1, 20) * DAY, "fee", amount="60")
+    elif pick == 6:  # a second disbursement
+        j.add(last, "disbursement", amount=money(100000))
+    else:            # the closing repayment reversed, a repayment around it
+        closing = [i for i, e in enumerate(rows) if e["type"] == "repayment"]
+        if closing:
+            i = closing[-1]
+            c = R.parse_date(rows[i]["date"])
+            gap = rng.randint(1, 20)
+            if rng.random() < 0.5:
+                j.add(c + gap * DAY, "repayment", amount=money(rng.randint(100, 9999)))
+                j.add(c + (gap + rng.randint(0, 10)) * DAY, "reversal", target=i + 1)
+            else:
+                j.add(c + gap * DAY, "reversal", target=i + 1)
+                j.add(c + (gap + rng.randint(0, 10)) * DAY, "repayment",
+                      amount=money(rng.randint(100, 9999)))
+
+
+def misc_event(rng, j, st, cur):
+    """A fee or penalty, a waiver, a reversal or a backdated repayment."""
+    kind = rng.random()
+    if kind < 0.4:
+        j.add(cur, rng.choice(["fee", "penalty"]), amount=rng.choice(["60", "60.00", "125.50"]))
+    elif kind < 0.68:
+        owed = [sum(it.out(c) for it in st["installments"]) for c in range(4)]
+        c = rng.choice([1, 2, 3])
+        if owed[c] > 0:
+            j.add(cur, "waiver", amount=money(rng.randint(1, owed[c])),
+                  component=R.COMPONENTS[c])
+    elif kind < 0.88:
+        types = (("repayment",) if rng.random() < 0.7 else
+                 ("repayment", "fee", "penalty", "waiver", "reschedule"))
+        targeted = {e["target"] for e in j.rows if e["type"] == "reversal"}
+        candidates = [i for i, e in enumerate(j.rows) if e["type"] in types
+                      and e["date"] <= cur.isoformat() and str(i + 1) not in targeted]
+        if candidates:
+            j.add(cur, "reversal", target=rng.choice(candidates) + 1)
+    else:
+        d = cur - rng.randint(1, 30) * DAY
+        if d > j.terms.disbursed:
+            j.add(d, "repayment", amount=money(rng.randint(100, 100000)))
+
+
+def generate(seed, count):
+    """(loans rows, events rows) of a programme of count loans."""
+    rng = random.Random(seed)
+    loans, events = [], []
+    for i in range(count):
+        row = random_terms(rng)
+        row["loan_id"] = "W%06d" % (i + 1)
+        row["kommun"] = rng.choice(["A", "B", "C"])
+        loans.append(row)
+        events.extend(random_journal(rng, row["loan_id"], row))
+    return loans, events
+
+
+def write(outdir, loans, events):
+    os.makedirs(outdir, exist_ok=True)
+    for name, columns, rows in (("loans.csv", LOAN_COLUMNS, loans),
+                                ("events.csv", EVENT_COLUMNS, events)):
+        with open(os.path.join(outdir, name), "w", newline="", encoding="utf-8") as f:
+            w = csv.DictWriter(f, columns, restval="", lineterminator="\n")
+            w.writeheader()
+            w.writerows(rows)
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("out")
+    ap.add_argument("--loans", type=int, default=500)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--schedule-ref", help="path of bench/peers/schedule_ref.py")
+    a = ap.parse_args(argv)
+    R.load_schedule_ref(a.schedule_ref)
+    loans, events = generate(a.seed, a.loans)
+    write(a.out, loans, events)
+    print("%d loans, %d events" % (len(loans), len(events)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
