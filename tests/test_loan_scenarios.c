@@ -2220,24 +2220,30 @@ static void rejected_other(void **state) {
                   "interest, fees or penalties");
 }
 
+/* The batch form with default options, as of the date. */
+static ml_status compute_at(const ml_schedule_terms *t, const ml_event *ev,
+                            size_t count, const char *as_of,
+                            ml_loan_status *st, ml_error *err) {
+  ml_loan_options o;
+  ml_loan_options_init(&o);
+  static ml_loan_installment rows[MAX_ROWS];
+  return ml_loan_status_compute(st, rows, MAX_ROWS, t, &o, ev, count,
+                                date_of(as_of), err);
+}
+
 /* The batch form reports the 1-based index of the offending event. */
 static void status_compute_invalid_journal(void **state) {
   (void)state;
   ml_schedule_terms t;
   l6_terms(&t);
-  ml_loan_options o;
-  ml_loan_options_init(&o);
   ml_event ev[2];
   ml_event_init(&ev[0], ML_EVENT_REPAYMENT, date_of("2026-02-15"), 212000);
   ev[0].id = 1;
   ml_event_init(&ev[1], ML_EVENT_REPAYMENT, date_of("2026-01-10"), 1000);
   ev[1].id = 2;
   ml_loan_status st;
-  ml_loan_installment rows[MAX_ROWS];
   ml_error err;
-  assert_int_equal(ml_loan_status_compute(&st, rows, MAX_ROWS, &t, &o, ev, 2,
-                                          date_of("2026-03-01"), &err),
-                   ML_ESTATE);
+  assert_int_equal(compute_at(&t, ev, 2, "2026-03-01", &st, &err), ML_ESTATE);
   assert_int_equal(err.code, ML_ESTATE);
   assert_int_equal(err.line, 2);
 }
@@ -2258,20 +2264,15 @@ static void status_compute_checks_up_to_as_of(void **state) {
   ml_event_init(&ev[1], ML_EVENT_REPAYMENT, date_of("2024-03-01"), 500);
   ev[0].id = 1;
   ev[1].id = 2;
-  ml_loan_options o;
-  ml_loan_options_init(&o);
   ml_loan_status st;
-  ml_loan_installment rows[MAX_ROWS];
   ml_error err;
-  assert_int_equal(ml_loan_status_compute(&st, rows, MAX_ROWS, &t, &o, ev, 2,
-                                          date_of("2024-02-20"), &err),
-                   ML_OK);
+  assert_int_equal(compute_at(&t, ev, 2, "2024-02-20", &st, &err), ML_OK);
   assert_int_equal(st.state, ML_LOAN_CLOSED);
-  assert_int_equal(ml_loan_status_compute(&st, rows, MAX_ROWS, &t, &o, ev, 2,
-                                          date_of("2024-06-30"), &err),
-                   ML_ESTATE);
+  assert_int_equal(compute_at(&t, ev, 2, "2024-06-30", &st, &err), ML_ESTATE);
   assert_int_equal(err.line, 2);
   assert_non_null(strstr(err.message, "closed by then"));
+  ml_loan_options o;
+  ml_loan_options_init(&o);
   ml_loan *loan = loan_new(state, &t, &o);
   append_ok(loan, &ev[0]);
   expect_rejected(loan, &ev[1], ML_ESTATE, "type", "closed by then");
