@@ -107,114 +107,188 @@ def later_rows(st, d):
     return [it for it in st["installments"] if it.n > 0 and it.due_date > d]
 
 
+# Behaviours whose borrower pays on schedule, then stops after some payments.
+STOPPING = ("stop", "writeoff", "reschedule")
+# What a step of a loan that stopped paying does: end the journal or skip the step.
+END, SKIP = "end", "skip"
+
+
+class Plan:
+    """How a loan's borrower pays, and how many payments it has made."""
+
+    def __init__(self, rng, n):
+        """Draw the behaviour and, for n installments, when it stops paying."""
+        behaviour = rng.choice(["ontime", "late", "partial", "prepay", "payoff", "stop",
+                                "reschedule", "writeoff", "misc", "misc", "prepay-reschedule"])
+        # pays ahead on its last payment before it stops, then reschedules
+        self.prepay_first = behaviour == "prepay-reschedule"
+        self.behaviour = "reschedule" if self.prepay_first else behaviour
+        self.stop_after = rng.randint(0, n) if self.behaviour in STOPPING else 0
+        self.payments = 0
+
+    def stopped(self):
+        """Whether a borrower that stops paying has made its last payment."""
+        return self.behaviour in STOPPING and self.payments >= self.stop_after
+
+
 def random_journal(rng, loan_id, row):
+    """The events rows of one loan: a disbursement, events by a random
+    behaviour, sometimes a row out of date order or rows that spoil it."""
     terms, restructured = R.terms_of_row(row)
     j = Journal(loan_id, terms, restructured)
-    d = terms.disbursed
-    if rng.random() < 0.9:
-        if rng.random() < 0.1 and "first_due" not in row:
-            d += rng.randint(-5, 5) * DAY
-        amount = terms.principal if rng.random() < 0.85 else rng.randint(100000, 25000000)
-        j.add(d, "disbursement", amount=money(amount))
-        if rng.random() < 0.05:
-            j.add(d, "repayment", amount=money(rng.randint(100, 50000)))
+    d = add_disbursement(rng, j, row)
     n = sum(1 for it in R.schedule_installments(terms) if it.n > 0)
-    behaviour = rng.choice(["ontime", "late", "partial", "prepay", "payoff", "stop",
-                            "reschedule", "writeoff", "misc", "misc", "prepay-reschedule"])
-    prepay_first = behaviour == "prepay-reschedule"
-    if prepay_first:
-        behaviour = "reschedule"
-    cur = d
-    stop_after = rng.randint(0, n) if behaviour in ("stop", "writeoff", "reschedule") else 0
-    payments = 0
-    for _ in range(rng.randint(0, 3 * n + 2)):
-        stopped = behaviour in ("stop", "writeoff", "reschedule") and payments >= stop_after
-        if behaviour == "ontime" or (behaviour in ("stop", "writeoff", "reschedule")
-                                     and not stopped):
-            nxt = later_rows(j.status(cur), cur)
-            cur = nxt[0].due_date if nxt else cur + rng.randint(1, 40) * DAY
-        elif behaviour == "payoff" and rng.random() < 0.5:
-            # a day or three before the next due date: after the end of its
-            # interest period when a bank day moved the due date later
-            nxt = [it for it in later_rows(j.status(cur), cur) if it.end > cur]
-            moved = [it for it in nxt if (it.due_date - it.end).days >= 2]
-            if moved and rng.random() < 0.7:
-                it = moved[0]
-                cur = it.end + rng.randint(1, (it.due_date - it.end).days - 1) * DAY
-            elif nxt:
-                cur = max(cur, nxt[0].due_date - rng.randint(1, 3) * DAY)
-            else:
-                cur += DAY
-        else:
-            cur += rng.randint(0, 45) * DAY
-        if cur > LAST_EVENT_DATE:
-            break
-        st = j.status(cur)
-        if st["state"] != "active":
-            break
-        due_now = sum(it.out_total() for it in st["installments"] if it.due_date <= cur)
-        payoff = st["payoff"]
-        r = rng.random()
-        if stopped:
-            if behaviour == "writeoff" and r < 0.3:
-                j.add(cur, "write-off")
-                break
-            if behaviour == "reschedule" and r < 0.3 and not j.restructured:
-                later = later_rows(st, cur)
-                if later:
-                    installment = money(rng.randint(50000, 500000)) if rng.random() < 0.15 else ""
-                    j.add(cur, "reschedule", rate=rng.choice(["0", "6", "7.5", row["rate"]]),
-                          term=rng.randint(1, len(later) + 6),
-                          grace_principal=rng.choice([0, 0, 1]) if len(later) > 2 else 0,
-                          installment=installment)
-                    j.restructured = True
-                    behaviour, payments, stop_after = "ontime", 0, 0
-                continue
-            if r < 0.8:
-                continue
-        kind = rng.random()
-        if behaviour == "payoff" and kind < 0.25 and payoff > 0:
-            amount = payoff + rng.choice([0, 0, 0, -1, 1, 500])
-            if amount > 0:
-                j.add(cur, "repayment", amount=money(amount))
-                payments += 1
-            continue
-        if behaviour == "misc" and kind < 0.25:
-            misc_event(rng, j, st, cur)
-            continue
-        nxt = later_rows(st, cur)
-        next_amount = nxt[0].out_total() if nxt else 0
-        if prepay_first and payments + 1 == stop_after and nxt:
-            # pay ahead into the next installment, then reschedule
-            amount = due_now + next_amount + rng.randint(1, max(2, next_amount))
-            j.add(cur, "repayment", amount=money(amount))
-            payments += 1
-            continue
-        if rng.random() < 0.05:
-            j.add(cur, rng.choice(["fee", "penalty"]), amount="60")
-        if behaviour == "partial" and rng.random() < 0.3:
-            amount = (due_now or next_amount) * rng.randint(50, 90) // 100
-        elif behaviour == "prepay" and rng.random() < 0.3:
-            amount = due_now + next_amount * rng.randint(1, 3) + rng.randint(0, 1000)
-        elif behaviour == "misc" and rng.random() < 0.2:
-            amount = rng.randint(1, max(2, payoff + 1000))
-        else:
-            amount = due_now if due_now > 0 else next_amount
-        if amount > 0:
-            j.add(cur, "repayment", amount=money(amount))
-            payments += 1
-    rows = j.rows
-    if rng.random() < 0.1 and len(rows) > 3:
-        # a row entered before rows dated earlier; reversals would now point
-        # at other rows: leave them out
-        i = rng.randrange(1, len(rows))
-        e = rows.pop(i)
-        rows.insert(rng.randrange(1, i + 1) if i > 1 else 1, e)
-        rows = [x for x in rows if x["type"] != "reversal"]
+    plan = Plan(rng, n)
+    add_events(rng, j, plan, d, row["rate"], rng.randint(0, 3 * n + 2))
+    rows = enter_one_row_out_of_order(rng, j.rows)
     if rows and rng.random() < 0.12:
         spoil(rng, j, rows)
     for i, e in enumerate(rows):
         e["id"] = str(i + 1)
+    return rows
+
+
+def add_disbursement(rng, j, row):
+    """Add the disbursement (usually) and return its date."""
+    d = j.terms.disbursed
+    if rng.random() < 0.9:
+        # the event's date is the disbursement date (README, event table); not
+        # moved with a first due date, which must stay after it
+        if rng.random() < 0.1 and "first_due" not in row:
+            d += rng.randint(-5, 5) * DAY
+        amount = j.terms.principal if rng.random() < 0.85 else rng.randint(100000, 25000000)
+        j.add(d, "disbursement", amount=money(amount))
+        if rng.random() < 0.05:
+            j.add(d, "repayment", amount=money(rng.randint(100, 50000)))
+    return d
+
+
+def add_events(rng, j, plan, cur, rate, steps):
+    """Add the events of up to steps dates after cur by the plan's behaviour."""
+    for _ in range(steps):
+        stopped = plan.stopped()
+        cur = next_event_date(rng, j, plan, cur, stopped)
+        if cur > LAST_EVENT_DATE:
+            return
+        st = j.status(cur)
+        if st["state"] != "active":
+            return
+        # drawn at every step though used only once stopped: a seed's files
+        # depend on the order of the draws
+        r = rng.random()
+        if stopped:
+            step = event_after_stopping(rng, j, plan, st, cur, r, rate)
+            if step == END:
+                return
+            if step == SKIP:
+                continue
+        pay_or_charge(rng, j, plan, st, cur)
+
+
+def next_event_date(rng, j, plan, cur, stopped):
+    """The date of the next event after cur, by the plan's behaviour."""
+    if plan.behaviour == "ontime" or (plan.behaviour in STOPPING and not stopped):
+        nxt = later_rows(j.status(cur), cur)
+        return nxt[0].due_date if nxt else cur + rng.randint(1, 40) * DAY
+    if plan.behaviour == "payoff" and rng.random() < 0.5:
+        return date_just_before_due(rng, j, cur)
+    return cur + rng.randint(0, 45) * DAY
+
+
+def date_just_before_due(rng, j, cur):
+    """A date a day or three before the next due date after cur."""
+    # or after the end of its interest period when a bank day moved the due
+    # date later: the payoff of a period that has ended but is not yet due
+    nxt = [it for it in later_rows(j.status(cur), cur) if it.end > cur]
+    moved = [it for it in nxt if (it.due_date - it.end).days >= 2]
+    if moved and rng.random() < 0.7:
+        it = moved[0]
+        return it.end + rng.randint(1, (it.due_date - it.end).days - 1) * DAY
+    if nxt:
+        return max(cur, nxt[0].due_date - rng.randint(1, 3) * DAY)
+    return cur + DAY
+
+
+def event_after_stopping(rng, j, plan, st, cur, r, rate):
+    """A write-off (END), a reschedule or nothing (SKIP), or None: pay anyway."""
+    if plan.behaviour == "writeoff" and r < 0.3:
+        j.add(cur, "write-off")
+        return END
+    if plan.behaviour == "reschedule" and r < 0.3 and not j.restructured:
+        add_reschedule(rng, j, plan, st, cur, rate)
+        return SKIP
+    # now and then a payment after all
+    return SKIP if r < 0.8 else None
+
+
+def add_reschedule(rng, j, plan, st, cur, rate):
+    """Reschedule the installments after cur; the borrower then pays on time."""
+    later = later_rows(st, cur)
+    if not later:
+        return
+    installment = money(rng.randint(50000, 500000)) if rng.random() < 0.15 else ""
+    j.add(cur, "reschedule", rate=rng.choice(["0", "6", "7.5", rate]),
+          term=rng.randint(1, len(later) + 6),
+          grace_principal=rng.choice([0, 0, 1]) if len(later) > 2 else 0,
+          installment=installment)
+    j.restructured = True
+    plan.behaviour, plan.payments, plan.stop_after = "ontime", 0, 0
+
+
+def pay_or_charge(rng, j, plan, st, cur):
+    """Add the step's events: a repayment by the plan's behaviour, maybe a charge."""
+    due_now = sum(it.out_total() for it in st["installments"] if it.due_date <= cur)
+    payoff = st["payoff"]
+    kind = rng.random()
+    if plan.behaviour == "payoff" and kind < 0.25 and payoff > 0:
+        # exactly the payoff, a minor unit either side of it, or a little more
+        amount = payoff + rng.choice([0, 0, 0, -1, 1, 500])
+        if amount > 0:
+            add_repayment(j, plan, cur, amount)
+        return
+    if plan.behaviour == "misc" and kind < 0.25:
+        misc_event(rng, j, st, cur)
+        return
+    nxt = later_rows(st, cur)
+    next_amount = nxt[0].out_total() if nxt else 0
+    if plan.prepay_first and plan.payments + 1 == plan.stop_after and nxt:
+        # pay ahead into the next installment, then reschedule
+        amount = due_now + next_amount + rng.randint(1, max(2, next_amount))
+        add_repayment(j, plan, cur, amount)
+        return
+    if rng.random() < 0.05:
+        j.add(cur, rng.choice(["fee", "penalty"]), amount="60")
+    amount = repayment_amount(rng, plan.behaviour, due_now, next_amount, payoff)
+    if amount > 0:
+        add_repayment(j, plan, cur, amount)
+
+
+def repayment_amount(rng, behaviour, due_now, next_amount, payoff):
+    """The amount of an ordinary repayment: what is due, or less or more by behaviour."""
+    if behaviour == "partial" and rng.random() < 0.3:
+        return (due_now or next_amount) * rng.randint(50, 90) // 100
+    if behaviour == "prepay" and rng.random() < 0.3:
+        return due_now + next_amount * rng.randint(1, 3) + rng.randint(0, 1000)
+    if behaviour == "misc" and rng.random() < 0.2:
+        return rng.randint(1, max(2, payoff + 1000))
+    # what is due, or the next installment when nothing is
+    return due_now if due_now > 0 else next_amount
+
+
+def add_repayment(j, plan, cur, amount):
+    """Add a repayment of amount (minor units) and count it as a payment."""
+    j.add(cur, "repayment", amount=money(amount))
+    plan.payments += 1
+
+
+def enter_one_row_out_of_order(rng, rows):
+    """Sometimes move a row before rows dated earlier; the rows to write."""
+    if rng.random() < 0.1 and len(rows) > 3:
+        # reversals would now point at other rows: leave them out
+        i = rng.randrange(1, len(rows))
+        e = rows.pop(i)
+        rows.insert(rng.randrange(1, i + 1) if i > 1 else 1, e)
+        rows = [x for x in rows if x["type"] != "reversal"]
     return rows
 
 

@@ -232,6 +232,19 @@ class Rejected(Exception):
     journal, 0-based; reason)."""
 
 
+def move_charges(replaced, first):
+    """Charge the fees and penalties of the replaced installments to first."""
+    # fees and penalties charged by events on the replaced rows (they
+    # hold no money): spec silent; like mikrolan, charged again to the
+    # first new row, the one a charge dated on or before the reschedule
+    # would take (the first due after it; a kept row would have taken it
+    # before)
+    for c in (FEES, PENALTIES):
+        moved = sum(it.charged[c] for it in replaced)
+        first.due[c] += moved
+        first.charged[c] += moved
+
+
 class Ledger:
     """A loan replayed event by event (README "The loan ledger").
     With strict set, an event the ledger rejects raises Rejected."""
@@ -380,6 +393,17 @@ class Ledger:
             # the schedule layer's rule (README: grace_principal 0 .. n-1)
             return self.reject("a reschedule's principal grace not below its term")
         last = (kept or due or [None])[-1]
+        t = self.rescheduled_terms(last, principal, rate, term, grace_principal)
+        first_n = last.n if last else 0
+        new = [it for it in schedule_installments(t, fixed_installment) if it.n > 0]
+        for it in new:
+            it.n += first_n
+        move_charges(replaced, new[0])
+        self.installments = [it for it in self.installments if it not in replaced] + new
+        self.restructured = True
+
+    def rescheduled_terms(self, last, principal, rate, term, grace_principal):
+        """The terms of a reschedule's new installments, after installment last."""
         # interest periods are contiguous over unadjusted dates: anchor on the
         # end of the last kept installment's interest period
         anchor = last.end if last else self.terms.disbursed
@@ -390,20 +414,7 @@ class Ledger:
         t.first_due = None
         t.disbursed = anchor
         t.upfront_fee, t.upfront_fee_percent = 0, None
-        first_n = last.n if last else 0
-        new = [it for it in schedule_installments(t, fixed_installment) if it.n > 0]
-        for it in new:
-            it.n += first_n
-        # fees and penalties charged by events on the replaced rows (they
-        # hold no money): spec silent; like mikrolan, charged again to the
-        # first new row, the one a charge dated on or before d would take
-        # (the first due after d; a kept row would have taken it before)
-        for c in (FEES, PENALTIES):
-            moved = sum(it.charged[c] for it in replaced)
-            new[0].due[c] += moved
-            new[0].charged[c] += moved
-        self.installments = [it for it in self.installments if it not in replaced] + new
-        self.restructured = True
+        return t
 
     def apply(self, e):
         """Apply one journal row (a dict of the events file) dated e["_date"]."""
