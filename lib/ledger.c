@@ -549,15 +549,22 @@ static void drop_unearned(ml_loan_installment *row, ml_amount keep_interest) {
   row->outstanding[ML_FEES] -= scheduled_fees;
 }
 
-static ml_status settle(replay *rp, ml_date d) {
-  size_t current = current_row(rp, d);
-  for (size_t i = current; i < rp->count; i++) {
-    /* what accrued_from counts: 0 of a period not begun by d */
+/* Drops from rows[from..) what is not earned by d: each keeps the interest
+ * accrued_from counts of it (none of a period not begun by d) and the
+ * charges made on it. */
+static ml_status drop_unearned_from(replay *rp, size_t from, ml_date d) {
+  for (size_t i = from; i < rp->count; i++) {
     ml_amount keep;
     ml_status st = accrued_interest(&keep, rp, &rp->rows[i], d);
     if (st != ML_OK) return st;
     drop_unearned(&rp->rows[i], keep);
   }
+  return ML_OK;
+}
+
+static ml_status settle(replay *rp, ml_date d) {
+  ml_status st = drop_unearned_from(rp, current_row(rp, d), d);
+  if (st != ML_OK) return st;
   const ml_component *order = allocation_orders[rp->options->allocation];
   for (size_t i = 0; i < rp->count; i++) {
     pay_row(rp, &rp->rows[i], order, row_outstanding(&rp->rows[i]));
@@ -566,6 +573,26 @@ static ml_status settle(replay *rp, ml_date d) {
 }
 
 /* ---- re-amortisation ----------------------------------------------------- */
+
+/* Whether money was paid or waived on the row. */
+static int row_touched(const ml_loan_installment *row) {
+  ml_amount settled = 0;
+  for (int c = 0; c < ML_COMPONENTS; c++) {
+    settled |= row->paid[c] | row->waived[c];
+  }
+  return settled != 0;
+}
+
+/* Where a re-amortisation of rows[from..) starts: after the last row that
+ * holds money paid in advance or a waiver. Those rows, and the ones before
+ * them, stay as they are: replaced, they would take that money or waiver
+ * with them, and the new rows would ask for it again. */
+static size_t first_replaceable(const replay *rp, size_t from) {
+  for (size_t i = rp->count; i > from; i--) {
+    if (row_touched(&rp->rows[i - 1])) return i;
+  }
+  return from;
+}
 
 typedef struct reamortisation {
   ml_rate rate;
@@ -578,6 +605,7 @@ typedef struct reamortisation {
 
 /* Replaces rows[from..) by a schedule of their outstanding principal. */
 static ml_status reamortise(replay *rp, size_t from, const reamortisation *how) {
+  ML_ASSERT(first_replaceable(rp, from) == from);
   ml_amount principal = 0, carried_fees = 0, carried_penalties = 0;
   for (size_t i = from; i < rp->count; i++) {
     principal += rp->rows[i].outstanding[ML_PRINCIPAL];
@@ -672,39 +700,86 @@ static void term_reduction(const replay *rp, size_t from,
   if (how->installments < 1) how->installments = 1;
 }
 
+/* Takes up to *extra of principal from rows[from..to), in order. */
+static void take_principal(replay *rp, size_t from, size_t to,
+                           ml_amount *extra) {
+  for (size_t i = from; i < to && *extra > 0; i++) {
+    ml_loan_installment *row = &rp->rows[i];
+    ml_amount take = min_amount(*extra, row->outstanding[ML_PRINCIPAL]);
+    row->due[ML_PRINCIPAL] -= take;
+    row->outstanding[ML_PRINCIPAL] -= take;
+    *extra -= take;
+  }
+}
+
+/* Whether nothing at all is due on the row. */
+static int row_empty(const ml_loan_installment *row) {
+  ml_amount due = 0;
+  for (int c = 0; c < ML_COMPONENTS; c++) due |= row->due[c];
+  return due == 0;
+}
+
+/* The rows after the current one once a prepayment at d has taken all
+ * their principal: as settling at d would leave them, each with the
+ * interest accrued by d (a business day can move the current due date
+ * past the next period's start) and its charges; those left owing
+ * nothing go from the end. Re-amortised on no principal, they would
+ * vanish with that interest, below the payoff. With no principal after
+ * d, their interest periods end by d: what they keep is accrued in full,
+ * and the payoff counts all of it. */
+static ml_status end_after(replay *rp, size_t from, ml_date d) {
+  ml_status st = drop_unearned_from(rp, from, d);
+  if (st != ML_OK) return st;
+  for (size_t i = from; i < rp->count; i++) {
+    ml_loan_installment *row = &rp->rows[i];
+    if (row->period_end > d) row->period_end = d;
+    if (row->period_end < row->period_start) row->period_end = row->period_start;
+  }
+  while (rp->count > from && row_empty(&rp->rows[rp->count - 1])) {
+    rp->count--;
+  }
+  return ML_OK;
+}
+
+/* Money beyond what is due at d paid on the current row j's principal,
+ * under a policy that re-amortises: the extra principal is taken from the
+ * rows that will be re-amortised, then from the later rows kept (those
+ * holding money or a waiver, see first_replaceable), and the replaceable
+ * rows are re-amortised on what is left. */
+static ml_status prepay_principal(replay *rp, size_t j, ml_date d,
+                                  ml_amount *amount) {
+  ml_loan_installment *row = &rp->rows[j];
+  ml_amount future = 0;
+  for (size_t i = j; i < rp->count; i++) {
+    future += rp->rows[i].outstanding[ML_PRINCIPAL];
+  }
+  ml_amount extra = min_amount(*amount, future) - row->outstanding[ML_PRINCIPAL];
+  if (extra <= 0) return ML_OK;
+  int takes_all = *amount >= future;
+  row->due[ML_PRINCIPAL] += extra;
+  row->outstanding[ML_PRINCIPAL] += extra;
+  *amount -= pay_component(rp, row, ML_PRINCIPAL,
+                           row->outstanding[ML_PRINCIPAL]);
+  size_t from = first_replaceable(rp, j + 1);
+  take_principal(rp, from, rp->count, &extra);
+  take_principal(rp, j + 1, from, &extra);
+  if (takes_all) return end_after(rp, j + 1, d);
+  if (from == rp->count) return ML_OK;
+  reamortisation how = {rp->terms.annual_rate, (int32_t)(rp->count - from),
+                        0, 0, 1, 0};
+  if (rp->options->prepayment == ML_PREPAY_REDUCE_TERM) {
+    term_reduction(rp, from, &how);
+  }
+  return reamortise(rp, from, &how);
+}
+
 /* The money beyond what is due at d, below the payoff: the prepayment
  * policy decides. Returns what is left after the next installments. */
 static ml_status prepay(replay *rp, ml_date d, ml_amount *amount) {
   size_t j = current_row(rp, d - 1); /* the first row due on or after d */
-  ml_prepayment policy = rp->options->prepayment;
   if (prepayment_reamortises(rp) && j < rp->count) {
-    ml_loan_installment *row = &rp->rows[j];
-    ml_amount future = 0;
-    for (size_t i = j; i < rp->count; i++) {
-      future += rp->rows[i].outstanding[ML_PRINCIPAL];
-    }
-    ml_amount extra = min_amount(*amount, future) - row->outstanding[ML_PRINCIPAL];
-    if (extra > 0) {
-      /* The current installment takes the extra principal... */
-      row->due[ML_PRINCIPAL] += extra;
-      row->outstanding[ML_PRINCIPAL] += extra;
-      *amount -= pay_component(rp, row, ML_PRINCIPAL,
-                               row->outstanding[ML_PRINCIPAL]);
-      /* ...and the later ones are re-amortised on what is left. */
-      for (size_t i = j + 1; i < rp->count && extra > 0; i++) {
-        ml_amount take = min_amount(extra, rp->rows[i].outstanding[ML_PRINCIPAL]);
-        rp->rows[i].due[ML_PRINCIPAL] -= take;
-        rp->rows[i].outstanding[ML_PRINCIPAL] -= take;
-        extra -= take;
-      }
-      if (j + 1 < rp->count) {
-        reamortisation how = {rp->terms.annual_rate,
-                              (int32_t)(rp->count - j - 1), 0, 0, 1, 0};
-        if (policy == ML_PREPAY_REDUCE_TERM) term_reduction(rp, j + 1, &how);
-        ml_status st = reamortise(rp, j + 1, &how);
-        if (st != ML_OK) return st;
-      }
-    }
+    ml_status st = prepay_principal(rp, j, d, amount);
+    if (st != ML_OK) return st;
   }
   for (size_t i = j; i < rp->count && *amount > 0; i++) {
     *amount = pay_row(rp, &rp->rows[i], advance_order(rp), *amount);
@@ -821,15 +896,6 @@ static void on_write_off(replay *rp, ml_date d) {
   s->closed_on = d;
 }
 
-/* Whether money was paid or waived on the row. */
-static int row_touched(const ml_loan_installment *row) {
-  ml_amount settled = 0;
-  for (int c = 0; c < ML_COMPONENTS; c++) {
-    settled |= row->paid[c] | row->waived[c];
-  }
-  return settled != 0;
-}
-
 static ml_status on_reschedule(replay *rp, ml_date d, const ml_reschedule *r) {
   size_t j = current_row(rp, d);
   if (j == rp->count) {
@@ -837,16 +903,7 @@ static ml_status on_reschedule(replay *rp, ml_date d, const ml_reschedule *r) {
                         "no installment is due after the reschedule date");
   }
   if (rp->rows[j].n == 0) j++; /* the upfront fee is not rescheduled */
-  /* Rows already paid into in advance (or waived) stay as they are, with
-   * what was paid or waived on them, and so do the rows before them:
-   * replaced, they would take that money with them, and the new rows
-   * would ask for it again. */
-  for (size_t i = rp->count; i > j; i--) {
-    if (row_touched(&rp->rows[i - 1])) {
-      j = i;
-      break;
-    }
-  }
+  j = first_replaceable(rp, j);
   if (j == rp->count) {
     return ml_error_set(rp->err, ML_ESTATE, "date", 0, 0,
                         "every installment due after the reschedule date "

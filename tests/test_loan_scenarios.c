@@ -1562,15 +1562,19 @@ static void exact_payoff(void **state) {
  * 162368, interest 1708 and principal 160660, leaving 10183 due 04-02:
  * 89 days past due on 2024-06-30.
  */
+static void moved_due_date_terms(ml_schedule_terms *t) {
+  ml_schedule_terms_init(t);
+  t->principal = 1000000;
+  t->annual_rate = (ml_rate){12, 2};
+  t->installments = 6;
+  t->disbursed = date_of("2023-09-30");
+  t->calendar.kind = ML_CALENDAR_SE;
+  t->business_day = ML_BD_FOLLOWING;
+}
+
 static void payoff_across_a_moved_due_date(void **state) {
   ml_schedule_terms t;
-  ml_schedule_terms_init(&t);
-  t.principal = 1000000;
-  t.annual_rate = (ml_rate){12, 2};
-  t.installments = 6;
-  t.disbursed = date_of("2023-09-30");
-  t.calendar.kind = ML_CALENDAR_SE;
-  t.business_day = ML_BD_FOLLOWING;
+  moved_due_date_terms(&t);
   ml_loan_options o;
   ml_loan_options_init(&o);
   ml_loan *loan = loan_new(state, &t, &o);
@@ -1625,6 +1629,90 @@ static void payoff_across_a_moved_due_date(void **state) {
   s.closed_on = date_of("2023-12-31");
   s.paid_total = 1025272;
   expect_status("that payoff", loan, "2024-06-30", &s, e, 6);
+}
+
+/*
+ * The same loan under reduce-term, paid 6801.00 on 2023-12-31: more than
+ * all the principal (673279) and row 3's interest (6733), less than the
+ * payoff (680176). The money beyond what is due (all of it: nothing is
+ * due by 12-31) goes to row 3's principal: 165815 + the extra 507464 =
+ * 673279, taken from rows 4, 5 and 6 (167473 + 169148 + 170843), which
+ * keep only what settling would leave them: row 4 the 1 day of interest
+ * its period has run (164), rows 5 and 6 nothing, so they go. The 6821
+ * left pays row 3's interest 6733, then 88 of row 4's 164. The 76 still
+ * owed is exactly the payoff less the payment; due 2024-01-30, it is 152
+ * days past due on 2024-06-30 (1 + 29 + 31 + 30 + 31 + 30).
+ */
+static void prepay_all_principal_across_a_moved_due_date(void **state) {
+  ml_schedule_terms t;
+  moved_due_date_terms(&t);
+  ml_loan_options o;
+  ml_loan_options_init(&o);
+  o.prepayment = ML_PREPAY_REDUCE_TERM;
+  ml_loan *loan = loan_new(state, &t, &o);
+  repay(loan, "2023-10-30", 172548);
+  repay(loan, "2023-11-30", 172548);
+  repay(loan, "2023-12-31", 680100);
+  exp_row e[4] = {row_new(1, "2023-10-30", 162548, 10000, 0, 0),
+                  row_new(2, "2023-11-30", 164173, 8375, 0, 0),
+                  row_new(3, "2024-01-02", 673279, 6733, 0, 0),
+                  row_new(4, "2024-01-30", 0, 164, 0, 0)};
+  for (int k = 0; k < 3; k++) row_pay_all(&e[k]);
+  row_pay(&e[3], ML_INTEREST, 88);
+  exp_status s = status_active();
+  s.outstanding[ML_INTEREST] = 76;
+  s.next_due_date = date_of("2024-01-30");
+  s.next_due_amount = 76;
+  s.payoff = 76;
+  s.paid_total = 1025196;
+  expect_status("all the principal prepaid", loan, "2023-12-31", &s, e, 4);
+
+  s.days_past_due = 152;
+  s.overdue_since = date_of("2024-01-31");
+  s.arrears = 76;
+  s.next_due_date = ML_DATE_NONE;
+  s.next_due_amount = 0;
+  expect_status("all the principal prepaid", loan, "2024-06-30", &s, e, 4);
+}
+
+/*
+ * A reduce-term prepayment after interest was waived ahead keeps the rows
+ * holding the waiver. LA; on 02-01 interest 31128 is waived, oldest row
+ * first: rows 1..3 in full (12000 + 10049 + 8079) and 1000 of row 4's
+ * 6090. On 02-15, 553044 pays row 1's principal (195058, its interest
+ * waived) and 357986 beyond it, which row 1 takes as extra principal.
+ * Rows 2..4 hold the waiver and stay as they are; the extra is taken from
+ * rows 5 and 6 (202978 + 205008 - 357986 = 50000 left), re-amortised from
+ * row 4's due date keeping A = 207058 at 1 %: one row, principal 50000,
+ * interest 500, due 06-15 (row 5's date).
+ */
+static void prepay_reduce_term_after_waiving_ahead(void **state) {
+  ml_schedule_terms t;
+  la_terms(&t);
+  ml_loan_options o;
+  ml_loan_options_init(&o);
+  o.prepayment = ML_PREPAY_REDUCE_TERM;
+  ml_loan *loan = loan_new(state, &t, &o);
+  waive(loan, "2026-02-01", ML_INTEREST, 31128);
+  repay(loan, "2026-02-15", 553044);
+  exp_row e[6]; /* la_rows fills six; the sixth goes */
+  la_rows(e);
+  e[0].due[ML_PRINCIPAL] = e[0].outstanding[ML_PRINCIPAL] = 553044;
+  row_waive(&e[0], ML_INTEREST, 12000);
+  row_pay_all(&e[0]);
+  row_waive(&e[1], ML_INTEREST, 10049);
+  row_waive(&e[2], ML_INTEREST, 8079);
+  row_waive(&e[3], ML_INTEREST, 1000);
+  e[4] = row_new(5, "2026-06-15", 50000, 500, 0, 0);
+  exp_status s = status_active();
+  s.outstanding[ML_PRINCIPAL] = 197009 + 198979 + 200968 + 50000;
+  s.outstanding[ML_INTEREST] = 5090 + 500;
+  s.next_due_date = date_of("2026-03-15");
+  s.next_due_amount = 197009;
+  s.payoff = 646956; /* at a due date: the principal */
+  s.paid_total = 553044;
+  expect_status("reduce term after waiving ahead", loan, "2026-02-15", &s,
+                e, 5);
 }
 
 /* Reschedule on 03-20 of L6 paid on 02-15 and 03-15: new rate 6 % (0.5 %
@@ -2315,6 +2403,11 @@ int main(void) {
       cmocka_unit_test_setup_teardown(exact_payoff, fixture_setup,
                                       fixture_teardown),
       cmocka_unit_test_setup_teardown(payoff_across_a_moved_due_date,
+                                      fixture_setup, fixture_teardown),
+      cmocka_unit_test_setup_teardown(
+          prepay_all_principal_across_a_moved_due_date, fixture_setup,
+          fixture_teardown),
+      cmocka_unit_test_setup_teardown(prepay_reduce_term_after_waiving_ahead,
                                       fixture_setup, fixture_teardown),
       cmocka_unit_test_setup_teardown(status_compute_checks_up_to_as_of,
                                       fixture_setup, fixture_teardown),

@@ -140,7 +140,13 @@ typedef enum ml_prepayment {
   ML_PREPAY_NEXT_INSTALLMENTS = 0,
   /* the extra principal is paid on the current installment (the first due
    * on or after the date), and the later ones are re-amortised from its due
-   * date keeping the equal installment: fewer installments */
+   * date keeping the equal installment: fewer installments. Later
+   * installments that hold money or a waiver stay as they are, with the
+   * ones before them (as for a reschedule): the extra principal is taken
+   * from the installments after them first, and only those are
+   * re-amortised. When the extra takes all the principal, the later
+   * installments keep only what the payoff counts of them (the interest
+   * accrued by the date, in a period a business day moved past its end). */
   ML_PREPAY_REDUCE_TERM = 1,
   /* the same, re-amortised over the same number of later installments:
    * smaller installments */
