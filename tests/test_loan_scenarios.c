@@ -380,6 +380,16 @@ static ml_loan *l6_loan(void **state, const ml_loan_options *o) {
   return loan_new(state, &t, o != NULL ? o : &defaults);
 }
 
+/* LA kept under the given prepayment policy, other options the defaults. */
+static ml_loan *la_loan(void **state, ml_prepayment prepayment) {
+  ml_schedule_terms t;
+  la_terms(&t);
+  ml_loan_options o;
+  ml_loan_options_init(&o);
+  o.prepayment = prepayment;
+  return loan_new(state, &t, &o);
+}
+
 static int64_t append_ok(ml_loan *loan, const ml_event *ev) {
   int64_t id = 0;
   ml_error err;
@@ -913,12 +923,7 @@ static void prepay_next_installments(void **state) {
  *          <= A), balance 0.
  * Five rows instead of six. */
 static void prepay_reduce_term(void **state) {
-  ml_schedule_terms t;
-  la_terms(&t);
-  ml_loan_options o;
-  ml_loan_options_init(&o);
-  o.prepayment = ML_PREPAY_REDUCE_TERM;
-  ml_loan *loan = loan_new(state, &t, &o);
+  ml_loan *loan = la_loan(state, ML_PREPAY_REDUCE_TERM);
   repay(loan, "2026-02-15", 507058);
 
   /* @ 02-01, before the repayment: the plain annuity. */
@@ -958,12 +963,7 @@ static void prepay_reduce_term(void **state) {
  *   row 5: interest 2862 (2861.92), principal 142384, balance 143808
  *   row 6: interest 1438 (1438.08), last: principal 143808 (145246). */
 static void prepay_reduce_installment(void **state) {
-  ml_schedule_terms t;
-  la_terms(&t);
-  ml_loan_options o;
-  ml_loan_options_init(&o);
-  o.prepayment = ML_PREPAY_REDUCE_INSTALLMENT;
-  ml_loan *loan = loan_new(state, &t, &o);
+  ml_loan *loan = la_loan(state, ML_PREPAY_REDUCE_INSTALLMENT);
   repay(loan, "2026-02-15", 507058);
   exp_row r[6];
   r[0] = row_new(1, "2026-02-15", 495058, 12000, 0, 0);
@@ -1687,12 +1687,7 @@ static void prepay_all_principal_across_a_moved_due_date(void **state) {
  * interest 500, due 06-15 (row 5's date).
  */
 static void prepay_reduce_term_after_waiving_ahead(void **state) {
-  ml_schedule_terms t;
-  la_terms(&t);
-  ml_loan_options o;
-  ml_loan_options_init(&o);
-  o.prepayment = ML_PREPAY_REDUCE_TERM;
-  ml_loan *loan = loan_new(state, &t, &o);
+  ml_loan *loan = la_loan(state, ML_PREPAY_REDUCE_TERM);
   waive(loan, "2026-02-01", ML_INTEREST, 31128);
   repay(loan, "2026-02-15", 553044);
   exp_row e[6]; /* la_rows fills six; the sixth goes */
