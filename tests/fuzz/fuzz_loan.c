@@ -18,6 +18,8 @@
  *    outstanding, none negative; the status's outstanding and written-off
  *    figures are the installments' sums; closed and credit-balance loans
  *    owe nothing;
+ *  - money received is on the installments or owed back, and every
+ *    waiver in effect is still waived on them (loan_properties.h);
  *  - with the reversed events and their reversals left out, the status
  *    after the last reversal is the same (a reversal restores);
  *  - postings: each line is a debit or a credit; every event's lines
@@ -25,9 +27,10 @@
  *    bytes.
  */
 #include "fuzz.h"
+#include "../loan_properties.h"
 
 #define MAX_ROWS (ML_SCHEDULE_MAX_INSTALLMENTS + 1)
-#define MAX_EVENTS 48
+#define MAX_EVENTS 48 /* at most LOAN_PROPERTIES_MAX_EVENTS */
 #define AS_OF_DATES 3
 
 enum { BASE_DATE = 20468 }; /* 2026-01-15 */
@@ -403,6 +406,8 @@ static void check_at(const ml_loan *loan, ml_date as_of) {
   FUZZ_CHECK(same_snapshot(&a, &b));
   FUZZ_CHECK(a.status.as_of == as_of);
   check_status(&a);
+  FUZZ_CHECK(money_not_kept(&a.status, a.rows) == 0);
+  FUZZ_CHECK(waivers_kept(&a.status, a.rows, copy, count));
   check_date_order(&a, t, o, copy, count, as_of);
   check_reversals(&a, t, o, copy, count, as_of);
   check_postings(loan, as_of);
