@@ -72,11 +72,16 @@ static int penalties_off(const ml_loan_options *o) {
 /* Whether money paid in advance re-amortises the later rows; if not, it
  * pays the next installments in order. */
 static int prepayment_reamortises(const replay *rp) {
-  ml_prepayment policy = rp->options->prepayment;
-  return policy != ML_PREPAY_NEXT_INSTALLMENTS &&
+  return rp->options->prepayment != ML_PREPAY_NEXT_INSTALLMENTS;
+}
+
+/* Whether the re-amortisation keeps the installment (annuity) or the
+ * principal per installment (equal principal), so that the term shrinks.
+ * Flat and bullet loans take reduce-term as reduce-installment. */
+static int prepayment_reduces_term(const replay *rp) {
+  return rp->options->prepayment == ML_PREPAY_REDUCE_TERM &&
          (rp->terms.method == ML_METHOD_ANNUITY ||
-          rp->terms.method == ML_METHOD_EQUAL_PRINCIPAL ||
-          policy == ML_PREPAY_REDUCE_INSTALLMENT);
+          rp->terms.method == ML_METHOD_EQUAL_PRINCIPAL);
 }
 
 static ml_status event_error(replay *rp, ml_status code, const char *field,
@@ -767,9 +772,7 @@ static ml_status prepay_principal(replay *rp, size_t j, ml_date d,
   if (from == rp->count) return ML_OK;
   reamortisation how = {rp->terms.annual_rate, (int32_t)(rp->count - from),
                         0, 0, 1, 0};
-  if (rp->options->prepayment == ML_PREPAY_REDUCE_TERM) {
-    term_reduction(rp, from, &how);
-  }
+  if (prepayment_reduces_term(rp)) term_reduction(rp, from, &how);
   return reamortise(rp, from, &how);
 }
 

@@ -983,6 +983,57 @@ static void prepay_reduce_installment(void **state) {
   expect_status("reduce installment", loan, "2026-02-15", &s, r, 6);
 }
 
+/*
+ * Flat and bullet loans take reduce-term as reduce-installment: 12000.00
+ * at 12 % (1 % a month), 6 monthly installments from 2024-01-01, 3000.00
+ * paid on 01-20, before anything is due. Row 1 takes it all as principal
+ * (flat: its 200000 and 100000 extra; bullet: 300000 extra) and keeps its
+ * 12000 of interest; rows 2..6 are re-amortised on 900000 over the same
+ * five installments: flat 180000 principal and 1 % of 900000 = 9000
+ * interest each, bullet 9000 interest each and the 900000 at the end.
+ * @ 01-25: payoff 900000 + row 1's 24 of 31 days, 12000 * 24 / 31 =
+ * 9290.32 -> 9290.
+ */
+static void flat_and_bullet_reduce_term(void **state) {
+  static const ml_method methods[2] = {ML_METHOD_FLAT, ML_METHOD_BULLET};
+  for (int m = 0; m < 2; m++) {
+    ml_schedule_terms t;
+    ml_schedule_terms_init(&t);
+    t.principal = 1200000;
+    t.annual_rate = (ml_rate){12, 2};
+    t.installments = 6;
+    t.method = methods[m];
+    t.disbursed = date_of("2024-01-01");
+    ml_loan_options o;
+    ml_loan_options_init(&o);
+    o.prepayment = ML_PREPAY_REDUCE_TERM;
+    ml_loan *loan = loan_new(state, &t, &o);
+    repay(loan, "2024-01-20", 300000);
+    static const char *const due[6] = {"2024-02-01", "2024-03-01",
+                                       "2024-04-01", "2024-05-01",
+                                       "2024-06-01", "2024-07-01"};
+    exp_row e[6];
+    e[0] = row_new(1, due[0], 300000, 12000, 0, 0);
+    row_pay(&e[0], ML_PRINCIPAL, 300000);
+    for (int k = 1; k < 6; k++) {
+      ml_amount principal = methods[m] == ML_METHOD_FLAT ? 180000
+                            : k == 5                    ? 900000
+                                                        : 0;
+      e[k] = row_new(k + 1, due[k], principal, 9000, 0, 0);
+    }
+    exp_status s = status_active();
+    s.outstanding[ML_PRINCIPAL] = 900000;
+    s.outstanding[ML_INTEREST] = 12000 + 5 * 9000;
+    s.next_due_date = date_of("2024-02-01");
+    s.next_due_amount = 12000;
+    s.payoff = 909290;
+    s.paid_total = 300000;
+    expect_status(methods[m] == ML_METHOD_FLAT ? "flat, reduce term"
+                                               : "bullet, reduce term",
+                  loan, "2024-01-25", &s, e, 6);
+  }
+}
+
 /* The allocation orders on a partial payment: L6 with a 60.00 fee and a
  * 50.00 penalty charged on 02-01 (both to row 1, the first with due date
  * >= 02-01), then 150.00 paid on 02-15. Row 1 owes principal 200000,
@@ -2403,6 +2454,8 @@ int main(void) {
           prepay_all_principal_across_a_moved_due_date, fixture_setup,
           fixture_teardown),
       cmocka_unit_test_setup_teardown(prepay_reduce_term_after_waiving_ahead,
+                                      fixture_setup, fixture_teardown),
+      cmocka_unit_test_setup_teardown(flat_and_bullet_reduce_term,
                                       fixture_setup, fixture_teardown),
       cmocka_unit_test_setup_teardown(status_compute_checks_up_to_as_of,
                                       fixture_setup, fixture_teardown),

@@ -146,7 +146,8 @@ typedef enum ml_prepayment {
    * from the installments after them first, and only those are
    * re-amortised. When the extra takes all the principal, the later
    * installments keep only what the payoff counts of them (the interest
-   * accrued by the date, in a period a business day moved past its end). */
+   * accrued by the date, in a period a business day moved past its end).
+   * Flat and bullet loans take it as ML_PREPAY_REDUCE_INSTALLMENT. */
   ML_PREPAY_REDUCE_TERM = 1,
   /* the same, re-amortised over the same number of later installments:
    * smaller installments */
