@@ -24,8 +24,12 @@ typedef struct replay {
   ml_loan_status *status;
   ml_error *err;
   int disbursed;
-  ml_amount regular_installment; /* annuity: principal + interest of a regular row */
-  ml_amount regular_principal;   /* equal principal: principal of a regular row */
+  /* The terms of the schedule the later rows follow: the loan's, then
+   * those of the last re-amortisation (a reschedule's rate and
+   * installment, say), which a prepayment's re-amortisation keeps. */
+  const ml_schedule_terms *amortised;
+  ml_schedule_terms reamortised;
+  ml_amount fixed_principal; /* of equal principal's rows, when reduced */
   const ml_event *disbursement; /* the journal's, or NULL */
   ml_amount principal_outstanding; /* over all rows: a bound of the payoff */
   int64_t default_rate_num, default_rate_den; /* dröjsmålsränta, reduced */
@@ -161,20 +165,6 @@ static ml_status build_schedule(replay *rp) {
   rp->count = n;
   rp->principal_outstanding = rp->terms.principal;
   rp->first_open = 0;
-  /* A regular row: after every grace, before the last (which takes the
-   * remainder); the last one when there is no other. */
-  int32_t grace = rp->terms.grace_principal > rp->terms.grace_interest
-                      ? rp->terms.grace_principal
-                      : rp->terms.grace_interest;
-  const ml_installment *regular = &rp->scratch[n - 1];
-  for (size_t i = 0; i + 1 < n; i++) {
-    if (rp->scratch[i].n > grace) {
-      regular = &rp->scratch[i];
-      break;
-    }
-  }
-  rp->regular_installment = regular->principal + regular->interest;
-  rp->regular_principal = regular->principal;
   return ML_OK;
 }
 
@@ -606,6 +596,7 @@ typedef struct reamortisation {
   ml_amount fixed_installment;
   int keep_dates;     /* the new rows keep the old rows' dates */
   int drop_trailing;  /* rows left without principal or interest go */
+  ml_amount fixed_principal; /* equal principal: per row; 0 = computed */
 } reamortisation;
 
 /* Replaces rows[from..) by a schedule of their outstanding principal. */
@@ -636,9 +627,10 @@ static ml_status reamortise(replay *rp, size_t from, const reamortisation *how) 
   t.upfront_fee_kind = ML_FEE_AMOUNT;
   t.fixed_installment = how->fixed_installment;
   size_t n = 0;
-  ml_status st = ml_schedule_compute(rp->scratch,
-                                     ML_SCHEDULE_MAX_INSTALLMENTS + 1, &n, &t,
-                                     rp->err);
+  ml_status st = ml_schedule_compute_fixed(rp->scratch,
+                                           ML_SCHEDULE_MAX_INSTALLMENTS + 1,
+                                           &n, &t, how->fixed_principal,
+                                           rp->err);
   if (st != ML_OK) return st;
   while (how->drop_trailing && n > 1 && rp->scratch[n - 1].principal == 0 &&
          rp->scratch[n - 1].interest == 0) {
@@ -673,6 +665,9 @@ static ml_status reamortise(replay *rp, size_t from, const reamortisation *how) 
     }
   }
   rp->count = from + n;
+  rp->reamortised = t;
+  rp->amortised = &rp->reamortised;
+  rp->fixed_principal = how->fixed_principal;
   if (from < rp->first_open) rp->first_open = from;
   ml_loan_installment *first = &rp->rows[from];
   first->due[ML_FEES] += carried_fees;
@@ -684,25 +679,33 @@ static ml_status reamortise(replay *rp, size_t from, const reamortisation *how) 
   return ML_OK;
 }
 
-/* Keeps the regular installment (annuity) or the regular principal (equal
- * principal) of rows[from..), so that the term shrinks instead. */
-static void term_reduction(const replay *rp, size_t from,
-                           reamortisation *how) {
+/* Keeps the equal installment (annuity) or the principal per installment
+ * (equal principal) of the schedule the rows follow, so that the term
+ * shrinks instead: rows[from..) then need fewer installments. */
+static ml_status term_reduction(const replay *rp, size_t from,
+                                reamortisation *how) {
   how->drop_trailing = 1;
-  if (rp->terms.method == ML_METHOD_ANNUITY) {
-    how->fixed_installment = rp->regular_installment;
-    return;
+  ml_amount installment, principal_per_row, principal = 0;
+  ml_status st = ml_schedule_equal_parts(&installment, &principal_per_row,
+                                         rp->amortised);
+  if (st != ML_OK) {
+    return ml_error_set(rp->err, st, "principal", 0, 0,
+                        "the equal installment does not fit in 64 bits");
   }
-  ml_amount principal = 0;
+  if (rp->terms.method == ML_METHOD_ANNUITY) {
+    how->fixed_installment = installment;
+    return ML_OK;
+  }
+  if (rp->fixed_principal > 0) principal_per_row = rp->fixed_principal;
+  if (principal_per_row <= 0) return ML_OK; /* rounded to nothing */
+  how->fixed_principal = principal_per_row;
   for (size_t i = from; i < rp->count; i++) {
     principal += rp->rows[i].outstanding[ML_PRINCIPAL];
   }
-  if (rp->regular_principal > 0) {
-    ml_amount needed = (principal + rp->regular_principal - 1) /
-                       rp->regular_principal;
-    if (needed < how->installments) how->installments = (int32_t)needed;
-  }
+  ml_amount needed = (principal + principal_per_row - 1) / principal_per_row;
+  if (needed < how->installments) how->installments = (int32_t)needed;
   if (how->installments < 1) how->installments = 1;
+  return ML_OK;
 }
 
 /* Takes up to *extra of principal from rows[from..to), in order. */
@@ -758,21 +761,26 @@ static ml_status prepay_principal(replay *rp, size_t j, ml_date d,
   for (size_t i = j; i < rp->count; i++) {
     future += rp->rows[i].outstanding[ML_PRINCIPAL];
   }
-  ml_amount extra = min_amount(*amount, future) - row->outstanding[ML_PRINCIPAL];
-  if (extra <= 0) return ML_OK;
+  ml_amount principal = min_amount(*amount, future);
+  ml_amount extra = principal - row->outstanding[ML_PRINCIPAL];
   int takes_all = *amount >= future;
-  row->due[ML_PRINCIPAL] += extra;
-  row->outstanding[ML_PRINCIPAL] += extra;
-  *amount -= pay_component(rp, row, ML_PRINCIPAL,
-                           row->outstanding[ML_PRINCIPAL]);
+  if (extra > 0) {
+    row->due[ML_PRINCIPAL] += extra;
+    row->outstanding[ML_PRINCIPAL] += extra;
+  }
+  *amount -= pay_component(rp, row, ML_PRINCIPAL, principal);
+  if (extra <= 0 && !takes_all) return ML_OK;
   size_t from = first_replaceable(rp, j + 1);
   take_principal(rp, from, rp->count, &extra);
   take_principal(rp, j + 1, from, &extra);
   if (takes_all) return end_after(rp, j + 1, d);
   if (from == rp->count) return ML_OK;
-  reamortisation how = {rp->terms.annual_rate, (int32_t)(rp->count - from),
-                        0, 0, 1, 0};
-  if (prepayment_reduces_term(rp)) term_reduction(rp, from, &how);
+  reamortisation how = {rp->amortised->annual_rate,
+                        (int32_t)(rp->count - from), 0, 0, 1, 0, 0};
+  if (prepayment_reduces_term(rp)) {
+    ml_status st = term_reduction(rp, from, &how);
+    if (st != ML_OK) return st;
+  }
   return reamortise(rp, from, &how);
 }
 
@@ -928,7 +936,7 @@ static ml_status on_reschedule(replay *rp, ml_date d, const ml_reschedule *r) {
   /* Rescheduled from the last due date on or before d, or from the last
    * row kept. */
   reamortisation how = {r->annual_rate, r->installments, r->grace_principal,
-                        r->fixed_installment, 0, 0};
+                        r->fixed_installment, 0, 0, 0};
   ml_status st = reamortise(rp, j, &how);
   if (st == ML_OK) rp->status->restructured = 1;
   return st;
@@ -1447,6 +1455,8 @@ ml_status ml_ledger_replay(ml_loan_status *status, ml_loan_installment *rows,
   rp.err = err;
   rp.disbursed = 0;
   rp.disbursement = NULL;
+  rp.amortised = &rp.terms;
+  rp.fixed_principal = 0;
   rp.first_open = 0;
   rp.pending = 0;
   rp.rows_unwritten = rp.rows_behind = 0;

@@ -84,28 +84,51 @@ static void plan_regular_rows(schedule_plan *plan) {
   }
 }
 
-/* The plan of valid terms; dates is what their validation worked out. */
-static ml_status plan_schedule(schedule_plan *plan,
-                               const ml_schedule_terms *t,
-                               const ml_terms_dates *dates, ml_error *err) {
-  /* Member by member: every one is set below, and a memset of the whole
-   * plan costs more than the two that may stay 0. */
+/* The plan's rates, the amortizing rows and their equal part: A (annuity;
+ * fixed_installment when set) or the principal per row (equal principal;
+ * fixed_principal when above 0). */
+static ml_status plan_equal_parts(schedule_plan *plan,
+                                  const ml_schedule_terms *t,
+                                  ml_amount fixed_principal) {
   plan->terms = t;
   plan->installment = plan->equal_principal = 0;
   ml_rate_to_fraction(t->annual_rate, &plan->annual_num, &plan->annual_den);
   plan_period_rate(plan);
   plan->amortizing = t->installments - t->grace_principal;
-  ml_status st = ML_OK;
   if (t->method == ML_METHOD_ANNUITY && t->fixed_installment > 0) {
     plan->installment = t->fixed_installment;
   } else if (t->method == ML_METHOD_ANNUITY) {
-    st = ml_annuity_payment(&plan->installment, t->principal, plan->rate_num,
-                            plan->rate_den, plan->amortizing,
-                            t->installment_multiple, t->rounding);
+    return ml_annuity_payment(&plan->installment, t->principal,
+                              plan->rate_num, plan->rate_den,
+                              plan->amortizing, t->installment_multiple,
+                              t->rounding);
+  } else if (t->method == ML_METHOD_EQUAL_PRINCIPAL && fixed_principal > 0) {
+    plan->equal_principal = fixed_principal;
   } else if (t->method == ML_METHOD_EQUAL_PRINCIPAL) {
-    st = ml_round_i128(&plan->equal_principal, t->principal, plan->amortizing,
-                       1, t->rounding);
+    return ml_round_i128(&plan->equal_principal, t->principal,
+                         plan->amortizing, 1, t->rounding);
   }
+  return ML_OK;
+}
+
+ml_status ml_schedule_equal_parts(ml_amount *installment,
+                                  ml_amount *principal,
+                                  const ml_schedule_terms *t) {
+  schedule_plan plan;
+  ml_status st = plan_equal_parts(&plan, t, 0);
+  *installment = plan.installment;
+  *principal = plan.equal_principal;
+  return st;
+}
+
+/* The plan of valid terms; dates is what their validation worked out. */
+static ml_status plan_schedule(schedule_plan *plan,
+                               const ml_schedule_terms *t,
+                               ml_amount fixed_principal,
+                               const ml_terms_dates *dates, ml_error *err) {
+  /* Member by member: every one is set here or in plan_equal_parts, and a
+   * memset of the whole plan costs more than the two that may stay 0. */
+  ml_status st = plan_equal_parts(plan, t, fixed_principal);
   if (st != ML_OK) {
     return ml_error_set(err, st, "principal", 0, 0,
                         "the equal installment does not fit in 64 bits");
@@ -388,6 +411,13 @@ size_t ml_schedule_row_count(const ml_schedule_terms *terms) {
 ml_status ml_schedule_compute(ml_installment *rows, size_t capacity,
                               size_t *count, const ml_schedule_terms *terms,
                               ml_error *err) {
+  return ml_schedule_compute_fixed(rows, capacity, count, terms, 0, err);
+}
+
+ml_status ml_schedule_compute_fixed(ml_installment *rows, size_t capacity,
+                                    size_t *count,
+                                    const ml_schedule_terms *terms,
+                                    ml_amount fixed_principal, ml_error *err) {
   ML_ASSERT(rows != NULL || capacity == 0);
   ML_ASSERT(count != NULL && terms != NULL);
   *count = 0;
@@ -401,7 +431,7 @@ ml_status ml_schedule_compute(ml_installment *rows, size_t capacity,
                         needed, capacity);
   }
   schedule_plan plan;
-  st = plan_schedule(&plan, terms, &dates, err);
+  st = plan_schedule(&plan, terms, fixed_principal, &dates, err);
   if (st != ML_OK) return st;
   size_t r = 0;
   ml_amount fee = 0;

@@ -83,4 +83,20 @@ ml_status ml_terms_validate(const ml_schedule_terms *t, ml_terms_dates *dates,
 /* The upfront fee in minor units (0 when there is none). */
 ml_status ml_terms_upfront_fee(ml_amount *out, const ml_schedule_terms *t);
 
+/* The equal part of valid terms' amortizing rows, as ml_schedule_compute
+ * works it out: *installment the annuity's A (fixed_installment when set),
+ * *principal equal principal's principal per row; 0 for other methods.
+ * The ledger keeps it when a prepayment reduces the term (lib/schedule.c). */
+ml_status ml_schedule_equal_parts(ml_amount *installment,
+                                  ml_amount *principal,
+                                  const ml_schedule_terms *t);
+
+/* ml_schedule_compute, with equal principal's principal per row
+ * fixed_principal instead of round(P/m) when it is above 0 (the last row
+ * takes the rest): the schedule of a term reduced by a prepayment. */
+ml_status ml_schedule_compute_fixed(ml_installment *rows, size_t capacity,
+                                    size_t *count,
+                                    const ml_schedule_terms *terms,
+                                    ml_amount fixed_principal, ml_error *err);
+
 #endif

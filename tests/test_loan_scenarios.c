@@ -1034,6 +1034,187 @@ static void flat_and_bullet_reduce_term(void **state) {
   }
 }
 
+/* 12000.00 at 12 % (1 % a month), term monthly annuity installments from
+ * 2024-01-01, kept under the given policy. */
+static ml_loan *monthly_loan(void **state, int32_t term, ml_method method,
+                             int32_t grace_interest, ml_prepayment policy) {
+  ml_schedule_terms t;
+  ml_schedule_terms_init(&t);
+  t.principal = 1200000;
+  t.annual_rate = (ml_rate){12, 2};
+  t.installments = term;
+  t.method = method;
+  t.grace_interest = grace_interest;
+  t.disbursed = date_of("2024-01-01");
+  ml_loan_options o;
+  ml_loan_options_init(&o);
+  o.prepayment = policy;
+  return loan_new(state, &t, &o);
+}
+
+static const char *const monthly_due[7] = {
+    "2024-02-01", "2024-03-01", "2024-04-01", "2024-05-01",
+    "2024-06-01", "2024-07-01", "2024-08-01"};
+
+/*
+ * Under reduce-term, money beyond what is due pays principal first, however
+ * little. LA paid on 02-15 (row 1), then 500.00 on 02-20: row 2 (due
+ * 03-15) is paid 50000 of its 197009 principal, its interest 10049 stays
+ * due, no row is re-amortised. Payoff @ 02-20: principal 1200000 - 195058
+ * - 50000 = 954942, and 5 of row 2's 28 days of interest, 10049 * 5 / 28
+ * = 1794.46 -> 1794: 956736.
+ * Then a 3-installment loan (A = 1200000 * 0.01 / (1 - 1.01^-3) =
+ * 408026.53 -> 408027; rows 396027/12000, 399987/8040, 403986/4040) paid
+ * on 02-01 and 03-01, then 404500 on 03-10: all the principal left
+ * (403986) first, then 514 of row 3's interest; 3526 stays due on 04-01.
+ * Payoff @ 03-10: 9 of row 3's 31 days, 4040 * 9 / 31 = 1172.90 -> 1173,
+ * less the 514 paid: 659.
+ */
+static void prepay_principal_first(void **state) {
+  ml_loan *loan = la_loan(state, ML_PREPAY_REDUCE_TERM);
+  repay(loan, "2026-02-15", 207058);
+  repay(loan, "2026-02-20", 50000);
+  exp_row e[6];
+  la_rows(e);
+  row_pay_all(&e[0]);
+  row_pay(&e[1], ML_PRINCIPAL, 50000);
+  exp_status s = status_active();
+  s.outstanding[ML_PRINCIPAL] = 954942;
+  s.outstanding[ML_INTEREST] = 10049 + 8079 + 6090 + 4080 + 2050;
+  s.next_due_date = date_of("2026-03-15");
+  s.next_due_amount = 147009 + 10049;
+  s.payoff = 956736;
+  s.paid_total = 257058;
+  expect_status("a little paid ahead", loan, "2026-02-20", &s, e, 6);
+
+  loan = monthly_loan(state, 3, ML_METHOD_ANNUITY, 0, ML_PREPAY_REDUCE_TERM);
+  repay(loan, "2024-02-01", 408027);
+  repay(loan, "2024-03-01", 408027);
+  repay(loan, "2024-03-10", 404500);
+  exp_row r[3] = {row_new(1, monthly_due[0], 396027, 12000, 0, 0),
+                  row_new(2, monthly_due[1], 399987, 8040, 0, 0),
+                  row_new(3, monthly_due[2], 403986, 4040, 0, 0)};
+  row_pay_all(&r[0]);
+  row_pay_all(&r[1]);
+  row_pay(&r[2], ML_PRINCIPAL, 403986);
+  row_pay(&r[2], ML_INTEREST, 514);
+  s = status_active();
+  s.outstanding[ML_INTEREST] = 3526;
+  s.next_due_date = date_of("2024-04-01");
+  s.next_due_amount = 3526;
+  s.payoff = 659;
+  s.paid_total = 1220554;
+  expect_status("all the principal, then interest", loan, "2024-03-10", &s,
+                r, 3);
+}
+
+/*
+ * Reduce-term keeps equal principal's principal per installment. 7
+ * installments of round(1200000 / 7) = 171429; 500000 paid on 01-10, before
+ * row 1 is due: row 1 takes it all as principal (its 171429 and 328571
+ * extra), its 12000 of interest stays due. 700000 is left: 4 rows of
+ * 171429 and 14284, from row 1's due date, interest 1 % of the balance
+ * 700000, 528571, 357142, 185713, 14284: 7000, 5286 (5285.71), 3571
+ * (3571.42), 1857 (1857.13), 143 (142.84).
+ */
+static void prepay_reduce_term_equal_principal(void **state) {
+  ml_loan *loan = monthly_loan(state, 7, ML_METHOD_EQUAL_PRINCIPAL, 0,
+                               ML_PREPAY_REDUCE_TERM);
+  repay(loan, "2024-01-10", 500000);
+  static const ml_amount principal[6] = {500000, 171429, 171429,
+                                         171429, 171429, 14284};
+  static const ml_amount interest[6] = {12000, 7000, 5286, 3571, 1857, 143};
+  exp_row e[6];
+  for (int k = 0; k < 6; k++) {
+    e[k] = row_new(k + 1, monthly_due[k], principal[k], interest[k], 0, 0);
+  }
+  row_pay(&e[0], ML_PRINCIPAL, 500000);
+  exp_status s = status_active();
+  s.outstanding[ML_PRINCIPAL] = 700000;
+  s.outstanding[ML_INTEREST] = 12000 + 7000 + 5286 + 3571 + 1857 + 143;
+  s.next_due_date = date_of("2024-02-01");
+  s.next_due_amount = 12000;
+  s.payoff = 700000 + 3484; /* 9 of 31 days of 12000: 3483.87 */
+  s.paid_total = 500000;
+  expect_status("equal principal, reduce term", loan, "2024-01-10", &s, e,
+                6);
+}
+
+/*
+ * Reduce-term keeps the annuity's A, not an installment that carries
+ * deferred interest. 6 installments, interest deferred for 3 (due with row
+ * 4); A = 1200000 * 0.01 / (1 - 1.01^-6) = 207058.04 -> 207058. 300000
+ * paid on 01-10 goes to row 1's principal (its 195058 and 104942 extra);
+ * 900000 is re-amortised from 02-01 keeping A, with no grace left:
+ * interest 9000, 7019 (7019.42), 5019 (5019.03), 2999 (2998.64), 958
+ * (958.05); principal 198058, 200039, 202039, 204059 and the rest, 95805.
+ * Row 1's own interest, deferred, is not due (README).
+ */
+static void prepay_reduce_term_after_deferred_interest(void **state) {
+  ml_loan *loan = monthly_loan(state, 6, ML_METHOD_ANNUITY, 3,
+                               ML_PREPAY_REDUCE_TERM);
+  repay(loan, "2024-01-10", 300000);
+  static const ml_amount principal[6] = {300000, 198058, 200039,
+                                         202039, 204059, 95805};
+  static const ml_amount interest[6] = {0, 9000, 7019, 5019, 2999, 958};
+  exp_row e[6];
+  for (int k = 0; k < 6; k++) {
+    e[k] = row_new(k + 1, monthly_due[k], principal[k], interest[k], 0, 0);
+  }
+  row_pay(&e[0], ML_PRINCIPAL, 300000);
+  exp_status s = status_active();
+  s.outstanding[ML_PRINCIPAL] = 900000;
+  s.outstanding[ML_INTEREST] = 9000 + 7019 + 5019 + 2999 + 958;
+  s.next_due_date = date_of("2024-03-01");
+  s.next_due_amount = 198058 + 9000;
+  s.payoff = 900000;
+  s.paid_total = 300000;
+  expect_status("reduce term after deferred interest", loan, "2024-01-10",
+                &s, e, 6);
+}
+
+/*
+ * A prepayment after a reschedule keeps the reschedule's rate and
+ * installment. 12 installments (A = 106619: row 1 94619/12000), row 1
+ * paid on 02-01, rescheduled on 02-01 at 6 % (0.5 % a month) over 6:
+ * 1105381 left, A' = 1105381 * 0.005 / (1 - 1.005^-6) = 187467.58 ->
+ * 187468, row 2 interest 5527 (5526.905). 300000 paid on 02-10 goes to
+ * row 2's principal (181941 and 118059 extra); 805381 is re-amortised
+ * from 03-01 at 0.5 % keeping A': interest 4027 (4026.905), 3110
+ * (3109.70), 2188 (2187.91), 1262 (1261.51), 330 (330.48);
+ * principal 183441, 184358, 185280, 186206, 66096 (the rest).
+ */
+static void prepay_reduce_term_after_reschedule(void **state) {
+  ml_loan *loan = monthly_loan(state, 12, ML_METHOD_ANNUITY, 0,
+                               ML_PREPAY_REDUCE_TERM);
+  repay(loan, "2024-02-01", 106619);
+  ml_event ev = event_of(ML_EVENT_RESCHEDULE, "2024-02-01", 0);
+  ev.reschedule.annual_rate = (ml_rate){6, 2};
+  ev.reschedule.installments = 6;
+  append_ok(loan, &ev);
+  repay(loan, "2024-02-10", 300000);
+  static const ml_amount principal[7] = {94619,  300000, 183441, 184358,
+                                         185280, 186206, 66096};
+  static const ml_amount interest[7] = {12000, 5527, 4027, 3110,
+                                        2188,  1262, 330};
+  exp_row e[7];
+  for (int k = 0; k < 7; k++) {
+    e[k] = row_new(k + 1, monthly_due[k], principal[k], interest[k], 0, 0);
+  }
+  row_pay_all(&e[0]);
+  row_pay(&e[1], ML_PRINCIPAL, 300000);
+  exp_status s = status_active();
+  s.outstanding[ML_PRINCIPAL] = 805381;
+  s.outstanding[ML_INTEREST] = 5527 + 4027 + 3110 + 2188 + 1262 + 330;
+  s.next_due_date = date_of("2024-03-01");
+  s.next_due_amount = 5527;
+  s.payoff = 805381 + 1715; /* 9 of 29 days of 5527: 1715.27 */
+  s.paid_total = 406619;
+  s.restructured = 1;
+  expect_status("reduce term after a reschedule", loan, "2024-02-10", &s, e,
+                7);
+}
+
 /* The allocation orders on a partial payment: L6 with a 60.00 fee and a
  * 50.00 penalty charged on 02-01 (both to row 1, the first with due date
  * >= 02-01), then 150.00 paid on 02-15. Row 1 owes principal 200000,
@@ -2456,6 +2637,15 @@ int main(void) {
       cmocka_unit_test_setup_teardown(prepay_reduce_term_after_waiving_ahead,
                                       fixture_setup, fixture_teardown),
       cmocka_unit_test_setup_teardown(flat_and_bullet_reduce_term,
+                                      fixture_setup, fixture_teardown),
+      cmocka_unit_test_setup_teardown(prepay_principal_first, fixture_setup,
+                                      fixture_teardown),
+      cmocka_unit_test_setup_teardown(prepay_reduce_term_equal_principal,
+                                      fixture_setup, fixture_teardown),
+      cmocka_unit_test_setup_teardown(
+          prepay_reduce_term_after_deferred_interest, fixture_setup,
+          fixture_teardown),
+      cmocka_unit_test_setup_teardown(prepay_reduce_term_after_reschedule,
                                       fixture_setup, fixture_teardown),
       cmocka_unit_test_setup_teardown(status_compute_checks_up_to_as_of,
                                       fixture_setup, fixture_teardown),

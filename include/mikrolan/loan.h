@@ -138,9 +138,12 @@ typedef enum ml_allocation {
 typedef enum ml_prepayment {
   /* pays the next installments in order, fully, in the allocation order */
   ML_PREPAY_NEXT_INSTALLMENTS = 0,
-  /* the extra principal is paid on the current installment (the first due
-   * on or after the date), and the later ones are re-amortised from its due
-   * date keeping the equal installment: fewer installments. Later
+  /* the money beyond what is due pays principal on the current
+   * installment (the first due on or after the date): its own first, then
+   * the rest as extra principal; the later ones are re-amortised from its
+   * due date keeping the equal installment (equal principal: the principal
+   * per installment) of the schedule they follow, the loan's or the last
+   * reschedule's, at its rate: fewer installments. Later
    * installments that hold money or a waiver stay as they are, with the
    * ones before them (as for a reschedule): the extra principal is taken
    * from the installments after them first, and only those are
