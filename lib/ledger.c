@@ -30,6 +30,10 @@ typedef struct replay {
   const ml_schedule_terms *amortised;
   ml_schedule_terms reamortised;
   ml_amount fixed_principal; /* of equal principal's rows, when reduced */
+  /* Once re-amortised: the row numbered n (its unadjusted due date) falls
+   * due anchor + (n + anchor_offset) periods (see due_anchor). */
+  ml_date anchor;
+  int32_t anchor_offset;
   const ml_event *disbursement; /* the journal's, or NULL */
   ml_amount principal_outstanding; /* over all rows: a bound of the payoff */
   int64_t default_rate_num, default_rate_den; /* dröjsmålsränta, reduced */
@@ -599,6 +603,44 @@ typedef struct reamortisation {
   ml_amount fixed_principal; /* equal principal: per row; 0 = computed */
 } reamortisation;
 
+/* The anchor of the schedule the rows follow: row n falls due *anchor +
+ * (n + *offset) periods, as the schedule layer counts them from the
+ * first due date or the disbursement (schedule.h). */
+static void due_anchor(const replay *rp, ml_date *anchor, int32_t *offset) {
+  if (rp->amortised != &rp->terms) {
+    *anchor = rp->anchor;
+    *offset = rp->anchor_offset;
+  } else if (rp->terms.first_due != ML_DATE_NONE) {
+    *anchor = rp->terms.first_due;
+    *offset = -1;
+  } else {
+    *anchor = rp->terms.disbursed;
+    *offset = 0;
+  }
+}
+
+/* The new schedule's shape: rows that keep their dates are computed over
+ * them, from the anchor of the rows they replace (a month's end clamps
+ * the period's start, not the anchor's day); a reschedule's rows follow
+ * their own dates from the period's start. */
+static ml_schedule_shape new_shape(replay *rp, size_t from,
+                                   const reamortisation *how) {
+  ml_schedule_shape shape = {how->fixed_principal, ML_DATE_NONE, 0};
+  ml_date anchor;
+  int32_t offset;
+  due_anchor(rp, &anchor, &offset);
+  if (how->keep_dates) {
+    shape.anchor = anchor;
+    shape.offset = rp->rows[from].n - 1 + offset;
+  } else {
+    anchor = rp->rows[from].period_start;
+    offset = from > 0 ? -rp->rows[from - 1].n : 0;
+  }
+  rp->anchor = anchor;
+  rp->anchor_offset = offset;
+  return shape;
+}
+
 /* Replaces rows[from..) by a schedule of their outstanding principal. */
 static ml_status reamortise(replay *rp, size_t from, const reamortisation *how) {
   ML_ASSERT(first_replaceable(rp, from) == from);
@@ -626,11 +668,16 @@ static ml_status reamortise(replay *rp, size_t from, const reamortisation *how) 
   t.upfront_fee = 0;
   t.upfront_fee_kind = ML_FEE_AMOUNT;
   t.fixed_installment = how->fixed_installment;
+  /* An irregular first period stays so when its row is re-amortised. */
+  if (how->keep_dates && rp->amortised == &rp->terms &&
+      rp->rows[from].n == 1) {
+    t.first_due = rp->terms.first_due;
+  }
+  ml_schedule_shape shape = new_shape(rp, from, how);
   size_t n = 0;
-  ml_status st = ml_schedule_compute_fixed(rp->scratch,
-                                           ML_SCHEDULE_MAX_INSTALLMENTS + 1,
-                                           &n, &t, how->fixed_principal,
-                                           rp->err);
+  ml_status st = ml_schedule_compute_shaped(rp->scratch,
+                                            ML_SCHEDULE_MAX_INSTALLMENTS + 1,
+                                            &n, &t, &shape, rp->err);
   if (st != ML_OK) return st;
   while (how->drop_trailing && n > 1 && rp->scratch[n - 1].principal == 0 &&
          rp->scratch[n - 1].interest == 0) {

@@ -411,18 +411,27 @@ size_t ml_schedule_row_count(const ml_schedule_terms *terms) {
 ml_status ml_schedule_compute(ml_installment *rows, size_t capacity,
                               size_t *count, const ml_schedule_terms *terms,
                               ml_error *err) {
-  return ml_schedule_compute_fixed(rows, capacity, count, terms, 0, err);
+  static const ml_schedule_shape own = {0, ML_DATE_NONE, 0};
+  return ml_schedule_compute_shaped(rows, capacity, count, terms, &own, err);
 }
 
-ml_status ml_schedule_compute_fixed(ml_installment *rows, size_t capacity,
-                                    size_t *count,
-                                    const ml_schedule_terms *terms,
-                                    ml_amount fixed_principal, ml_error *err) {
+ml_status ml_schedule_compute_shaped(ml_installment *rows, size_t capacity,
+                                     size_t *count,
+                                     const ml_schedule_terms *terms,
+                                     const ml_schedule_shape *shape,
+                                     ml_error *err) {
   ML_ASSERT(rows != NULL || capacity == 0);
   ML_ASSERT(count != NULL && terms != NULL);
   *count = 0;
   ml_terms_dates dates;
   ml_status st = ml_terms_validate(terms, &dates, err);
+  if (st == ML_OK && shape->anchor != ML_DATE_NONE) {
+    st = ml_terms_dates_anchored(&dates, terms, shape->anchor, shape->offset);
+    if (st != ML_OK) {
+      return ml_error_set(err, st, "term", 0, 0,
+                          "term: the due dates pass 2200-12-31");
+    }
+  }
   if (st != ML_OK) return st;
   size_t needed = ml_schedule_row_count(terms);
   if (capacity < needed) {
@@ -431,7 +440,7 @@ ml_status ml_schedule_compute_fixed(ml_installment *rows, size_t capacity,
                         needed, capacity);
   }
   schedule_plan plan;
-  st = plan_schedule(&plan, terms, fixed_principal, &dates, err);
+  st = plan_schedule(&plan, terms, shape->fixed_principal, &dates, err);
   if (st != ML_OK) return st;
   size_t r = 0;
   ml_amount fee = 0;

@@ -465,6 +465,21 @@ static ml_status check_dates(const ml_schedule_terms *t, ml_terms_dates *out,
   return ML_OK;
 }
 
+ml_status ml_terms_dates_anchored(ml_terms_dates *out,
+                                  const ml_schedule_terms *t, ml_date anchor,
+                                  int32_t offset) {
+  ml_due_dates_init(&out->dates, t);
+  out->dates.anchor = anchor;
+  out->dates.offset = offset;
+  ml_date_to_civil(anchor, &out->dates.year, &out->dates.month,
+                   &out->dates.day);
+  ml_status st = ml_due_dates_at(&out->dates, t->installments,
+                                 &out->last_due, &out->last_adjusted);
+  ml_date first;
+  if (st == ML_OK) st = ml_due_dates_at(&out->dates, 1, &out->first_due, &first);
+  return st;
+}
+
 ml_status ml_terms_validate(const ml_schedule_terms *t, ml_terms_dates *dates,
                             ml_error *err) {
   ML_ASSERT(t != NULL && dates != NULL);

@@ -91,12 +91,29 @@ ml_status ml_schedule_equal_parts(ml_amount *installment,
                                   ml_amount *principal,
                                   const ml_schedule_terms *t);
 
-/* ml_schedule_compute, with equal principal's principal per row
- * fixed_principal instead of round(P/m) when it is above 0 (the last row
- * takes the rest): the schedule of a term reduced by a prepayment. */
-ml_status ml_schedule_compute_fixed(ml_installment *rows, size_t capacity,
-                                    size_t *count,
-                                    const ml_schedule_terms *terms,
-                                    ml_amount fixed_principal, ml_error *err);
+/* The dates of valid terms t with due_k = anchor + (k + offset) periods
+ * instead of the terms' own anchor (ML_ERANGE past the supported dates). */
+ml_status ml_terms_dates_anchored(ml_terms_dates *out,
+                                  const ml_schedule_terms *t, ml_date anchor,
+                                  int32_t offset);
+
+/* What a re-amortisation asks of a schedule beyond its terms: equal
+ * principal's principal per row instead of round(P/m) when fixed_principal
+ * is above 0 (the last row takes the rest), and when anchor is not
+ * ML_DATE_NONE the due dates anchor + (k + offset) periods, those of the
+ * rows it replaces, whose day of the month the terms' own anchor (the
+ * start of the period) may have lost to a month's end. */
+typedef struct ml_schedule_shape {
+  ml_amount fixed_principal;
+  ml_date anchor;
+  int32_t offset;
+} ml_schedule_shape;
+
+/* ml_schedule_compute with a shape (lib/schedule.c). */
+ml_status ml_schedule_compute_shaped(ml_installment *rows, size_t capacity,
+                                     size_t *count,
+                                     const ml_schedule_terms *terms,
+                                     const ml_schedule_shape *shape,
+                                     ml_error *err);
 
 #endif

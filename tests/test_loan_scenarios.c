@@ -1215,6 +1215,59 @@ static void prepay_reduce_term_after_reschedule(void **state) {
                 7);
 }
 
+/*
+ * Re-amortised rows keep their interest periods, not just their due dates.
+ * 12000.00 at 12 %, ACT/365 interest, 6 monthly annuity installments from
+ * 2024-01-31 (due on the month's last day: 02-29, 03-31, 04-30, ...), A =
+ * 207058 (r = 1 %). 3000.00 paid on 02-10 goes to row 1's principal;
+ * 900000 is re-amortised from 02-29 keeping A, over the periods that end
+ * on the kept dates: 900000 * 0.12 * 31 / 365 = 9172.60 -> 9173 (not the
+ * 29 days of 02-29 .. 03-29), then 30, 31, 30 and 31 days: 6925
+ * (6924.99), 5116 (5116.25), 2959 (2959.41), 978 (977.73); principal
+ * 197885, 200133, 201942, 204099 and the rest, 95941. Row 1's interest,
+ * 1200000 * 0.12 * 29 / 365 = 11441.10 -> 11441, is unpaid: 15 days past
+ * due on 03-15. Payoff then: 900000 + 11441 + 15 of row 2's 31 days,
+ * 9173 * 15 / 31 = 4438.55 -> 4439: 915880.
+ */
+static void prepay_reduce_term_keeps_interest_periods(void **state) {
+  ml_schedule_terms t;
+  ml_schedule_terms_init(&t);
+  t.principal = 1200000;
+  t.annual_rate = (ml_rate){12, 2};
+  t.installments = 6;
+  t.interest_basis = ML_INTEREST_DAY_COUNT;
+  t.day_count = ML_DC_ACT_365F;
+  t.disbursed = date_of("2024-01-31");
+  ml_loan_options o;
+  ml_loan_options_init(&o);
+  o.prepayment = ML_PREPAY_REDUCE_TERM;
+  ml_loan *loan = loan_new(state, &t, &o);
+  repay(loan, "2024-02-10", 300000);
+  static const char *const due[6] = {"2024-02-29", "2024-03-31",
+                                     "2024-04-30", "2024-05-31",
+                                     "2024-06-30", "2024-07-31"};
+  static const ml_amount principal[6] = {300000, 197885, 200133,
+                                         201942, 204099, 95941};
+  static const ml_amount interest[6] = {11441, 9173, 6925, 5116, 2959, 978};
+  exp_row e[6];
+  for (int k = 0; k < 6; k++) {
+    e[k] = row_new(k + 1, due[k], principal[k], interest[k], 0, 0);
+  }
+  row_pay(&e[0], ML_PRINCIPAL, 300000);
+  exp_status s = status_active();
+  s.days_past_due = 15;
+  s.overdue_since = date_of("2024-03-01");
+  s.arrears = 11441;
+  s.outstanding[ML_PRINCIPAL] = 900000;
+  s.outstanding[ML_INTEREST] = 11441 + 9173 + 6925 + 5116 + 2959 + 978;
+  s.next_due_date = date_of("2024-03-31");
+  s.next_due_amount = 207058;
+  s.payoff = 915880;
+  s.paid_total = 300000;
+  expect_status("reduce term over the kept periods", loan, "2024-03-15", &s,
+                e, 6);
+}
+
 /* The allocation orders on a partial payment: L6 with a 60.00 fee and a
  * 50.00 penalty charged on 02-01 (both to row 1, the first with due date
  * >= 02-01), then 150.00 paid on 02-15. Row 1 owes principal 200000,
@@ -2647,6 +2700,9 @@ int main(void) {
           fixture_teardown),
       cmocka_unit_test_setup_teardown(prepay_reduce_term_after_reschedule,
                                       fixture_setup, fixture_teardown),
+      cmocka_unit_test_setup_teardown(
+          prepay_reduce_term_keeps_interest_periods, fixture_setup,
+          fixture_teardown),
       cmocka_unit_test_setup_teardown(status_compute_checks_up_to_as_of,
                                       fixture_setup, fixture_teardown),
       cmocka_unit_test_setup_teardown(reschedule_after_paying_ahead,
