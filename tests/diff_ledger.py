@@ -4,8 +4,9 @@ independent reference ref_ledger.py, printing TAP.
 
   diff_ledger.py MIKROLAN [--loans N] [--seeds 11,12] [--as-of D,D,...]
                  [--per-loan K] [--workdir DIR] [--schedule-ref PATH]
+                 [--prepayment POLICY]
   diff_ledger.py MIKROLAN --wide [--loans N] [--seeds 1,2] [--as-of D,...]
-                 [--per-loan K] [--jobs J] ...
+                 [--per-loan K] [--jobs J] [--prepayment POLICY] ...
   diff_ledger.py --self-check [--schedule-ref PATH]
 
 For each seed, `MIKROLAN generate --loans N --seed S --out DIR`; then for
@@ -27,6 +28,11 @@ of up to K valid loans with a calendar on days after an interest period's
 end and before its due date that a bank day moved (the payoff then counts
 the next period's days too). Seeds run in parallel (--jobs, default the number of
 cores).
+
+--prepayment (next-installments, the default, reduce-term or
+reduce-installment) keeps every loan with that policy: it is passed to
+`MIKROLAN par` and `MIKROLAN status`, to the reference and, with --wide,
+to the generator, whose journals depend on the statuses it sees.
 
 Before them, the reference alone is checked against figures
 computed by hand (--self-check runs only that). Exit status 1 if any line
@@ -142,6 +148,53 @@ SELF_EXPECTED = [
 ]
 
 
+# C, the re-amortising prepayment policies: 2,400.00 SEK at 12 % a year
+# (1 % a month, per-period), 4 monthly installments, equal principal,
+# disbursed 2025-01-15, due 02-15, 03-15, 04-15, 05-15; principal 600.00
+# each, interest 24.00, 18.00, 12.00, 6.00. It pays installment 1 (624.00)
+# on 02-15, then 1,300.00 on 02-20, when nothing is due: all of it goes by
+# the policy. The current installment is 2 (due 03-15): the money pays its
+# principal 600.00 and the other 700.00 is extra principal paid on it
+# (principal 1,300.00, all paid; its interest 18.00, of its period on
+# 1,800.00, stays due on 03-15). 500.00 is left on installments 3 and 4,
+# re-amortised from 03-15 on their due dates:
+#   reduce-term keeps 600.00 of principal per installment: only 3 remains
+#   (04-15), principal 500.00, interest 1 % of 500.00 = 5.00; 4 goes.
+#   reduce-installment: the same two, 250.00 each, interest 5.00 (of
+#   500.00) and 2.50 (of 250.00).
+# At 2025-02-20 either way: outstanding principal 500.00; payoff 500.00 +
+# installment 2's 18.00 accrued for 5 of its 28 days (3.214 -> 3.21) =
+# 503.21; paid 624.00 + 1,300.00 = 1,924.00.
+PREPAY_LOANS = """loan_id,principal,rate,term,frequency,method,interest,disbursed_on
+C,2400,12,4,monthly,equal-principal,per-period,2025-01-15
+"""
+PREPAY_EVENTS = """loan_id,date,type,amount,ref
+C,2025-01-15,disbursement,2400.00,
+C,2025-02-15,repayment,624.00,
+C,2025-02-20,repayment,1300.00,
+"""
+PREPAY_BOTH = {
+    "state": "active", "arrears": "0.00", "payoff": "503.21", "paid_total": "1924.00",
+    "installments[1].due.principal": "1300.00", "installments[1].paid.principal": "1300.00",
+    "installments[1].outstanding.interest": "18.00", "installments[2].due_date": "2025-04-15"}
+PREPAY_EXPECTED = [
+    ("loan C status 2025-02-20", "status", "C", "2025-02-20", dict(PREPAY_BOTH, **{
+        "outstanding": {"principal": "500.00", "interest": "23.00", "fees": "0.00",
+                        "penalties": "0.00"},
+        "installments[2].due.principal": "500.00", "installments[2].due.interest": "5.00"}))]
+PREPAY_INSTALLMENT_EXPECTED = [
+    ("loan C status 2025-02-20", "status", "C", "2025-02-20", dict(PREPAY_BOTH, **{
+        "outstanding": {"principal": "500.00", "interest": "25.50", "fees": "0.00",
+                        "penalties": "0.00"},
+        "installments[2].due.principal": "250.00", "installments[2].due.interest": "5.00",
+        "installments[3].due_date": "2025-05-15", "installments[3].due.principal": "250.00",
+        "installments[3].due.interest": "2.50"}))]
+# (loans, events, prepayment policy, expected figures)
+SELF_CASES = [(SELF_LOANS, SELF_EVENTS, R.NEXT_INSTALLMENTS, SELF_EXPECTED),
+              (PREPAY_LOANS, PREPAY_EVENTS, "reduce-term", PREPAY_EXPECTED),
+              (PREPAY_LOANS, PREPAY_EVENTS, "reduce-installment", PREPAY_INSTALLMENT_EXPECTED)]
+
+
 def lookup(obj, path):
     """obj at a path like `total.buckets[2].count` (dots, then [i])."""
     for part in path.split("."):
@@ -153,19 +206,21 @@ def lookup(obj, path):
 
 
 def self_check(tap):
-    loans = R.read_loans(io.StringIO(SELF_LOANS))
-    events = R.read_events(io.StringIO(SELF_EVENTS))
-    for name, kind, loan_id, as_of, expected in SELF_EXPECTED:
-        d = R.parse_date(as_of)
-        if kind == "par":
-            got = R.par_report(loans, events, d, ["kommun"])
-        else:
-            (_row, st), = R.loan_statuses(loans, events, d, {loan_id})
-            got = R.status_json(st, d, loan_id)
-        diffs = ["%s: reference %r, by hand %r" % (k, lookup(got, k), v)
-                 for k, v in expected.items() if lookup(got, k) != v]
-        tap.result(not diffs, "reference self-check: %s (%d figures by hand)"
-                   % (name, len(expected)), diffs)
+    for loans_csv, events_csv, policy, cases in SELF_CASES:
+        loans = R.read_loans(io.StringIO(loans_csv))
+        events = R.read_events(io.StringIO(events_csv))
+        note = "" if policy == R.NEXT_INSTALLMENTS else ", " + policy
+        for name, kind, loan_id, as_of, expected in cases:
+            d = R.parse_date(as_of)
+            if kind == "par":
+                got = R.par_report(loans, events, d, ["kommun"], policy)
+            else:
+                (_row, st), = R.loan_statuses(loans, events, d, {loan_id}, policy)
+                got = R.status_json(st, d, loan_id)
+            diffs = ["%s: reference %r, by hand %r" % (k, lookup(got, k), v)
+                     for k, v in expected.items() if lookup(got, k) != v]
+            tap.result(not diffs, "reference self-check: %s%s (%d figures by hand)"
+                       % (name, note, len(expected)), diffs)
 
 
 # ------------------------------------------------------------ comparisons
@@ -207,15 +262,15 @@ def run(argv):
     return p.stdout, None
 
 
-def check_par(tap, binary, progdir, loans, events, seed, as_of):
-    name = "seed %d as-of %s: par --by %s" % (seed, as_of, ",".join(BY))
-    out, err = run([binary, "par", "--loans", os.path.join(progdir, "loans.csv"),
+def check_par(tap, a, progdir, loans, events, seed, as_of):
+    name = "seed %d as-of %s: par --by %s%s" % (seed, as_of, ",".join(BY), policy_note(a))
+    out, err = run([a.binary, "par", "--loans", os.path.join(progdir, "loans.csv"),
                     "--events", os.path.join(progdir, "events.csv"), "--as-of", as_of,
-                    "--format", "json", "--by", ",".join(BY)])
+                    "--format", "json", "--by", ",".join(BY), "--prepayment", a.prepayment])
     if err:
         tap.result(False, name, [err])
         return
-    ref = R.par_report(loans, events, R.parse_date(as_of), BY)
+    ref = R.par_report(loans, events, R.parse_date(as_of), BY, a.prepayment)
     diffs = field_diffs(ref, json.loads(out))
     nfields = len(flatten(ref))
     tap.result(not diffs, "%s (%d loans, %d fields)" % (name, len(loans), nfields),
@@ -235,32 +290,44 @@ def write_journal(path, header, rows):
         w.writerows(rows)
 
 
-def status_diffs(binary, row, rows, header, as_of, path):
+def policy_note(a):
+    """A TAP name's note of a prepayment policy other than the default."""
+    return "" if a.prepayment == R.NEXT_INSTALLMENTS else ", --prepayment " + a.prepayment
+
+
+def status_argv(a, row, path, as_of):
+    """`MIKROLAN status` of a loans-file row and a one-loan journal at path."""
+    return ([a.binary, "status"] + R.term_flags(row) +
+            ["--events", path, "--as-of", as_of, "--format", "json",
+             "--prepayment", a.prepayment])
+
+
+def status_diffs(a, row, rows, header, as_of, path):
     """Differences between mikrolan status and the reference for one loan."""
     write_journal(path, header, rows)
-    out, err = run([binary, "status"] + R.term_flags(row) +
-                   ["--events", path, "--as-of", as_of, "--format", "json"])
+    out, err = run(status_argv(a, row, path, as_of))
     if err:
         return [err]
     terms, _ = R.terms_of_row(row)
     # `mikrolan status` has no restructured flag: only the journal can set it
-    st = R.loan_status(terms, False, rows, R.parse_date(as_of))
+    st = R.loan_status(terms, False, rows, R.parse_date(as_of), prepayment=a.prepayment)
     ref = R.status_json(st, R.parse_date(as_of), row["loan_id"])
     return field_diffs(ref, json.loads(out), STATUS_KEYS)
 
 
-def check_status(tap, binary, progdir, loans, events, header, seed, as_of, k):
+def check_status(tap, a, progdir, loans, events, header, seed, as_of):
     path = os.path.join(progdir, "one_loan.csv")
+    k = a.per_loan
     bad = []
     for row in loans[:k]:
-        diffs = status_diffs(binary, row, events.get(row["loan_id"], []), header, as_of, path)
+        diffs = status_diffs(a, row, events.get(row["loan_id"], []), header, as_of, path)
         if diffs:
             bad.append((row["loan_id"], diffs))
     notes = []
     for loan_id, diffs in bad[:3]:
         notes += ["%s: %s" % (loan_id, d) for d in diffs[:3]]
-    tap.result(not bad, "seed %d as-of %s: status of the first %d loans%s"
-               % (seed, as_of, min(k, len(loans)),
+    tap.result(not bad, "seed %d as-of %s: status of the first %d loans%s%s"
+               % (seed, as_of, min(k, len(loans)), policy_note(a),
                   ", %d differ" % len(bad) if bad else ""), notes)
 
 
@@ -278,10 +345,9 @@ def check_seed(tap, a, workdir, seed):
         f.seek(0)
         events = R.read_events(f)
     for as_of in a.as_of:
-        check_par(tap, a.binary, progdir, loans, events, seed, as_of)
+        check_par(tap, a, progdir, loans, events, seed, as_of)
         if a.per_loan > 0:
-            check_status(tap, a.binary, progdir, loans, events, header, seed, as_of,
-                         a.per_loan)
+            check_status(tap, a, progdir, loans, events, header, seed, as_of)
 
 
 # ------------------------------------------------------------ --wide
@@ -309,13 +375,13 @@ def skipped_loans(path):
     return out
 
 
-def append_invalid(loans, events):
+def append_invalid(loans, events, prepayment):
     """{loan_id: problem} of the loans `mikrolan status` rejects."""
     out = {}
     for row in loans:
         terms, _ = R.terms_of_row(row)
         problem = R.append_problem(terms, events.get(row["loan_id"], []),
-                                   R.max_principal_of(row))
+                                   R.max_principal_of(row), prepayment)
         if problem:
             out[row["loan_id"]] = problem
     return out
@@ -324,16 +390,18 @@ def append_invalid(loans, events):
 def check_wide_par(tap, a, progdir, loans, events, seed, as_of):
     """par --skip-bad at as_of against the reference: the loans it skips
     against R.batch_statuses' invalid ones, the report of the rest."""
-    name = "wide seed %d as-of %s: par --skip-bad --by %s" % (seed, as_of, ",".join(WIDE_BY))
+    name = "wide seed %d as-of %s: par --skip-bad --by %s%s" % (seed, as_of, ",".join(WIDE_BY),
+                                                              policy_note(a))
     skipfile = os.path.join(progdir, "skipped_%s.csv" % as_of)
     out, err = run([a.binary, "par", "--loans", os.path.join(progdir, "loans.csv"),
                     "--events", os.path.join(progdir, "events.csv"), "--as-of", as_of,
-                    "--format", "json", "--by", ",".join(WIDE_BY), "--skip-bad", skipfile])
+                    "--format", "json", "--by", ",".join(WIDE_BY), "--skip-bad", skipfile,
+                    "--prepayment", a.prepayment])
     if err:
         tap.result(False, name, [err])
         return
     skipped = skipped_loans(skipfile)
-    invalid, kept = R.batch_statuses(loans, events, R.parse_date(as_of))
+    invalid, kept = R.batch_statuses(loans, events, R.parse_date(as_of), a.prepayment)
     notes = []
     for lid in sorted(set(skipped) - set(invalid)):
         notes.append("%s: skipped by par (%s), valid for the reference" % (lid, skipped[lid]))
@@ -359,15 +427,13 @@ def check_wide_status(tap, a, progdir, loans, events, invalid, seed, as_of):
     valid = [row for row in loans if row["loan_id"] not in invalid][:a.per_loan]
     bad = []
     for row in valid:
-        diffs = status_diffs(a.binary, row, events.get(row["loan_id"], []), header, as_of, path)
+        diffs = status_diffs(a, row, events.get(row["loan_id"], []), header, as_of, path)
         if diffs:
             bad.append((row["loan_id"], diffs))
     rejected = [row for row in loans if row["loan_id"] in invalid][:a.per_loan]
     for row in rejected:
         write_journal(path, header, events.get(row["loan_id"], []))
-        p = subprocess.run([a.binary, "status"] + R.term_flags(row) +
-                           ["--events", path, "--as-of", as_of, "--format", "json"],
-                           capture_output=True, text=True)
+        p = subprocess.run(status_argv(a, row, path, as_of), capture_output=True, text=True)
         if p.returncode != 2:
             bad.append((row["loan_id"], ["exit %d, expected 2: the reference rejects event "
                                          "%d: %s" % (p.returncode, invalid[row["loan_id"]][0] + 1,
@@ -376,12 +442,12 @@ def check_wide_status(tap, a, progdir, loans, events, invalid, seed, as_of):
     for loan_id, diffs in bad[:4]:
         notes += ["%s: %s" % (loan_id, d) for d in diffs[:3]]
     tap.result(not bad, "wide seed %d as-of %s: status of the first %d valid loans, "
-               "rejection of the first %d invalid%s"
-               % (seed, as_of, len(valid), len(rejected),
+               "rejection of the first %d invalid%s%s"
+               % (seed, as_of, len(valid), len(rejected), policy_note(a),
                   ", %d differ" % len(bad) if bad else ""), notes)
 
 
-def moved_window_dates(row, events):
+def moved_window_dates(row, events, prepayment):
     """Dates after an interest period's end and before its due date, which a
     bank day moved later (the payoff then counts the next period's days too):
     one per such installment of the loan's schedule as the journal leaves it
@@ -391,7 +457,7 @@ def moved_window_dates(row, events):
     terms, _ = R.terms_of_row(row)
     rows = events
     end = max((R.parse_date(e["date"]) for e in rows), default=terms.disbursed)
-    st = R.loan_status(terms, False, rows, end)
+    st = R.loan_status(terms, False, rows, end, prepayment=prepayment)
     out = [it.end + R.datetime.timedelta(days=1) for it in st["installments"]
            if it.n > 0 and (it.due_date - it.end).days >= 2]
     return out[:3]
@@ -405,30 +471,30 @@ def check_wide_moved(tap, a, progdir, loans, events, invalid, seed):
         if row["loan_id"] in invalid or checked >= a.per_loan:
             continue
         rows = events.get(row["loan_id"], [])
-        dates = moved_window_dates(row, rows)
+        dates = moved_window_dates(row, rows, a.prepayment)
         checked += bool(dates)
         for d in dates:
-            diffs = status_diffs(a.binary, row, rows, G.EVENT_COLUMNS, d.isoformat(), path)
+            diffs = status_diffs(a, row, rows, G.EVENT_COLUMNS, d.isoformat(), path)
             if diffs:
                 bad.append(("%s at %s" % (row["loan_id"], d), diffs))
     notes = []
     for what, diffs in bad[:4]:
         notes += ["%s: %s" % (what, x) for x in diffs[:3]]
     tap.result(not bad, "wide seed %d: status of %d valid loans on days between a period's "
-               "end and its moved due date%s" % (seed, checked,
-                                                ", %d differ" % len(bad) if bad else ""), notes)
+               "end and its moved due date%s%s" % (seed, checked, policy_note(a),
+                                                  ", %d differ" % len(bad) if bad else ""), notes)
 
 
 def check_wide_seed(a, workdir, seed):
     """Results of one seed of --wide (runs in a worker process)."""
     tap = Results()
     progdir = os.path.join(workdir, "wide%d" % seed)
-    loans, event_rows = G.generate(seed, a.loans)
+    loans, event_rows = G.generate(seed, a.loans, a.prepayment)
     G.write(progdir, loans, event_rows)
     events = {}
     for e in event_rows:
         events.setdefault(e["loan_id"], []).append(e)
-    invalid = append_invalid(loans, events)
+    invalid = append_invalid(loans, events, a.prepayment)
     for as_of in a.as_of:
         check_wide_par(tap, a, progdir, loans, events, seed, as_of)
         if a.per_loan > 0:
@@ -469,6 +535,8 @@ def parse_args(argv):
                     "directory, removed at the end)")
     ap.add_argument("--schedule-ref", help="bench/peers/schedule_ref.py "
                     "(default: ../bench/peers/ from this file's folder)")
+    ap.add_argument("--prepayment", choices=R.PREPAYMENTS, default=R.NEXT_INSTALLMENTS,
+                    help="the prepayment policy of every loan (default %(default)s)")
     ap.add_argument("--self-check", action="store_true",
                     help="only check the reference against hand-computed figures")
     a = ap.parse_args(argv)

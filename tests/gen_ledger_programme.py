@@ -15,7 +15,7 @@ status reject those invalid at any date (ref_ledger.append_problem).
 Standard library only (and ref_ledger.py next to it); the same seed gives
 the same files.
 
-  gen_ledger_programme.py OUTDIR --loans N --seed S
+  gen_ledger_programme.py OUTDIR --loans N --seed S [--prepayment POLICY]
 """
 import argparse
 import csv
@@ -83,10 +83,12 @@ def random_terms(rng):
 
 
 class Journal:
-    """The rows of one loan's journal as they are written."""
+    """The rows of one loan's journal as they are written, and the loan's
+    status by them, kept with the prepayment policy."""
 
-    def __init__(self, loan_id, terms, restructured):
+    def __init__(self, loan_id, terms, restructured, prepayment=R.NEXT_INSTALLMENTS):
         self.loan_id, self.terms, self.restructured = loan_id, terms, restructured
+        self.prepayment = prepayment
         self.rows = []
         self._status = {}  # (rows, row count, date) -> status; rows only grow
 
@@ -99,7 +101,8 @@ class Journal:
     def status(self, d):
         key = (id(self.rows), len(self.rows), d)
         if key not in self._status:
-            self._status = {key: R.loan_status(self.terms, self.restructured, self.rows, d)}
+            self._status = {key: R.loan_status(self.terms, self.restructured, self.rows, d,
+                                               prepayment=self.prepayment)}
         return self._status[key]
 
 
@@ -131,11 +134,12 @@ class Plan:
         return self.behaviour in STOPPING and self.payments >= self.stop_after
 
 
-def random_journal(rng, loan_id, row):
-    """The events rows of one loan: a disbursement, events by a random
-    behaviour, sometimes a row out of date order or rows that spoil it."""
+def random_journal(rng, loan_id, row, prepayment=R.NEXT_INSTALLMENTS):
+    """The events rows of one loan kept with the prepayment policy: a
+    disbursement, events by a random behaviour, sometimes a row out of date
+    order or rows that spoil it."""
     terms, restructured = R.terms_of_row(row)
-    j = Journal(loan_id, terms, restructured)
+    j = Journal(loan_id, terms, restructured, prepayment)
     d = add_disbursement(rng, j, row)
     n = sum(1 for it in R.schedule_installments(terms) if it.n > 0)
     plan = Plan(rng, n)
@@ -358,8 +362,9 @@ def misc_event(rng, j, st, cur):
             j.add(d, "repayment", amount=money(rng.randint(100, 100000)))
 
 
-def generate(seed, count):
-    """(loans rows, events rows) of a programme of count loans."""
+def generate(seed, count, prepayment=R.NEXT_INSTALLMENTS):
+    """(loans rows, events rows) of a programme of count loans kept with
+    the prepayment policy (the journals follow the statuses it gives)."""
     rng = random.Random(seed)
     loans, events = [], []
     for i in range(count):
@@ -367,7 +372,7 @@ def generate(seed, count):
         row["loan_id"] = "W%06d" % (i + 1)
         row["kommun"] = rng.choice(["A", "B", "C"])
         loans.append(row)
-        events.extend(random_journal(rng, row["loan_id"], row))
+        events.extend(random_journal(rng, row["loan_id"], row, prepayment))
     return loans, events
 
 
@@ -387,9 +392,10 @@ def main(argv):
     ap.add_argument("--loans", type=int, default=500)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--schedule-ref", help="path of bench/peers/schedule_ref.py")
+    ap.add_argument("--prepayment", choices=R.PREPAYMENTS, default=R.NEXT_INSTALLMENTS)
     a = ap.parse_args(argv)
     R.load_schedule_ref(a.schedule_ref)
-    loans, events = generate(a.seed, a.loans)
+    loans, events = generate(a.seed, a.loans, a.prepayment)
     write(a.out, loans, events)
     print("%d loans, %d events" % (len(loans), len(events)))
     return 0

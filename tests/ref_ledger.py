@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Independent reference for `mikrolan status` and `mikrolan par`, default
-loan options (allocation penalties-fees-interest-principal, prepayment
-next-installments, no arrears tolerance, no late fee, no default interest)
+loan options (allocation penalties-fees-interest-principal, no arrears
+tolerance, no late fee, no default interest) with any prepayment policy
+(next-installments by default, reduce-term, reduce-installment: --prepayment)
 and default portfolio options (thresholds 1,30,60,90,180,365; buckets
 0,30,60,90,180,365 and open; provisioning 0,10,25,50,75,90,100 %;
 restructured loans at risk from 30 days).
@@ -26,11 +27,14 @@ replay to D); `append_problem` -- would `mikrolan status` (ml_loan_append,
 event by event) reject it at any --as-of (every prefix, every date).
 `par_report` (valid loans only) and `loan_status` replay whatever they
 are given. What it does not model: the JSON keys next_due_date, next_due_amount, written_off_total, currency of
-`mikrolan status`; non-default options. Where the spec is silent it says so
-in a comment, and a replay it is unsure of adds a warning to the status.
+`mikrolan status`; non-default options but the prepayment policy. Where
+the spec is silent it says so in a comment, and a replay it is unsure of
+adds a warning to the status.
 
   ref_ledger.py [--schedule-ref PATH] par    --loans F --events F --as-of D [--by C1,C2]
+                                             [--prepayment POLICY]
   ref_ledger.py [--schedule-ref PATH] status --loans F --events F --as-of D --loan-id ID
+                                             [--prepayment POLICY]
 """
 import argparse
 import contextlib
@@ -49,6 +53,8 @@ PRINCIPAL, INTEREST, FEES, PENALTIES = range(4)
 COMPONENTS = ("principal", "interest", "fees", "penalties")
 ALLOCATION_ORDER = (PENALTIES, FEES, INTEREST, PRINCIPAL)  # Fineract standard
 EXPONENT = 2  # SEK, `mikrolan par`'s default currency
+NEXT_INSTALLMENTS = "next-installments"  # the default prepayment policy
+PREPAYMENTS = (NEXT_INSTALLMENTS, "reduce-term", "reduce-installment")
 
 
 def load_schedule_ref(path=None):
@@ -168,7 +174,15 @@ class Installment:
         self.paid = [0, 0, 0, 0]
         self.waived = [0, 0, 0, 0]
         self.written_off = [0, 0, 0, 0]
-        self.charged = [0, 0, 0, 0]  # fees and penalties charged by events
+        # fees and penalties charged by events and still outstanding
+        self.charged = [0, 0, 0, 0]
+
+    def settle_charged(self, c, y):
+        """y of component c was paid or waived: what events charged goes
+        first (spec silent, loan.h only names a row's charged fees and
+        penalties outstanding; like mikrolan: it tells the payoff's
+        "charges on later installments" from the scheduled fees)."""
+        self.charged[c] -= min(y, self.charged[c])
 
     def out(self, c):
         return self.due[c] - self.paid[c] - self.waived[c] - self.written_off[c]
@@ -185,38 +199,61 @@ SCHEDULE_KEYS = ("principal", "rate", "term", "disbursed", "frequency", "method"
 _schedule_cache = {}
 
 
-def schedule_rows(t, fixed_installment=0):
+@contextlib.contextmanager
+def kept_due_dates(dates):
+    """Make schedule_ref's due dates exactly dates, ((unadjusted, adjusted)
+    tuples of a re-amortising prepayment: its installments keep their due
+    dates, README "Prepayment"), whatever the anchor and frequency say."""
+    if dates is None:
+        yield
+        return
+    saved = S.due_dates
+    S.due_dates = lambda *_args: dates
+    try:
+        yield
+    finally:
+        S.due_dates = saved
+
+
+def schedule_rows(t, fixed_installment=0, dates=None):
     """(schedule rows, interest period starts, ends) of terms t, computed
-    once per distinct terms (a schedule is a pure function of its terms)."""
-    key = tuple(getattr(t, k) for k in SCHEDULE_KEYS) + (fixed_installment,)
+    once per distinct terms (a schedule is a pure function of its terms);
+    dates: the (unadjusted, adjusted) due dates to keep, or None."""
+    key = tuple(getattr(t, k) for k in SCHEDULE_KEYS) + (fixed_installment, dates)
     hit = _schedule_cache.get(key)
     if hit is None:
-        if fixed_installment and t.method == "annuity" and t.rate == 0:
-            rows = zero_rate_fixed_installment(S.compute(t), t, fixed_installment)
-        elif fixed_installment and t.method == "annuity":
-            # "this installment", as given: the installment multiple rounds
-            # only a computed one
-            t1 = copy.copy(t)
-            t1.installment_multiple = 1
-            with fixed_annuity_installment(fixed_installment, t.principal):
-                rows = S.compute(t1)
-        else:
-            rows = S.compute(t)
-        unadjusted, adjusted = S.due_dates(t.disbursed, t.first_due, t.frequency, t.term,
-                                           t.calendar, t.business_day)
-        ends = adjusted if t.adjusted_interest_periods else unadjusted
-        starts = (t.disbursed,) + ends[:-1]
-        if len(_schedule_cache) > 20000:
-            _schedule_cache.clear()
-        hit = _schedule_cache[key] = (rows, starts, ends)
+        with kept_due_dates(dates):
+            hit = _schedule_cache[key] = computed_schedule(t, fixed_installment)
     return hit
 
 
-def schedule_installments(t, fixed_installment=0):
+def computed_schedule(t, fixed_installment):
+    """schedule_rows without the cache (which it keeps small)."""
+    if len(_schedule_cache) > 20000:
+        _schedule_cache.clear()
+    if fixed_installment and t.method == "annuity" and t.rate == 0:
+        rows = zero_rate_fixed_installment(S.compute(t), t, fixed_installment)
+    elif fixed_installment and t.method == "annuity":
+        # "this installment", as given: the installment multiple rounds
+        # only a computed one
+        t1 = copy.copy(t)
+        t1.installment_multiple = 1
+        with fixed_annuity_installment(fixed_installment, t.principal):
+            rows = S.compute(t1)
+    else:
+        rows = S.compute(t)
+    unadjusted, adjusted = S.due_dates(t.disbursed, t.first_due, t.frequency, t.term,
+                                       t.calendar, t.business_day)
+    ends = adjusted if t.adjusted_interest_periods else unadjusted
+    starts = (t.disbursed,) + ends[:-1]
+    return rows, starts, ends
+
+
+def schedule_installments(t, fixed_installment=0, dates=None):
     """The installments of terms t; row 0 (an upfront fee) when there is one.
     Interest periods run between unadjusted due dates unless the terms
     adjust them (schedule.h)."""
-    rows, starts, ends = schedule_rows(t, fixed_installment)
+    rows, starts, ends = schedule_rows(t, fixed_installment, dates)
     out = []
     for (n, due, p, i, fee, _total, _balance) in rows:
         if n == 0:
@@ -226,10 +263,86 @@ def schedule_installments(t, fixed_installment=0):
     return out
 
 
+def level_amount(t, fixed_installment=0):
+    """What reduce-term keeps of terms t (README "Prepayment"): the
+    annuity's equal installment A (a reschedule's fixed one when given) or
+    equal principal's principal per installment, as schedule.h defines
+    them; 0 for flat and bullet, which treat reduce-term as
+    reduce-installment."""
+    m = t.term - t.grace_principal
+    rnd = S.NONNEG_ROUNDER[t.rounding]
+    if t.method == "equal-principal":
+        return rnd(t.principal, m)
+    if t.method != "annuity":
+        return 0
+    if fixed_installment:
+        return fixed_installment
+    r = t.rate / S.periods_per_year(t.frequency)
+    mult = t.installment_multiple
+    if r == 0:
+        return rnd(t.principal, m * mult) * mult
+    num, den = S.annuity_factor(r.numerator, r.denominator, m)
+    return rnd(t.principal * num, den * mult) * mult
+
+
+def level_installments(t, dates, level):
+    """reduce-term's re-amortisation of terms t (no grace, no interest-free
+    period) on the kept due dates ((unadjusted, adjusted), one per former
+    installment): each installment pays level (annuity: principal_k =
+    level - c_k; equal principal: principal_k = level), kept within
+    0..B_{k-1}, until the balance is paid, so fewer installments; interest
+    c_k = round(B_{k-1} i_k) (schedule.h); the last one takes the rest."""
+    unadjusted, adjusted = dates
+    ends = adjusted if t.adjusted_interest_periods else unadjusted
+    starts = (t.disbursed,) + ends[:-1]
+    rnd = S.NONNEG_ROUNDER[t.rounding]
+    out, balance = [], t.principal
+    for k, (num, den) in enumerate(S.period_rates(t, starts, ends)):
+        c = rnd(balance * num, den)
+        p = level - c if t.method == "annuity" else level
+        p = balance if k == len(ends) - 1 else min(max(p, 0), balance)
+        balance -= p
+        out.append(Installment(k + 1, adjusted[k], starts[k], ends[k],
+                               (p, c, t.installment_fee, 0)))
+        if balance == 0:
+            break
+    return out
+
+
 # ------------------------------------------------------------ one loan
 class Rejected(Exception):
     """A journal `ml_loan_append` would not keep: (event index in the
     journal, 0-based; reason)."""
+
+
+def split_held(later):
+    """(kept, replaced) of the installments later (in order): those up to
+    the last one holding money paid in advance or a waiver stay as they
+    are; a reschedule or a re-amortising prepayment replaces the others."""
+    held = [k for k, it in enumerate(later) if any(it.paid) or any(it.waived)]
+    kept = later[:held[-1] + 1] if held else []
+    return kept, later[len(kept):]
+
+
+def take_principal(installments, x):
+    """Take up to x of principal off the installments, in the order given,
+    from what each still owes of it (a re-amortising prepayment's extra
+    principal beyond the re-amortised installments: paid on the current
+    one instead)."""
+    for it in installments:
+        if x <= 0:
+            break
+        y = min(it.out(PRINCIPAL), x)
+        it.due[PRINCIPAL] -= y
+        x -= y
+
+
+def keep_payoff_share(it, accrued):
+    """Leave of an installment not yet due what the payoff counts of it:
+    its interest accrued (accrued; no less than what was paid or waived of
+    it), its charged fees and penalties (scheduled fees go unless paid)."""
+    it.due[INTEREST] = max(accrued, it.paid[INTEREST] + it.waived[INTEREST])
+    it.due[FEES] -= it.out(FEES) - min(it.out(FEES), it.charged[FEES])
 
 
 def move_charges(replaced, first):
@@ -249,9 +362,13 @@ class Ledger:
     """A loan replayed event by event (README "The loan ledger").
     With strict set, an event the ledger rejects raises Rejected."""
 
-    def __init__(self, terms, restructured, strict=False):
+    def __init__(self, terms, restructured, strict=False, prepayment=NEXT_INSTALLMENTS):
         self.strict = strict
+        self.prepayment = prepayment
         self.terms = terms
+        # what a re-amortising prepayment keeps: the rate and the equal
+        # installment (or principal per installment); a reschedule sets them
+        self.rate, self.level = terms.rate, level_amount(terms)
         self.restructured = restructured
         self.installments = schedule_installments(terms)
         self.state = "pending"
@@ -299,6 +416,7 @@ class Ledger:
                 break
             y = min(max(it.out(c), 0), x)
             it.paid[c] += y
+            it.settle_charged(c, y)
             x -= y
         return x
 
@@ -307,8 +425,7 @@ class Ledger:
         scheduled (not charged) fees are no longer due."""
         for k, it in enumerate(self.installments):
             if it.due_date > d:
-                it.due[INTEREST] = max(accrued[k], it.paid[INTEREST] + it.waived[INTEREST])
-                it.due[FEES] -= it.out(FEES) - min(it.out(FEES), it.charged[FEES])
+                keep_payoff_share(it, accrued[k])
             for c in range(4):
                 it.paid[c] += max(it.out(c), 0)
         self.close(d)
@@ -318,23 +435,122 @@ class Ledger:
         self.closed_on = d
 
     def repay(self, d, x):
-        """Due installments oldest first, then the next ones in order
-        (prepayment next-installments); the rest is a credit balance."""
+        """Due installments oldest first, then money beyond what is due by
+        the prepayment policy: the next ones in order (next-installments),
+        or principal re-amortised (reduce-term, reduce-installment) and
+        the next ones in order with what no principal takes; the rest is a
+        credit balance."""
         self.paid_total += x
         payoff, accrued = self.payoff(d)
         if x >= payoff:
             self.settle(d, accrued)
             self.credit += x - payoff
             return
-        for due_by_d in (True, False):
-            for it in self.installments:
-                if x == 0:
-                    break
-                if (it.due_date <= d) == due_by_d:
-                    x = self.pay_installment(it, x)
+        x = self.pay_in_order(x, d, True)
+        if x > 0 and self.prepayment != NEXT_INSTALLMENTS:
+            x = self.prepay_principal(d, x)
+        # what no principal takes under a re-amortising policy: spec silent;
+        # the next installments in order, as next-installments (like mikrolan)
+        x = self.pay_in_order(x, d, False)
         self.credit += x
         if all(it.out_total() == 0 for it in self.installments):
             self.close(d)
+
+    def pay_in_order(self, x, d, due_by_d):
+        """Pay the installments due by d (or those due after it) oldest
+        first, each in the allocation order; return what is left of x."""
+        for it in self.installments:
+            if x == 0:
+                break
+            if (it.due_date <= d) == due_by_d:
+                x = self.pay_installment(it, x)
+        return x
+
+    # -- re-amortising prepayment (README "Allocation", "Prepayment";
+    #    loan.h ml_prepayment)
+    def prepay_principal(self, d, x):
+        """Money beyond what is due at d under reduce-term or
+        reduce-installment: it pays the principal of the current
+        installment (the first due on or after d), and the rest is extra
+        principal paid on it, taken from the later installments: first
+        from those after the last one holding money or a waiver, which are
+        re-amortised, then from the held ones and those before them, which
+        otherwise stay as they are. Returns what no principal takes."""
+        # Spec: "the extra principal is paid on the current installment". Read
+        # here as: all of it is principal; what the current installment owes
+        # of principal is paid first, only the rest is extra (added to it).
+        # Its interest and fees are not paid by it ahead of their due date.
+        # The current installment is the one a charge dated d takes: row 0,
+        # the upfront fee, on the disbursement date (spec: "the first due on
+        # or after the date").
+        k = next(k for k, it in enumerate(self.installments) if it.due_date >= d)
+        cur = self.installments[k]
+        y = min(x, cur.out(PRINCIPAL))
+        cur.paid[PRINCIPAL] += y
+        later = self.installments[k + 1:]
+        owed = sum(it.out(PRINCIPAL) for it in later)
+        extra = min(x - y, owed)
+        if extra == 0:
+            return x - y
+        cur.due[PRINCIPAL] += extra
+        cur.paid[PRINCIPAL] += extra
+        kept, replaced = split_held(later)
+        # spec: "taken from the installments after them first"; then from
+        # the held ones and those before them, in an order it does not say:
+        # oldest first, like mikrolan (not the latest first)
+        take_principal(replaced + kept, extra)
+        left = sum(it.out(PRINCIPAL) for it in replaced)
+        if left > 0:
+            self.reamortise(kept[-1] if kept else cur, replaced, left)
+        else:
+            self.keep_payoff_shares(d, later if extra == owed else replaced, replaced)
+        return x - y - extra
+
+    def reamortise(self, last, replaced, principal):
+        """Replace the installments replaced (the last ones) with principal
+        re-amortised from the end of last's interest period by the schedule
+        layer, as a reschedule does, on their due dates ("installments
+        after the re-amortised point keep their due dates"): keeping the
+        equal installment (annuity) or the principal per installment (equal
+        principal) with reduce-term, so fewer installments; over as many
+        installments with reduce-installment (and reduce-term for flat and
+        bullet)."""
+        # spec silent on a principal grace, deferred interest and interest-free
+        # periods among them: none, as for a reschedule (and like mikrolan),
+        # so the deferred interest of periods before goes and an
+        # interest-free period is charged; the rate and the equal
+        # installment are a reschedule's when there was one
+        dates = (tuple(it.end for it in replaced), tuple(it.due_date for it in replaced))
+        t = self.rescheduled_terms(last, principal, self.rate, len(replaced), 0)
+        if self.prepayment == "reduce-term" and self.level:
+            new = level_installments(t, dates, self.level)
+        else:
+            new = [it for it in schedule_installments(t, 0, dates) if it.n > 0]
+        self.replace_installments(replaced, new, last.n)
+
+    def keep_payoff_shares(self, d, emptied, replaced):
+        """The extra took all the principal of the installments emptied:
+        they keep only what the payoff counts of them at d (README
+        "Prepayment"), and those to re-amortise left with nothing go."""
+        # spec: "When the extra takes all the principal, the later
+        # installments keep only what the payoff counts of them"; whether
+        # one left with nothing stays as an empty row is not said: it goes,
+        # as with reduce-term's fewer installments
+        for it in emptied:
+            keep_payoff_share(it, self.accrued_interest(it, d))
+            # the interest it keeps is all accrued by d, and no more accrues
+            # on it: its period ends at d for a later payoff
+            it.end = max(it.start, min(it.end, d))
+        gone = [it for it in replaced if not any(it.due)]
+        self.installments = [it for it in self.installments if it not in gone]
+
+    def replace_installments(self, replaced, new, first_n):
+        """Put new (numbered from 1) in place of the last installments,
+        replaced, numbered on after first_n."""
+        for it in new:
+            it.n += first_n
+        move_charges(replaced, new[0])
+        self.installments = [it for it in self.installments if it not in replaced] + new
 
     def charge(self, d, x, c):
         """A fee or penalty on the first installment due on or after d
@@ -358,6 +574,7 @@ class Ledger:
         for it in self.installments:
             y = min(it.out(c), x)
             it.waived[c] += y
+            it.settle_charged(c, y)
             x -= y
             if x == 0:
                 break
@@ -379,9 +596,7 @@ class Ledger:
         rest) is rejected (README, event table and "Rejected events")."""
         due = [it for it in self.installments if it.n > 0 and it.due_date <= d]
         later = [it for it in self.installments if it.n > 0 and it.due_date > d]
-        held = [k for k, it in enumerate(later) if any(it.paid) or any(it.waived)]
-        kept = later[:held[-1] + 1] if held else []
-        replaced = later[len(kept):]
+        kept, replaced = split_held(later)
         principal = sum(it.out(PRINCIPAL) for it in replaced)
         if not later:
             return self.reject("a reschedule with no installment after its date")
@@ -394,13 +609,11 @@ class Ledger:
             return self.reject("a reschedule's principal grace not below its term")
         last = (kept or due or [None])[-1]
         t = self.rescheduled_terms(last, principal, rate, term, grace_principal)
-        first_n = last.n if last else 0
         new = [it for it in schedule_installments(t, fixed_installment) if it.n > 0]
-        for it in new:
-            it.n += first_n
-        move_charges(replaced, new[0])
-        self.installments = [it for it in self.installments if it not in replaced] + new
+        self.replace_installments(replaced, new, last.n if last else 0)
         self.restructured = True
+        # a later reduce-term keeps the rescheduled rate and installment
+        self.rate, self.level = rate, level_amount(t, fixed_installment)
 
     def rescheduled_terms(self, last, principal, rate, term, grace_principal):
         """The terms of a reschedule's new installments, after installment last."""
@@ -481,13 +694,15 @@ def events_in_force(events, as_of):
     return rows
 
 
-def loan_status(terms, restructured, events, as_of, strict=False):
+def loan_status(terms, restructured, events, as_of, strict=False,
+                prepayment=NEXT_INSTALLMENTS):
     """Status at as_of of a loan with these terms and journal rows (in file
-    order). With strict, an event dated by as_of that the loan's state
-    rejects when the replay reaches it raises Rejected(index, reason)."""
+    order), kept with the prepayment policy. With strict, an event dated by
+    as_of that the loan's state rejects when the replay reaches it raises
+    Rejected(index, reason)."""
     rows = events_in_force(events, as_of)
     t = disbursed_terms(terms, rows)
-    ledger = Ledger(t, restructured, strict)
+    ledger = Ledger(t, restructured, strict, prepayment)
     if strict:
         reject_before_disbursement(rows, t.disbursed, as_of)
     if as_of < t.disbursed:
@@ -543,7 +758,8 @@ DEFAULT_MAX_PRINCIPAL = 25000000  # 250,000.00
 #                     the events one by one: every prefix at every date.
 # Each returns None or (0-based index of the offending event, reason).
 
-def batch_problem(terms, events, as_of, max_principal=DEFAULT_MAX_PRINCIPAL):
+def batch_problem(terms, events, as_of, max_principal=DEFAULT_MAX_PRINCIPAL,
+                  prepayment=NEXT_INSTALLMENTS):
     """Whether `mikrolan par --as-of as_of` rejects the loan. README: "The
     batch forms check what a status needs: every event on its own (type,
     date, amount, component, reversal target, one disbursement), and each
@@ -551,29 +767,31 @@ def batch_problem(terms, events, as_of, max_principal=DEFAULT_MAX_PRINCIPAL):
     reaches it. An event dated later is checked against the state only by
     a status at or after its date, and the journal as a whole decides"."""
     return (event_problem(terms, events, max_principal)
-            or replay_problem(terms, events, as_of))
+            or replay_problem(terms, events, as_of, prepayment))
 
 
-def append_problem(terms, events, max_principal=DEFAULT_MAX_PRINCIPAL):
+def append_problem(terms, events, max_principal=DEFAULT_MAX_PRINCIPAL,
+                   prepayment=NEXT_INSTALLMENTS):
     """Whether `mikrolan status` (any --as-of) rejects the loan. README:
     "`ml_loan_append` is stricter: each event is checked as it comes, at
     every date", i.e. every prefix of the journal must be valid at every
     date ("Rejected events": replayed to the end and to the day before
     every reversal)."""
-    problem = every_date_problem(terms, events, max_principal)
+    problem = every_date_problem(terms, events, max_principal, prepayment)
     dates = [e["date"] for e in events]
     if problem or not (any(e["type"] == "reversal" for e in events) or
                        any(a > b for a, b in zip(dates, dates[1:]))):
         # rows in date order without reversals: valid with their prefixes
         return problem
     for k in range(1, len(events)):
-        problem = every_date_problem(terms, events[:k], max_principal)
+        problem = every_date_problem(terms, events[:k], max_principal, prepayment)
         if problem:
             return (problem[0], problem[1] + "; rejected when appended (rows after it save it)")
     return None
 
 
-def every_date_problem(terms, events, max_principal=DEFAULT_MAX_PRINCIPAL):
+def every_date_problem(terms, events, max_principal=DEFAULT_MAX_PRINCIPAL,
+                       prepayment=NEXT_INSTALLMENTS):
     """The journal as a whole, valid at every date: on its own, and replayed
     to its last date and to the day before each reversal date."""
     problem = event_problem(terms, events, max_principal)
@@ -583,29 +801,29 @@ def every_date_problem(terms, events, max_principal=DEFAULT_MAX_PRINCIPAL):
     dates = {max(e["_date"] for e in rows)}
     dates |= {e["_date"] - datetime.timedelta(days=1) for e in rows if e["type"] == "reversal"}
     for d in sorted(dates):
-        problem = replay_problem(terms, events, d)
+        problem = replay_problem(terms, events, d, prepayment)
         if problem:
             return problem
     return None
 
 
-def replay_problem(terms, events, d):
+def replay_problem(terms, events, d, prepayment=NEXT_INSTALLMENTS):
     """An event dated by d the loan's state rejects when the replay to d
     (reversals dated by d applied) reaches it."""
-    return checked_status(terms, False, events, d)[0]
+    return checked_status(terms, False, events, d, prepayment)[0]
 
 
-def checked_status(terms, restructured, events, d):
+def checked_status(terms, restructured, events, d, prepayment=NEXT_INSTALLMENTS):
     """(None, status at d) or, when the replay to d rejects an event dated
     by d, ((its index, reason), None)."""
     try:
-        return None, loan_status(terms, restructured, events, d, strict=True)
+        return None, loan_status(terms, restructured, events, d, True, prepayment)
     except Rejected as x:
         return (x.args[0], "%s rejected: %s (replayed to %s)"
                 % (events[x.args[0]]["type"], x.args[1], d)), None
 
 
-def batch_statuses(loans, events, as_of):
+def batch_statuses(loans, events, as_of, prepayment=NEXT_INSTALLMENTS):
     """({loan_id: problem} of the loans `mikrolan par --as-of as_of`
     rejects (batch_problem), [(loans-file row, status)] of the others):
     one replay per loan."""
@@ -616,7 +834,7 @@ def batch_statuses(loans, events, as_of):
         problem = event_problem(terms, rows, max_principal_of(row))
         st = None
         if problem is None:
-            problem, st = checked_status(terms, restructured, rows, as_of)
+            problem, st = checked_status(terms, restructured, rows, as_of, prepayment)
         if problem:
             invalid[row["loan_id"]] = problem
         else:
@@ -818,18 +1036,20 @@ def figures_json(f):
             "buckets": buckets_json(f), "provisioning": format_amount(provisioning)}
 
 
-def loan_statuses(loans, events, as_of, only=None):
+def loan_statuses(loans, events, as_of, only=None, prepayment=NEXT_INSTALLMENTS):
     """(loans-file row, status at as_of) of every loan (or of the ids in only)."""
     for row in loans:
         if only is not None and row["loan_id"] not in only:
             continue
         terms, restructured = terms_of_row(row)
-        yield row, loan_status(terms, restructured, events.get(row["loan_id"], []), as_of)
+        yield row, loan_status(terms, restructured, events.get(row["loan_id"], []), as_of,
+                               prepayment=prepayment)
 
 
-def par_report(loans, events, as_of, by):
-    """`mikrolan par --format json` (default options) of loans rows and events."""
-    return report_of(loan_statuses(loans, events, as_of), as_of, by)
+def par_report(loans, events, as_of, by, prepayment=NEXT_INSTALLMENTS):
+    """`mikrolan par --format json` (default options but the prepayment
+    policy) of loans rows and events."""
+    return report_of(loan_statuses(loans, events, as_of, None, prepayment), as_of, by)
 
 
 def report_of(statuses, as_of, by):
@@ -856,6 +1076,7 @@ def main(argv):
     ap.add_argument("--as-of", required=True)
     ap.add_argument("--by", default="")
     ap.add_argument("--loan-id")
+    ap.add_argument("--prepayment", choices=PREPAYMENTS, default=NEXT_INSTALLMENTS)
     a = ap.parse_args(argv)
     load_schedule_ref(a.schedule_ref)
     as_of = parse_date(a.as_of)
@@ -864,11 +1085,11 @@ def main(argv):
     with open_csv(a.events) as f:
         events = read_events(f)
     if a.cmd == "par":
-        out = par_report(loans, events, as_of, [c for c in a.by.split(",") if c])
+        out = par_report(loans, events, as_of, [c for c in a.by.split(",") if c], a.prepayment)
         json.dump(out, sys.stdout, ensure_ascii=False, indent=1)
         print()
         return 0
-    for _row, st in loan_statuses(loans, events, as_of, {a.loan_id}):
+    for _row, st in loan_statuses(loans, events, as_of, {a.loan_id}, a.prepayment):
         json.dump(status_json(st, as_of, a.loan_id), sys.stdout, ensure_ascii=False, indent=1)
         print()
         for w in st["warnings"]:
