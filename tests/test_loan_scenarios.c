@@ -380,14 +380,51 @@ static ml_loan *l6_loan(void **state, const ml_loan_options *o) {
   return loan_new(state, &t, o != NULL ? o : &defaults);
 }
 
-/* LA kept under the given prepayment policy, other options the defaults. */
-static ml_loan *la_loan(void **state, ml_prepayment prepayment) {
-  ml_schedule_terms t;
-  la_terms(&t);
+/* A loan of terms t kept under the given prepayment policy, other options
+ * the defaults. */
+static ml_loan *loan_under(void **state, const ml_schedule_terms *t,
+                           ml_prepayment prepayment) {
   ml_loan_options o;
   ml_loan_options_init(&o);
   o.prepayment = prepayment;
-  return loan_new(state, &t, &o);
+  return loan_new(state, t, &o);
+}
+
+static ml_loan *la_loan(void **state, ml_prepayment prepayment) {
+  ml_schedule_terms t;
+  la_terms(&t);
+  return loan_under(state, &t, prepayment);
+}
+
+/* 12000.00 at 12 % (1 % a month), term monthly installments of the method
+ * from 2024-01-01, due on the 1st (monthly_due). */
+static void monthly_terms(ml_schedule_terms *t, int32_t term,
+                          ml_method method) {
+  ml_schedule_terms_init(t);
+  t->principal = 1200000;
+  t->annual_rate = (ml_rate){12, 2};
+  t->installments = term;
+  t->method = method;
+  t->disbursed = date_of("2024-01-01");
+}
+
+static const char *const monthly_due[7] = {
+    "2024-02-01", "2024-03-01", "2024-04-01", "2024-05-01",
+    "2024-06-01", "2024-07-01", "2024-08-01"};
+
+static ml_loan *monthly_loan(void **state, int32_t term, ml_method method,
+                             ml_prepayment policy) {
+  ml_schedule_terms t;
+  monthly_terms(&t, term, method);
+  return loan_under(state, &t, policy);
+}
+
+/* Rows 1..n due on due[0..n), with their principal and interest. */
+static void rows_of(exp_row *e, size_t n, const char *const *due,
+                    const ml_amount *principal, const ml_amount *interest) {
+  for (size_t k = 0; k < n; k++) {
+    e[k] = row_new((int32_t)k + 1, due[k], principal[k], interest[k], 0, 0);
+  }
 }
 
 static int64_t append_ok(ml_loan *loan, const ml_event *ev) {
@@ -997,21 +1034,9 @@ static void prepay_reduce_installment(void **state) {
 static void flat_and_bullet_reduce_term(void **state) {
   static const ml_method methods[2] = {ML_METHOD_FLAT, ML_METHOD_BULLET};
   for (int m = 0; m < 2; m++) {
-    ml_schedule_terms t;
-    ml_schedule_terms_init(&t);
-    t.principal = 1200000;
-    t.annual_rate = (ml_rate){12, 2};
-    t.installments = 6;
-    t.method = methods[m];
-    t.disbursed = date_of("2024-01-01");
-    ml_loan_options o;
-    ml_loan_options_init(&o);
-    o.prepayment = ML_PREPAY_REDUCE_TERM;
-    ml_loan *loan = loan_new(state, &t, &o);
+    ml_loan *loan = monthly_loan(state, 6, methods[m], ML_PREPAY_REDUCE_TERM);
     repay(loan, "2024-01-20", 300000);
-    static const char *const due[6] = {"2024-02-01", "2024-03-01",
-                                       "2024-04-01", "2024-05-01",
-                                       "2024-06-01", "2024-07-01"};
+    const char *const *due = monthly_due;
     exp_row e[6];
     e[0] = row_new(1, due[0], 300000, 12000, 0, 0);
     row_pay(&e[0], ML_PRINCIPAL, 300000);
@@ -1033,28 +1058,6 @@ static void flat_and_bullet_reduce_term(void **state) {
                   loan, "2024-01-25", &s, e, 6);
   }
 }
-
-/* 12000.00 at 12 % (1 % a month), term monthly annuity installments from
- * 2024-01-01, kept under the given policy. */
-static ml_loan *monthly_loan(void **state, int32_t term, ml_method method,
-                             int32_t grace_interest, ml_prepayment policy) {
-  ml_schedule_terms t;
-  ml_schedule_terms_init(&t);
-  t.principal = 1200000;
-  t.annual_rate = (ml_rate){12, 2};
-  t.installments = term;
-  t.method = method;
-  t.grace_interest = grace_interest;
-  t.disbursed = date_of("2024-01-01");
-  ml_loan_options o;
-  ml_loan_options_init(&o);
-  o.prepayment = policy;
-  return loan_new(state, &t, &o);
-}
-
-static const char *const monthly_due[7] = {
-    "2024-02-01", "2024-03-01", "2024-04-01", "2024-05-01",
-    "2024-06-01", "2024-07-01", "2024-08-01"};
 
 /*
  * Under reduce-term, money beyond what is due pays principal first, however
@@ -1087,7 +1090,7 @@ static void prepay_principal_first(void **state) {
   s.paid_total = 257058;
   expect_status("a little paid ahead", loan, "2026-02-20", &s, e, 6);
 
-  loan = monthly_loan(state, 3, ML_METHOD_ANNUITY, 0, ML_PREPAY_REDUCE_TERM);
+  loan = monthly_loan(state, 3, ML_METHOD_ANNUITY, ML_PREPAY_REDUCE_TERM);
   repay(loan, "2024-02-01", 408027);
   repay(loan, "2024-03-01", 408027);
   repay(loan, "2024-03-10", 404500);
@@ -1118,16 +1121,14 @@ static void prepay_principal_first(void **state) {
  * (3571.42), 1857 (1857.13), 143 (142.84).
  */
 static void prepay_reduce_term_equal_principal(void **state) {
-  ml_loan *loan = monthly_loan(state, 7, ML_METHOD_EQUAL_PRINCIPAL, 0,
+  ml_loan *loan = monthly_loan(state, 7, ML_METHOD_EQUAL_PRINCIPAL,
                                ML_PREPAY_REDUCE_TERM);
   repay(loan, "2024-01-10", 500000);
   static const ml_amount principal[6] = {500000, 171429, 171429,
                                          171429, 171429, 14284};
   static const ml_amount interest[6] = {12000, 7000, 5286, 3571, 1857, 143};
   exp_row e[6];
-  for (int k = 0; k < 6; k++) {
-    e[k] = row_new(k + 1, monthly_due[k], principal[k], interest[k], 0, 0);
-  }
+  rows_of(e, 6, monthly_due, principal, interest);
   row_pay(&e[0], ML_PRINCIPAL, 500000);
   exp_status s = status_active();
   s.outstanding[ML_PRINCIPAL] = 700000;
@@ -1151,16 +1152,16 @@ static void prepay_reduce_term_equal_principal(void **state) {
  * Row 1's own interest, deferred, is not due (README).
  */
 static void prepay_reduce_term_after_deferred_interest(void **state) {
-  ml_loan *loan = monthly_loan(state, 6, ML_METHOD_ANNUITY, 3,
-                               ML_PREPAY_REDUCE_TERM);
+  ml_schedule_terms t;
+  monthly_terms(&t, 6, ML_METHOD_ANNUITY);
+  t.grace_interest = 3;
+  ml_loan *loan = loan_under(state, &t, ML_PREPAY_REDUCE_TERM);
   repay(loan, "2024-01-10", 300000);
   static const ml_amount principal[6] = {300000, 198058, 200039,
                                          202039, 204059, 95805};
   static const ml_amount interest[6] = {0, 9000, 7019, 5019, 2999, 958};
   exp_row e[6];
-  for (int k = 0; k < 6; k++) {
-    e[k] = row_new(k + 1, monthly_due[k], principal[k], interest[k], 0, 0);
-  }
+  rows_of(e, 6, monthly_due, principal, interest);
   row_pay(&e[0], ML_PRINCIPAL, 300000);
   exp_status s = status_active();
   s.outstanding[ML_PRINCIPAL] = 900000;
@@ -1185,7 +1186,7 @@ static void prepay_reduce_term_after_deferred_interest(void **state) {
  * principal 183441, 184358, 185280, 186206, 66096 (the rest).
  */
 static void prepay_reduce_term_after_reschedule(void **state) {
-  ml_loan *loan = monthly_loan(state, 12, ML_METHOD_ANNUITY, 0,
+  ml_loan *loan = monthly_loan(state, 12, ML_METHOD_ANNUITY,
                                ML_PREPAY_REDUCE_TERM);
   repay(loan, "2024-02-01", 106619);
   ml_event ev = event_of(ML_EVENT_RESCHEDULE, "2024-02-01", 0);
@@ -1198,9 +1199,7 @@ static void prepay_reduce_term_after_reschedule(void **state) {
   static const ml_amount interest[7] = {12000, 5527, 4027, 3110,
                                         2188,  1262, 330};
   exp_row e[7];
-  for (int k = 0; k < 7; k++) {
-    e[k] = row_new(k + 1, monthly_due[k], principal[k], interest[k], 0, 0);
-  }
+  rows_of(e, 7, monthly_due, principal, interest);
   row_pay_all(&e[0]);
   row_pay(&e[1], ML_PRINCIPAL, 300000);
   exp_status s = status_active();
@@ -1231,17 +1230,11 @@ static void prepay_reduce_term_after_reschedule(void **state) {
  */
 static void prepay_reduce_term_keeps_interest_periods(void **state) {
   ml_schedule_terms t;
-  ml_schedule_terms_init(&t);
-  t.principal = 1200000;
-  t.annual_rate = (ml_rate){12, 2};
-  t.installments = 6;
+  monthly_terms(&t, 6, ML_METHOD_ANNUITY);
   t.interest_basis = ML_INTEREST_DAY_COUNT;
   t.day_count = ML_DC_ACT_365F;
   t.disbursed = date_of("2024-01-31");
-  ml_loan_options o;
-  ml_loan_options_init(&o);
-  o.prepayment = ML_PREPAY_REDUCE_TERM;
-  ml_loan *loan = loan_new(state, &t, &o);
+  ml_loan *loan = loan_under(state, &t, ML_PREPAY_REDUCE_TERM);
   repay(loan, "2024-02-10", 300000);
   static const char *const due[6] = {"2024-02-29", "2024-03-31",
                                      "2024-04-30", "2024-05-31",
@@ -1250,9 +1243,7 @@ static void prepay_reduce_term_keeps_interest_periods(void **state) {
                                          201942, 204099, 95941};
   static const ml_amount interest[6] = {11441, 9173, 6925, 5116, 2959, 978};
   exp_row e[6];
-  for (int k = 0; k < 6; k++) {
-    e[k] = row_new(k + 1, due[k], principal[k], interest[k], 0, 0);
-  }
+  rows_of(e, 6, due, principal, interest);
   row_pay(&e[0], ML_PRINCIPAL, 300000);
   exp_status s = status_active();
   s.days_past_due = 15;
