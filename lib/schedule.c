@@ -46,12 +46,14 @@ typedef struct schedule_walk {
   ml_date period_start;
 } schedule_walk;
 
-/* r = R * N / 12 (months), R * N / 52 (weeks) or R * N / 365 (days). */
-static void plan_period_rate(schedule_plan *plan) {
+/* r = R * N / 12 (months), R * N / 52 (weeks) or R * N / 365 (days),
+ * from R = annual_num / annual_den, reduced. */
+static void period_rate_fraction(int64_t *rate_num, int64_t *rate_den,
+                                 const ml_schedule_terms *t,
+                                 int64_t annual_num, int64_t annual_den) {
   static const int64_t periods_per_year[] = {365, 52, 12};
-  const ml_frequency f = plan->terms->frequency;
-  int64_t num = plan->annual_num * f.every;
-  int64_t den = plan->annual_den * periods_per_year[f.unit];
+  int64_t num = annual_num * t->frequency.every;
+  int64_t den = annual_den * periods_per_year[t->frequency.unit];
   /* R is reduced already, so g is mostly 1, and a division costs more
    * than the test. */
   int64_t g = ml_gcd64(num, den);
@@ -59,8 +61,13 @@ static void plan_period_rate(schedule_plan *plan) {
     num /= g;
     den /= g;
   }
-  plan->rate_num = num;
-  plan->rate_den = den;
+  *rate_num = num;
+  *rate_den = den;
+}
+
+static void plan_period_rate(schedule_plan *plan) {
+  period_rate_fraction(&plan->rate_num, &plan->rate_den, plan->terms,
+              plan->annual_num, plan->annual_den);
   plan->rate_divider =
       ml_divider_make((uint64_t)plan->rate_den, plan->terms->rounding);
 }
@@ -84,51 +91,31 @@ static void plan_regular_rows(schedule_plan *plan) {
   }
 }
 
-/* The plan's rates, the amortizing rows and their equal part: A (annuity;
- * fixed_installment when set) or the principal per row (equal principal;
- * fixed_principal when above 0). */
-static ml_status plan_equal_parts(schedule_plan *plan,
-                                  const ml_schedule_terms *t,
-                                  ml_amount fixed_principal) {
-  plan->terms = t;
-  plan->installment = plan->equal_principal = 0;
-  ml_rate_to_fraction(t->annual_rate, &plan->annual_num, &plan->annual_den);
-  plan_period_rate(plan);
-  plan->amortizing = t->installments - t->grace_principal;
-  if (t->method == ML_METHOD_ANNUITY && t->fixed_installment > 0) {
-    plan->installment = t->fixed_installment;
-  } else if (t->method == ML_METHOD_ANNUITY) {
-    return ml_annuity_payment(&plan->installment, t->principal,
-                              plan->rate_num, plan->rate_den,
-                              plan->amortizing, t->installment_multiple,
-                              t->rounding);
-  } else if (t->method == ML_METHOD_EQUAL_PRINCIPAL && fixed_principal > 0) {
-    plan->equal_principal = fixed_principal;
-  } else if (t->method == ML_METHOD_EQUAL_PRINCIPAL) {
-    return ml_round_i128(&plan->equal_principal, t->principal,
-                         plan->amortizing, 1, t->rounding);
-  }
-  return ML_OK;
-}
-
-ml_status ml_schedule_equal_parts(ml_amount *installment,
-                                  ml_amount *principal,
-                                  const ml_schedule_terms *t) {
-  schedule_plan plan;
-  ml_status st = plan_equal_parts(&plan, t, 0);
-  *installment = plan.installment;
-  *principal = plan.equal_principal;
-  return st;
-}
-
 /* The plan of valid terms; dates is what their validation worked out. */
 static ml_status plan_schedule(schedule_plan *plan,
                                const ml_schedule_terms *t,
                                ml_amount fixed_principal,
                                const ml_terms_dates *dates, ml_error *err) {
-  /* Member by member: every one is set here or in plan_equal_parts, and a
-   * memset of the whole plan costs more than the two that may stay 0. */
-  ml_status st = plan_equal_parts(plan, t, fixed_principal);
+  /* Member by member: every one is set below, and a memset of the whole
+   * plan costs more than the two that may stay 0. */
+  plan->terms = t;
+  plan->installment = plan->equal_principal = 0;
+  ml_rate_to_fraction(t->annual_rate, &plan->annual_num, &plan->annual_den);
+  plan_period_rate(plan);
+  plan->amortizing = t->installments - t->grace_principal;
+  ml_status st = ML_OK;
+  if (t->method == ML_METHOD_ANNUITY && t->fixed_installment > 0) {
+    plan->installment = t->fixed_installment;
+  } else if (t->method == ML_METHOD_ANNUITY) {
+    st = ml_annuity_payment(&plan->installment, t->principal, plan->rate_num,
+                            plan->rate_den, plan->amortizing,
+                            t->installment_multiple, t->rounding);
+  } else if (t->method == ML_METHOD_EQUAL_PRINCIPAL && fixed_principal > 0) {
+    plan->equal_principal = fixed_principal;
+  } else if (t->method == ML_METHOD_EQUAL_PRINCIPAL) {
+    st = ml_round_i128(&plan->equal_principal, t->principal, plan->amortizing,
+                       1, t->rounding);
+  }
   if (st != ML_OK) {
     return ml_error_set(err, st, "principal", 0, 0,
                         "the equal installment does not fit in 64 bits");
@@ -396,6 +383,29 @@ static ml_status row_error(ml_error *err, ml_status st, int32_t k) {
   return ml_error_set(err, st, "term", 0, 0,
                       "term: the due date of row %d cannot be computed (%s)",
                       (int)k, ml_status_describe(st));
+}
+
+/* Off the schedule's own path (only a prepayment that reduces the term
+ * takes it): A as plan_schedule works it out for an annuity, round(P/m)
+ * for equal principal. */
+ml_status ml_schedule_equal_parts(ml_amount *installment,
+                                  ml_amount *principal,
+                                  const ml_schedule_terms *t) {
+  *installment = *principal = 0;
+  int32_t m = t->installments - t->grace_principal;
+  if (t->method == ML_METHOD_EQUAL_PRINCIPAL) {
+    return ml_round_i128(principal, t->principal, m, 1, t->rounding);
+  }
+  if (t->method != ML_METHOD_ANNUITY) return ML_OK;
+  if (t->fixed_installment > 0) {
+    *installment = t->fixed_installment;
+    return ML_OK;
+  }
+  int64_t annual_num, annual_den, rate_num, rate_den;
+  ml_rate_to_fraction(t->annual_rate, &annual_num, &annual_den);
+  period_rate_fraction(&rate_num, &rate_den, t, annual_num, annual_den);
+  return ml_annuity_payment(installment, t->principal, rate_num, rate_den, m,
+                            t->installment_multiple, t->rounding);
 }
 
 size_t ml_schedule_row_count(const ml_schedule_terms *terms) {
