@@ -622,22 +622,20 @@ static void due_anchor(const replay *rp, ml_date *anchor, int32_t *offset) {
 /* The new schedule's shape: rows that keep their dates are computed over
  * them, from the anchor of the rows they replace (a month's end clamps
  * the period's start, not the anchor's day); a reschedule's rows follow
- * their own dates from the period's start. */
-static ml_schedule_shape new_shape(replay *rp, size_t from,
-                                   const reamortisation *how) {
+ * their own dates from the period's start. *anchor and *offset are the
+ * rows' anchor once the schedule replaces them (see due_anchor). */
+static ml_schedule_shape new_shape(const replay *rp, size_t from,
+                                   const reamortisation *how,
+                                   ml_date *anchor, int32_t *offset) {
   ml_schedule_shape shape = {how->fixed_principal, ML_DATE_NONE, 0};
-  ml_date anchor;
-  int32_t offset;
-  due_anchor(rp, &anchor, &offset);
+  due_anchor(rp, anchor, offset);
   if (how->keep_dates) {
-    shape.anchor = anchor;
-    shape.offset = rp->rows[from].n - 1 + offset;
+    shape.anchor = *anchor;
+    shape.offset = rp->rows[from].n - 1 + *offset;
   } else {
-    anchor = rp->rows[from].period_start;
-    offset = from > 0 ? -rp->rows[from - 1].n : 0;
+    *anchor = rp->rows[from].period_start;
+    *offset = from > 0 ? -rp->rows[from - 1].n : 0;
   }
-  rp->anchor = anchor;
-  rp->anchor_offset = offset;
   return shape;
 }
 
@@ -673,7 +671,9 @@ static ml_status reamortise(replay *rp, size_t from, const reamortisation *how) 
       rp->rows[from].n == 1) {
     t.first_due = rp->terms.first_due;
   }
-  ml_schedule_shape shape = new_shape(rp, from, how);
+  ml_date anchor;
+  int32_t anchor_offset;
+  ml_schedule_shape shape = new_shape(rp, from, how, &anchor, &anchor_offset);
   size_t n = 0;
   ml_status st = ml_schedule_compute_shaped(rp->scratch,
                                             ML_SCHEDULE_MAX_INSTALLMENTS + 1,
@@ -712,9 +712,12 @@ static ml_status reamortise(replay *rp, size_t from, const reamortisation *how) 
     }
   }
   rp->count = from + n;
+  /* what the rows now follow, for the next re-amortisation */
   rp->reamortised = t;
   rp->amortised = &rp->reamortised;
   rp->fixed_principal = how->fixed_principal;
+  rp->anchor = anchor;
+  rp->anchor_offset = anchor_offset;
   if (from < rp->first_open) rp->first_open = from;
   ml_loan_installment *first = &rp->rows[from];
   first->due[ML_FEES] += carried_fees;
