@@ -240,12 +240,14 @@ static ml_status principal_part(ml_amount *out, const schedule_plan *plan,
 }
 
 /* The interest due in row k: deferred during the interest grace, then all
- * of it at once. */
-static ml_status due_interest(ml_amount *out, schedule_walk *walk,
-                              const ml_schedule_terms *t, int32_t k,
-                              ml_amount charged) {
+ * of it at once. *deferred is what row k defers. */
+static ml_status due_interest(ml_amount *out, ml_amount *deferred,
+                              schedule_walk *walk, const ml_schedule_terms *t,
+                              int32_t k, ml_amount charged) {
+  *deferred = 0;
   if (k <= t->grace_interest) {
     *out = 0;
+    *deferred = charged;
     return ml_add_checked(&walk->deferred_interest, walk->deferred_interest,
                         charged);
   }
@@ -314,7 +316,7 @@ static int32_t fill_plain_monthly_rows(ml_installment *rows,
     }
     *rows = (ml_installment){k,         due,      w.period_start, due,
                              principal, interest, fee,            total,
-                             w.balance - principal};
+                             w.balance - principal, 0};
     w.balance -= principal;
     w.period_start = due;
     ml_due_walk_next_month(&w.due_dates, days);
@@ -323,10 +325,11 @@ static int32_t fill_plain_monthly_rows(ml_installment *rows,
   return k;
 }
 
-/* The interest and principal of row k, by every rule. */
+/* The interest, principal and interest deferred of row k, by every rule. */
 static ml_status row_amounts(ml_amount *interest, ml_amount *principal,
-                             const schedule_plan *plan, schedule_walk *walk,
-                             int32_t k, ml_date end) {
+                             ml_amount *deferred, const schedule_plan *plan,
+                             schedule_walk *walk, int32_t k, ml_date end) {
+  *deferred = 0;
   if (k >= plan->regular_first && k <= plan->regular_last &&
       regular_row_amounts(interest, principal, plan, walk->balance)) {
     return ML_OK;
@@ -336,7 +339,9 @@ static ml_status row_amounts(ml_amount *interest, ml_amount *principal,
                                   walk->period_start, end);
   if (st == ML_OK) st = principal_part(principal, plan, k, walk->balance,
                                        charged);
-  if (st == ML_OK) st = due_interest(interest, walk, plan->terms, k, charged);
+  if (st == ML_OK) {
+    st = due_interest(interest, deferred, walk, plan->terms, k, charged);
+  }
   return st;
 }
 
@@ -348,15 +353,15 @@ static ml_status fill_row(ml_installment *row, const schedule_plan *plan,
   if (t->adjusted_interest_periods) end = due;
   if (st == ML_OK && end < walk->period_start) st = ML_EINVAL;
   if (st != ML_OK) return st;
-  ml_amount interest, principal, total;
-  st = row_amounts(&interest, &principal, plan, walk, k, end);
+  ml_amount interest, principal, deferred, total;
+  st = row_amounts(&interest, &principal, &deferred, plan, walk, k, end);
   if (st == ML_OK) st = ml_add_checked(&total, principal, interest);
   if (st == ML_OK) st = ml_add_checked(&total, total, t->installment_fee);
   if (st != ML_OK) return st;
   ML_ASSERT(principal >= 0 && principal <= walk->balance);
   *row = (ml_installment){k,         due,      walk->period_start, end,
                           principal, interest, t->installment_fee, total,
-                          walk->balance - principal};
+                          walk->balance - principal, deferred};
   walk->balance -= principal;
   walk->period_start = end;
   return ML_OK;
@@ -364,7 +369,7 @@ static ml_status fill_row(ml_installment *row, const schedule_plan *plan,
 
 static ml_installment upfront_row(const ml_schedule_terms *t, ml_amount fee) {
   return (ml_installment){0, t->disbursed, t->disbursed, t->disbursed, 0, 0,
-                          fee, fee, t->principal};
+                          fee, fee, t->principal, 0};
 }
 
 /* Why row k could not be computed, for the caller. */

@@ -44,7 +44,7 @@ static ml_status write_with(writer w, FILE *out) {
   ml_event_init(&e[1], ML_EVENT_REPAYMENT, date_of("2026-02-15"), 5000);
   e[1].id = 2;
   ml_installment row = {1, date_of("2026-02-15"), date_of("2026-01-15"),
-                        date_of("2026-02-15"), 100, 20, 0, 120, 0};
+                        date_of("2026-02-15"), 100, 20, 0, 120, 0, 0};
   ml_loan_installment lrow;
   memset(&lrow, 0, sizeof lrow);
   lrow.n = 1;

@@ -2203,8 +2203,8 @@ static void writes_reports(void **state) {
    * row 2 by hand: 243878.95 * 0.085 / 12 = 1727.4759 -> 1727.48, so
    * principal 7891.88 - 1727.48 = 6164.40 and balance 237714.55 */
   const ml_installment rows[2] = {
-      {1, date_of("2026-02-15"), 0, 0, 612105, 177083, 0, 789188, 24387895},
-      {2, date_of("2026-03-15"), 0, 0, 616440, 172748, 0, 789188, 23771455}};
+      {1, date_of("2026-02-15"), 0, 0, 612105, 177083, 0, 789188, 24387895, 0},
+      {2, date_of("2026-03-15"), 0, 0, 616440, 172748, 0, 789188, 23771455, 0}};
   assert_int_equal(ml_schedule_write_csv(f, rows, 2, sek), ML_OK);
   char *text = contents(f);
   assert_string_equal(text,

@@ -65,6 +65,32 @@ static void anchor_annuity(void **state) {
   for (size_t k = 0; k + 1 < n; k++) assert_int_equal(rows[k].total, 789188);
 }
 
+/* An interest grace: 12000.00 at 12 % (1 % a month), 6 monthly from
+ * 2024-01-01, interest deferred for 3. A = 1200000 * 0.01 / (1 -
+ * 1.01^-6) = 207058.04 -> 207058; rows 1..3 charge 12000, 10049
+ * (1004942 * 0.01 = 10049.42) and 8079 (8079.33), pay A - c_k of
+ * principal and owe no interest; row 4 owes its own 6090 (6089.54) and
+ * the 30128 deferred. interest_deferred says what each row deferred. */
+static void interest_grace_deferred(void **state) {
+  (void)state;
+  ml_schedule_terms t;
+  ml_schedule_terms_init(&t);
+  t.principal = 1200000;
+  t.annual_rate = (ml_rate){12, 2};
+  t.installments = 6;
+  t.disbursed = date_of("2024-01-01");
+  t.grace_interest = 3;
+  ml_installment rows[MAX_ROWS];
+  assert_int_equal(compute_ok(rows, &t), 6);
+  static const ml_amount deferred[6] = {12000, 10049, 8079, 0, 0, 0};
+  for (int k = 0; k < 6; k++) {
+    assert_int_equal(rows[k].interest_deferred, deferred[k]);
+  }
+  assert_row(&rows[0], 1, "2024-02-01", 195058, 0, 0, 195058, 1004942);
+  assert_row(&rows[3], 4, "2024-05-01", 200968, 36218, 0, 237186, 407986);
+  assert_row(&rows[4], 5, "2024-06-01", 202978, 4080, 0, 207058, 205008);
+}
+
 /* ---- the annuity installment ---------------------------------------- */
 
 /* R = 0: A = P/m exactly; 100.00 over 8 = 12.50 öre-exact, 1.00 over 8 =
@@ -185,7 +211,7 @@ static void random_terms(ml_schedule_terms *t, uint64_t *s) {
 static void check_invariants(const ml_installment *rows, size_t n,
                              const ml_schedule_terms *t, uint64_t seed,
                              int i) {
-  ml_amount principal_sum = 0, balance = t->principal;
+  ml_amount principal_sum = 0, deferred_sum = 0, balance = t->principal;
   size_t first = n > (size_t)t->installments ? 1 : 0;
   for (size_t k = 0; k < n; k++) {
     const ml_installment *r = &rows[k];
@@ -193,6 +219,8 @@ static void check_invariants(const ml_installment *rows, size_t n,
              r->principal >= 0 && r->interest >= 0 && r->fees >= 0 &&
              r->balance == balance - r->principal && r->balance >= 0 &&
              r->balance <= balance && r->n == (int32_t)(k + 1 - first) &&
+             r->interest_deferred >= 0 &&
+             (r->interest_deferred == 0 || r->n <= t->grace_interest) &&
              (k == 0 || r->due_date >= rows[k - 1].due_date);
     if (!ok) {
       fail_msg("seed %#llx case %d: invariant broken at row %zu: n=%d "
@@ -205,6 +233,12 @@ static void check_invariants(const ml_installment *rows, size_t n,
     }
     principal_sum += r->principal;
     balance = r->balance;
+    deferred_sum += r->interest_deferred;
+    if (r->n == t->grace_interest + 1 && r->interest < deferred_sum) {
+      fail_msg("seed %#llx case %d: row %d owes %lld of interest, less "
+               "than the %lld deferred to it", (unsigned long long)seed, i,
+               (int)r->n, (long long)r->interest, (long long)deferred_sum);
+    }
   }
   if (principal_sum != t->principal || balance != 0 ||
       n != ml_schedule_row_count(t)) {
@@ -494,6 +528,7 @@ int main(void) {
       cmocka_unit_test(anchor_annuity),
       cmocka_unit_test(annuity_zero_rate_ties),
       cmocka_unit_test(annuity_exact_values),
+      cmocka_unit_test(interest_grace_deferred),
       cmocka_unit_test(annuity_fast_matches_exact),
       cmocka_unit_test(random_schedules_keep_invariants),
       cmocka_unit_test(allocating_form),

@@ -385,9 +385,16 @@ def period_rates(t, starts, ends):
     return rates
 
 
-def compute(t):
+def compute(t, deferred_rows=None):
     """The schedule of t as rows (n, due_date, principal, interest, fees,
-    total, balance); row 0 is the upfront fee when there is one."""
+    total, balance); row 0 is the upfront fee when there is one.
+
+    deferred_rows: None, or a list to which one amount per row is appended, in
+    the order of the rows: the row's interest_deferred (schedule.h), c_k on
+    installments 1 .. grace_interest (the interest charged over the row's
+    period and deferred to installment grace_interest + 1), 0 on every
+    other row (row 0 included). The rows themselves are the same either
+    way."""
     n = t.term
     P = t.principal
     rnd = NONNEG_ROUNDER[t.rounding]
@@ -405,6 +412,8 @@ def compute(t):
         fee = rnd(P * pct.numerator, pct.denominator)
     if fee > 0:
         rows.append((0, t.disbursed, 0, 0, fee, fee, P))
+        if deferred_rows is not None:
+            deferred_rows.append(0)
 
     gp, gi, free = t.grace_principal, t.grace_interest, t.interest_free
     m = n - gp
@@ -457,7 +466,17 @@ def compute(t):
             raise ValueError("bad method %r" % method)
         B -= p
         rows.append((k, adjusted[k - 1], p, due, ifee, p + due + ifee, B))
+        if deferred_rows is not None:
+            deferred_rows.append(c if k <= gi else 0)
     return rows
+
+
+def interest_deferred(t):
+    """interest_deferred of every row of compute(t), in the same order:
+    c_k on installments 1 .. grace_interest, else 0."""
+    out = []
+    compute(t, out)
+    return out
 
 
 def to_csv(rows, exponent):

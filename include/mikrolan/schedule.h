@@ -170,6 +170,10 @@ typedef struct ml_installment {
   ml_amount fees;
   ml_amount total;
   ml_amount balance;
+  /* k <= grace_interest: c_k, the interest the row's period charged and
+   * deferred to row grace_interest + 1 (whose interest includes it); 0 on
+   * every other row. It accrues over this row's period (see loan.h). */
+  ml_amount interest_deferred;
 } ml_installment;
 
 /*
