@@ -13,6 +13,7 @@
 #include "terms.h"
 
 enum { ACCOUNT_COUNT = ML_ACCOUNT_CREDIT_BALANCES + 1 };
+#define NO_ROW SIZE_MAX
 
 /* The replay's running state. */
 typedef struct replay {
@@ -42,6 +43,10 @@ typedef struct replay {
   int32_t default_year_days;
   ml_divider default_divider; /* by default_rate_den * default_year_days */
   size_t first_open; /* rows before it owe nothing and accrue nothing */
+  /* The row whose interest includes what an interest grace deferred
+   * (installment grace_interest + 1), while it is still the schedule's;
+   * NO_ROW otherwise. */
+  size_t deferred_to;
   /* Repayments taken by the waterfall (defer_repayments) and not yet paid
    * to the rows; lazy_repayments says whether the replay may defer. */
   int lazy_repayments;
@@ -147,6 +152,7 @@ static inline void fill_row(ml_loan_installment *row, const ml_installment *in,
   row->charged_fees_outstanding = row->charged_penalties_outstanding = 0;
   row->penalty_accrued_to = in->due_date;
   row->late_fee_charged = 0;
+  row->interest_deferred = in->interest_deferred;
 }
 
 static void row_from_installment(ml_loan_installment *row,
@@ -169,6 +175,11 @@ static ml_status build_schedule(replay *rp) {
   rp->count = n;
   rp->principal_outstanding = rp->terms.principal;
   rp->first_open = 0;
+  rp->deferred_to = NO_ROW;
+  if (rp->terms.grace_interest > 0) {
+    rp->deferred_to = (size_t)rp->terms.grace_interest +
+                      (rp->scratch[0].n == 0 ? 1u : 0u);
+  }
   return ML_OK;
 }
 
@@ -466,20 +477,62 @@ static size_t current_row(const replay *rp, ml_date d) {
   return i;
 }
 
-/* Interest of row accrued by d and not yet paid, waived or written off:
- * its interest pro rata of the days of its period that have passed. */
-static ml_status accrued_interest(ml_amount *out, const replay *rp,
-                                  const ml_loan_installment *row, ml_date d) {
+/* Interest charged over row's period accrued by d: pro rata of the days
+ * of the period that have passed. */
+static ml_status period_accrual(ml_amount *out, const replay *rp,
+                                const ml_loan_installment *row,
+                                ml_amount charged, ml_date d) {
   *out = 0;
   if (d <= row->period_start || row->period_end <= row->period_start) {
     return ML_OK;
   }
-  ml_amount accrued;
-  ml_status st = round_fraction_product(&accrued, row->due[ML_INTEREST],
-                                        d - row->period_start,
-                                        row->period_end - row->period_start,
-                                        rp->terms.rounding);
+  if (d > row->period_end) d = row->period_end;
+  return round_fraction_product(out, charged, d - row->period_start,
+                                row->period_end - row->period_start,
+                                rp->terms.rounding);
+}
+
+/* Of the interest of row i (deferred_to), what the rows before it
+ * deferred. */
+static ml_amount deferred_to_row(const replay *rp, size_t i) {
+  ml_amount sum = 0;
+  for (size_t k = 0; k < i; k++) sum += rp->rows[k].interest_deferred;
+  return sum;
+}
+
+/* The interest deferred to row i accrued by d: each deferring row's over
+ * its own period. Each row's share is rounded on its own, as every row's
+ * interest is. */
+static ml_status deferred_accrual(ml_amount *out, const replay *rp, size_t i,
+                                  ml_date d) {
+  *out = 0;
+  for (size_t k = 0; k < i; k++) {
+    ml_amount part;
+    ml_status st = period_accrual(&part, rp, &rp->rows[k],
+                                  rp->rows[k].interest_deferred, d);
+    if (st != ML_OK) return st;
+    *out += part;
+  }
+  return ML_OK;
+}
+
+/* Interest of row i accrued by d and not yet paid, waived or written off:
+ * its period's interest pro rata of the days that have passed; on the row
+ * an interest grace deferred to, also the deferred interest as it accrued
+ * over the periods that charged it. */
+static ml_status accrued_interest(ml_amount *out, const replay *rp, size_t i,
+                                  ml_date d) {
+  const ml_loan_installment *row = &rp->rows[i];
+  *out = 0;
+  ml_amount own = row->due[ML_INTEREST], deferred = 0, accrued;
+  ml_status st = ML_OK;
+  if (i == rp->deferred_to) {
+    own -= min_amount(own, deferred_to_row(rp, i));
+    st = deferred_accrual(&deferred, rp, i, d);
+  }
+  if (st == ML_OK) st = period_accrual(&accrued, rp, row, own, d);
   if (st != ML_OK) return st;
+  accrued += deferred;
   ml_amount settled = row->due[ML_INTEREST] - row->outstanding[ML_INTEREST];
   if (accrued > settled) *out = min_amount(accrued - settled,
                                            row->outstanding[ML_INTEREST]);
@@ -503,10 +556,17 @@ static ml_amount row_payoff(const ml_loan_installment *row, int due_by_d) {
 static ml_status accrued_from(ml_amount *out, const replay *rp,
                               size_t current, ml_date d) {
   *out = 0;
-  for (size_t i = current; i < rp->count && rp->rows[i].period_start < d;
-       i++) {
+  size_t i = current;
+  for (; i < rp->count && rp->rows[i].period_start < d; i++) {
     ml_amount accrued;
-    ml_status st = accrued_interest(&accrued, rp, &rp->rows[i], d);
+    ml_status st = accrued_interest(&accrued, rp, i, d);
+    if (st != ML_OK) return st;
+    *out += accrued;
+  }
+  /* Deferred interest accrues before its row's period begins. */
+  if (rp->deferred_to >= i && rp->deferred_to < rp->count) {
+    ml_amount accrued;
+    ml_status st = accrued_interest(&accrued, rp, rp->deferred_to, d);
     if (st != ML_OK) return st;
     *out += accrued;
   }
@@ -548,13 +608,38 @@ static void drop_unearned(ml_loan_installment *row, ml_amount keep_interest) {
   row->outstanding[ML_FEES] -= scheduled_fees;
 }
 
+/* Ends row's interest period by d: all it keeps has accrued. */
+static void end_period_by(ml_loan_installment *row, ml_date d) {
+  if (row->period_end > d) row->period_end = d;
+  if (row->period_end < row->period_start) row->period_end = row->period_start;
+}
+
+/* What the rows before i (deferred_to) deferred becomes what of it has
+ * accrued by d, as their interest does when the loan is settled; their
+ * periods end by d, so all they keep counts as accrued. They owe no
+ * interest of their own. */
+static ml_status keep_deferred_accrued(replay *rp, size_t i, ml_date d) {
+  for (size_t k = 0; k < i; k++) {
+    ml_loan_installment *row = &rp->rows[k];
+    ML_ASSERT(row->due[ML_INTEREST] == 0);
+    ml_status st = period_accrual(&row->interest_deferred, rp, row,
+                                  row->interest_deferred, d);
+    if (st != ML_OK) return st;
+    end_period_by(row, d);
+  }
+  return ML_OK;
+}
+
 /* Drops from rows[from..) what is not earned by d: each keeps the interest
- * accrued_from counts of it (none of a period not begun by d) and the
- * charges made on it. */
+ * accrued_from counts of it (none of a period not begun by d, but the
+ * interest deferred to it that has accrued) and the charges made on it. */
 static ml_status drop_unearned_from(replay *rp, size_t from, ml_date d) {
   for (size_t i = from; i < rp->count; i++) {
     ml_amount keep;
-    ml_status st = accrued_interest(&keep, rp, &rp->rows[i], d);
+    ml_status st = accrued_interest(&keep, rp, i, d);
+    if (st == ML_OK && i == rp->deferred_to) {
+      st = keep_deferred_accrued(rp, i, d);
+    }
     if (st != ML_OK) return st;
     drop_unearned(&rp->rows[i], keep);
   }
@@ -639,7 +724,32 @@ static ml_schedule_shape new_shape(const replay *rp, size_t from,
   return shape;
 }
 
-/* Replaces rows[from..) by a schedule of their outstanding principal. */
+/* Whether the row deferred interest goes to is rows[from..). */
+static int deferral_from(const replay *rp, size_t from) {
+  return rp->deferred_to != NO_ROW && rp->deferred_to >= from;
+}
+
+/* What the rows before from deferred to an installment a re-amortisation
+ * of rows[from..) replaces: the interest their periods charged, which the
+ * new schedule does not charge again (it charges the periods it
+ * replaces). */
+static ml_amount deferral_replaced(const replay *rp, size_t from) {
+  return deferral_from(rp, from) ? deferred_to_row(rp, from) : 0;
+}
+
+/* Row t carries the interest the rows before it deferred, carry in all,
+ * its own deferral now part of its interest (it accrues over the same
+ * period either way). */
+static void carry_deferred(replay *rp, size_t t, ml_amount carry) {
+  ml_loan_installment *row = &rp->rows[t];
+  row->due[ML_INTEREST] += carry;
+  row->outstanding[ML_INTEREST] += carry;
+  row->interest_deferred = 0;
+  rp->deferred_to = carry > 0 ? t : NO_ROW;
+}
+
+/* Replaces rows[from..) by a schedule of their outstanding principal.
+ * Charges and deferred interest on them go to the first new row. */
 static ml_status reamortise(replay *rp, size_t from, const reamortisation *how) {
   ML_ASSERT(first_replaceable(rp, from) == from);
   ml_amount principal = 0, carried_fees = 0, carried_penalties = 0;
@@ -648,9 +758,14 @@ static ml_status reamortise(replay *rp, size_t from, const reamortisation *how) 
     carried_fees += rp->rows[i].charged_fees_outstanding;
     carried_penalties += rp->rows[i].charged_penalties_outstanding;
   }
+  ml_amount carried_interest = deferral_replaced(rp, from);
   size_t old_count = rp->count;
   if (principal == 0) {
+    /* No new rows: the last row kept (from > 0, after the current one)
+     * carries the deferred interest. */
+    ML_ASSERT(from > 0);
     rp->count = from;
+    if (deferral_from(rp, from)) carry_deferred(rp, from - 1, carried_interest);
     return ML_OK;
   }
   ml_schedule_terms t = rp->terms;
@@ -712,6 +827,7 @@ static ml_status reamortise(replay *rp, size_t from, const reamortisation *how) 
     }
   }
   rp->count = from + n;
+  if (deferral_from(rp, from)) carry_deferred(rp, from, carried_interest);
   /* what the rows now follow, for the next re-amortisation */
   rp->reamortised = t;
   rp->amortised = &rp->reamortised;
@@ -777,25 +893,36 @@ static int row_empty(const ml_loan_installment *row) {
   return due == 0;
 }
 
+/* Drops the rows from `from` on that owe nothing and defer nothing (a
+ * row of an interest grace may defer interest to a later one), keeping
+ * the order of the rest. */
+static void drop_empty_rows(replay *rp, size_t from) {
+  size_t kept = from, carrier = NO_ROW;
+  for (size_t i = from; i < rp->count; i++) {
+    const ml_loan_installment *row = &rp->rows[i];
+    if (row_empty(row) && row->interest_deferred == 0) continue;
+    if (i == rp->deferred_to) carrier = kept;
+    rp->rows[kept++] = *row;
+  }
+  if (deferral_from(rp, from)) rp->deferred_to = carrier;
+  if (rp->first_open > from) rp->first_open = from;
+  rp->count = kept;
+}
+
 /* The rows after the current one once a prepayment at d has taken all
  * their principal: as settling at d would leave them, each with the
  * interest accrued by d (a business day can move the current due date
- * past the next period's start) and its charges; those left owing
- * nothing go from the end. Re-amortised on no principal, they would
+ * past the next period's start, and an interest grace defers interest
+ * to a later row) and its charges; those left owing nothing go.
+ * Re-amortised on no principal, they would
  * vanish with that interest, below the payoff. With no principal after
  * d, their interest periods end by d: what they keep is accrued in full,
  * and the payoff counts all of it. */
 static ml_status end_after(replay *rp, size_t from, ml_date d) {
   ml_status st = drop_unearned_from(rp, from, d);
   if (st != ML_OK) return st;
-  for (size_t i = from; i < rp->count; i++) {
-    ml_loan_installment *row = &rp->rows[i];
-    if (row->period_end > d) row->period_end = d;
-    if (row->period_end < row->period_start) row->period_end = row->period_start;
-  }
-  while (rp->count > from && row_empty(&rp->rows[rp->count - 1])) {
-    rp->count--;
-  }
+  for (size_t i = from; i < rp->count; i++) end_period_by(&rp->rows[i], d);
+  drop_empty_rows(rp, from);
   return ML_OK;
 }
 
@@ -1508,6 +1635,7 @@ ml_status ml_ledger_replay(ml_loan_status *status, ml_loan_installment *rows,
   rp.amortised = &rp.terms;
   rp.fixed_principal = 0;
   rp.first_open = 0;
+  rp.deferred_to = NO_ROW;
   rp.pending = 0;
   rp.rows_unwritten = rp.rows_behind = 0;
   rp.sink = sink;

@@ -41,6 +41,7 @@ is `not ok`, 2 on a usage error.
 import argparse
 import concurrent.futures
 import csv
+import datetime
 import io
 import json
 import os
@@ -48,6 +49,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from fractions import Fraction
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ref_ledger as R  # noqa: E402
@@ -189,10 +191,111 @@ PREPAY_INSTALLMENT_EXPECTED = [
         "installments[2].due.principal": "250.00", "installments[2].due.interest": "5.00",
         "installments[3].due_date": "2025-05-15", "installments[3].due.principal": "250.00",
         "installments[3].due.interest": "2.50"}))]
+
+
+# G, deferred interest (README, "Status": "Interest an interest grace
+# defers accrues over the periods that charged it"): 12,000.00 SEK at 12 %
+# a year (1 % a month, per-period), 6 monthly installments, annuity,
+# --grace-interest 3, disbursed 2024-01-01, due 02-01, 03-01, 04-01, 05-01,
+# 06-01, 07-01; nothing but the disbursement. A = 12,000.00 * 0.01 /
+# (1 - 1.01^-6) = 2,070.5804... -> 2,070.58; c_k = round(B_{k-1} * 0.01),
+# principal_k = A - c_k (the last row the rest):
+#   1: c 120.00 (of 12,000.00), principal 1,950.58, balance 10,049.42
+#   2: c 100.49 (100.4942),     principal 1,970.09, balance  8,079.33
+#   3: c  80.79 (80.7933),      principal 1,989.79, balance  6,089.54
+#   4: c  60.90 (60.8954),      principal 2,009.68, balance  4,079.86
+#   5: c  40.80 (40.7986),      principal 2,029.78, balance  2,050.08
+#   6: c  20.50 (20.5008),      principal 2,050.08, balance      0.00
+# Rows 1..3 charge c_1..c_3 but their interest is 0; row 4's interest is
+# c_1 + c_2 + c_3 + c_4 = 362.18. At 2024-03-15 rows 1 and 2 are due and
+# unpaid (principal 3,920.67: arrears; overdue since 02-02, 43 days past
+# due). Payoff = all principal 12,000.00 + what is due by the date (only
+# principal, counted already) + the deferred interest accrued: c_1 and c_2
+# whole (their periods have ended), c_3 for 14 of the 31 days of 03-01 ..
+# 04-01 (80.79 * 14/31 = 36.4858 -> 36.49); row 4's own period (04-01 ..
+# 05-01) has not begun = 12,256.98. The figures are computed below with
+# Fraction, independently of the reference and of schedule_ref.
+GRACE_LOANS = """loan_id,principal,rate,term,frequency,method,interest,disbursed_on,grace_interest
+G,12000,12,6,monthly,annuity,per-period,2024-01-01,3
+"""
+GRACE_EVENTS = """loan_id,date,type,amount,ref
+G,2024-01-01,disbursement,12000.00,
+"""
+
+
+def grace_by_hand():
+    """The figures of loan G at 2024-03-15, exactly (öre as Fraction,
+    round(): half-even, the default rounding)."""
+    def sek(x):
+        return "%d.%02d" % divmod(x, 100)
+
+    day = datetime.date
+    principal, r, n, g = Fraction(1200000), Fraction(1, 100), 6, 3
+    dues = [day(2024, 1 + k, 1) for k in range(1, n + 1)]
+    starts = [day(2024, 1, 1)] + dues[:-1]
+    as_of = day(2024, 3, 15)
+    A = round(principal * r / (1 - (1 + r) ** -n))
+    assert A == 207058  # 2,070.58
+    balance, charged, parts = principal, [], []
+    for k in range(1, n + 1):
+        c = round(balance * r)
+        p = balance if k == n else A - c
+        balance -= p
+        charged.append(c)
+        parts.append(p)
+    assert charged == [12000, 10049, 8079, 6090, 4080, 2050] and balance == 0
+    interest = [0] * g + [sum(charged[:g + 1])] + charged[g + 1:]
+    due_by = [k for k in range(n) if dues[k] <= as_of]            # rows 1 and 2
+    # deferred c_k pro rata of the days of row k's own period passed
+    accrued = 0
+    for k in range(g):
+        passed = min(max((as_of - starts[k]).days, 0), (dues[k] - starts[k]).days)
+        accrued += round(Fraction(charged[k] * passed, (dues[k] - starts[k]).days))
+    assert accrued == 12000 + 10049 + 3649
+    payoff = principal + sum(interest[k] for k in due_by) + accrued
+    arrears = sum(parts[k] + interest[k] for k in due_by)
+    return {
+        "state": "active", "payoff": sek(payoff), "arrears": sek(arrears),
+        "days_past_due": (as_of - dues[0]).days,
+        "overdue_since": (dues[0] + datetime.timedelta(days=1)).isoformat(),
+        "outstanding": {"principal": sek(principal), "interest": sek(sum(charged)),
+                        "fees": "0.00", "penalties": "0.00"},
+        "installments[2].due.interest": "0.00",
+        "installments[3].due.interest": sek(interest[g]),
+        "installments[3].due.principal": sek(parts[g]),
+        "paid_total": "0.00"}
+
+
+GRACE_EXPECTED = [("loan G status 2024-03-15, deferred interest", "status", "G",
+                   "2024-03-15", grace_by_hand())]
+
+# The same loan under reduce-term paying 2,070.58 on 2024-02-01, when
+# installment 1 (principal 1,950.58, interest 0) is due: 120.00 is extra
+# principal paid on it (installment 1 now owes 2,070.58, all paid), and
+# the 9,929.42 left on installments 2..6, none holding money, is
+# re-amortised from 02-01 keeping A = 2,070.58. The carrier (4) is
+# replaced: c_1 = 120.00, deferred by installment 1, which is kept, goes
+# to the first new installment (README, "Prepayment": "interest that
+# installments it keeps deferred to one of them ... goes to the first new
+# installment"); c_2 and c_3 go with their installments. New installment
+# 2: interest 1 % of 9,929.42 = 99.29 (99.2942), principal 2,070.58 -
+# 99.29 = 1,971.29, plus c_1: interest 219.29. At 02-01 the payoff is
+# 9,929.42 + c_1 accrued over installment 1's period, all of it (120.00),
+# + nothing of the new period 02-01 .. 03-01 = 10,049.42.
+GRACE_PREPAY_EVENTS = GRACE_EVENTS + "G,2024-02-01,repayment,2070.58,\n"
+GRACE_PREPAY_EXPECTED = [("loan G status 2024-02-01, deferred interest carried", "status",
+                          "G", "2024-02-01", {
+                              "state": "active", "payoff": "10049.42", "arrears": "0.00",
+                              "installments[0].due.principal": "2070.58",
+                              "installments[1].due.principal": "1971.29",
+                              "installments[1].due.interest": "219.29",
+                              "outstanding.principal": "9929.42"})]
 # (loans, events, prepayment policy, expected figures)
 SELF_CASES = [(SELF_LOANS, SELF_EVENTS, R.NEXT_INSTALLMENTS, SELF_EXPECTED),
               (PREPAY_LOANS, PREPAY_EVENTS, "reduce-term", PREPAY_EXPECTED),
-              (PREPAY_LOANS, PREPAY_EVENTS, "reduce-installment", PREPAY_INSTALLMENT_EXPECTED)]
+              (PREPAY_LOANS, PREPAY_EVENTS, "reduce-installment", PREPAY_INSTALLMENT_EXPECTED),
+              (GRACE_LOANS, GRACE_EVENTS, R.NEXT_INSTALLMENTS, GRACE_EXPECTED),
+              (GRACE_LOANS, GRACE_PREPAY_EVENTS, "reduce-term", GRACE_PREPAY_EXPECTED)]
 
 
 def lookup(obj, path):

@@ -164,9 +164,9 @@ def zero_rate_fixed_installment(rows, t, installment):
 class Installment:
     """One schedule row and what happened to it, by component."""
     __slots__ = ("n", "due_date", "start", "end", "due", "paid", "waived",
-                 "written_off", "charged")
+                 "written_off", "charged", "deferred", "deferred_end")
 
-    def __init__(self, n, due_date, start, end, due):
+    def __init__(self, n, due_date, start, end, due, deferred=0):
         self.n = n
         self.due_date = due_date
         self.start, self.end = start, end  # its interest period
@@ -176,6 +176,13 @@ class Installment:
         self.written_off = [0, 0, 0, 0]
         # fees and penalties charged by events and still outstanding
         self.charged = [0, 0, 0, 0]
+        # interest_deferred (schedule.h, loan.h): on installments 1 ..
+        # grace_interest, c_k, the interest its period charged and deferred
+        # to installment grace_interest + 1; it accrues over start ..
+        # deferred_end (its own period, until settling or a prepayment that
+        # takes all the principal leaves only what had accrued)
+        self.deferred = deferred
+        self.deferred_end = end
 
     def settle_charged(self, c, y):
         """y of component c was paid or waived: what events charged goes
@@ -216,7 +223,8 @@ def kept_due_dates(dates):
 
 
 def schedule_rows(t, fixed_installment=0, dates=None):
-    """(schedule rows, interest period starts, ends) of terms t, computed
+    """(schedule rows, interest period starts, ends, interest_deferred of
+    each row) of terms t, computed
     once per distinct terms (a schedule is a pure function of its terms);
     dates: the (unadjusted, adjusted) due dates to keep, or None."""
     key = tuple(getattr(t, k) for k in SCHEDULE_KEYS) + (fixed_installment, dates)
@@ -231,35 +239,37 @@ def computed_schedule(t, fixed_installment):
     """schedule_rows without the cache (which it keeps small)."""
     if len(_schedule_cache) > 20000:
         _schedule_cache.clear()
+    deferred = []  # interest_deferred of each row (schedule_ref)
     if fixed_installment and t.method == "annuity" and t.rate == 0:
-        rows = zero_rate_fixed_installment(S.compute(t), t, fixed_installment)
+        # rate 0: no interest, so none deferred whatever the principal parts
+        rows = zero_rate_fixed_installment(S.compute(t, deferred), t, fixed_installment)
     elif fixed_installment and t.method == "annuity":
         # "this installment", as given: the installment multiple rounds
         # only a computed one
         t1 = copy.copy(t)
         t1.installment_multiple = 1
         with fixed_annuity_installment(fixed_installment, t.principal):
-            rows = S.compute(t1)
+            rows = S.compute(t1, deferred)
     else:
-        rows = S.compute(t)
+        rows = S.compute(t, deferred)
     unadjusted, adjusted = S.due_dates(t.disbursed, t.first_due, t.frequency, t.term,
                                        t.calendar, t.business_day)
     ends = adjusted if t.adjusted_interest_periods else unadjusted
     starts = (t.disbursed,) + ends[:-1]
-    return rows, starts, ends
+    return rows, starts, ends, tuple(deferred)
 
 
 def schedule_installments(t, fixed_installment=0, dates=None):
     """The installments of terms t; row 0 (an upfront fee) when there is one.
     Interest periods run between unadjusted due dates unless the terms
     adjust them (schedule.h)."""
-    rows, starts, ends = schedule_rows(t, fixed_installment, dates)
+    rows, starts, ends, deferred = schedule_rows(t, fixed_installment, dates)
     out = []
-    for (n, due, p, i, fee, _total, _balance) in rows:
+    for (n, due, p, i, fee, _total, _balance), c in zip(rows, deferred):
         if n == 0:
             out.append(Installment(0, due, t.disbursed, t.disbursed, (0, 0, fee, 0)))
         else:
-            out.append(Installment(n, due, starts[n - 1], ends[n - 1], (p, i, fee, 0)))
+            out.append(Installment(n, due, starts[n - 1], ends[n - 1], (p, i, fee, 0), c))
     return out
 
 
@@ -337,6 +347,19 @@ def take_principal(installments, x):
         x -= y
 
 
+def prorata(x, start, end, d, rounding):
+    """x accrued by d over the period start .. end, pro rata by days,
+    rounded on its own to one minor unit: none by the period's start, all
+    of it from its end, round(x * (d - start) / (end - start)) between."""
+    days = (d - start).days
+    length = (end - start).days
+    if days <= 0:
+        return 0
+    if length <= 0 or days >= length:
+        return x
+    return S.round_div(x * days, length, rounding)
+
+
 def keep_payoff_share(it, accrued):
     """Leave of an installment not yet due what the payoff counts of it:
     its interest accrued (accrued; no less than what was paid or waived of
@@ -371,6 +394,15 @@ class Ledger:
         self.rate, self.level = terms.rate, level_amount(terms)
         self.restructured = restructured
         self.installments = schedule_installments(terms)
+        # an interest grace: installments 1 .. g (deferring) charge interest
+        # that is due with installment g + 1, the carrier, and accrues over
+        # the periods that charged it (README, "Status", the payoff). A
+        # reschedule or a re-amortisation that replaces the carrier moves
+        # what the kept installments deferred to another one (carry_deferred)
+        g = terms.grace_interest
+        self.deferring = [it for it in self.installments if 1 <= it.n <= g]
+        self.carrier = next((it for it in self.installments if it.n == g + 1), None) \
+            if g > 0 else None
         self.state = "pending"
         self.closed_on = None
         self.credit = 0
@@ -383,15 +415,66 @@ class Ledger:
     #    due by d is looked at, so a period that ended before its (moved)
     #    due date counts whole and the next one, begun, pro rata (README).
     def accrued_interest(self, it, d):
-        """Interest of it's period accrued by d: none before the period,
-        all of it once the period has ended, pro rata by days in between."""
-        days = (d - it.start).days
-        length = (it.end - it.start).days
-        if days <= 0:
-            return 0
-        if length <= 0 or days >= length:
-            return it.due[INTEREST]
-        return S.round_div(it.due[INTEREST] * days, length, self.terms.rounding)
+        """Interest of it accrued by d: of its period's own interest, none
+        before the period, all of it once the period has ended, pro rata by
+        days in between. The carrier of an interest grace adds the interest
+        each of installments 1 .. g charged (c_k, interest_deferred) pro
+        rata of the days of that installment's own period, each rounded on
+        its own; its own interest is its due interest less all of c_k
+        (README, "Status": "Interest an interest grace defers accrues over
+        the periods that charged it, not over the period of the
+        installment that carries it")."""
+        rounding = self.terms.rounding
+        if it is not self.carrier:
+            return prorata(it.due[INTEREST], it.start, it.end, d, rounding)
+        own = it.due[INTEREST] - sum(x.deferred for x in self.deferring)
+        return (prorata(own, it.start, it.end, d, rounding)
+                + sum(prorata(x.deferred, x.start, x.deferred_end, d, rounding)
+                      for x in self.deferring))
+
+    def keep_accrued_deferred(self, d):
+        """Settling at d, or a prepayment that takes all the principal,
+        left the carrier (not yet due) the interest accrued by d: the
+        deferred charges become what of them had accrued by d, and no more
+        accrues on them (README: "the carrying installment keeps the
+        deferred interest accrued by the date"), so a later payoff counts
+        exactly what was kept."""
+        if self.carrier is None or self.carrier.due_date <= d:
+            return
+        for x in self.deferring:
+            x.deferred = prorata(x.deferred, x.start, x.deferred_end, d, self.terms.rounding)
+            x.deferred_end = max(x.start, min(x.deferred_end, d))
+
+    def drop_replaced_carrier(self):
+        """A carrier no longer among the installments (it went with nothing
+        left) carries no deferred interest any more."""
+        if self.carrier is not None and \
+                not any(it is self.carrier for it in self.installments):
+            self.carrier = None
+
+    def carry_deferred(self, replaced, target):
+        """The installments replaced (by a reschedule or a re-amortisation)
+        include the carrier: the interest the kept installments deferred
+        to it goes to target, which carries it from now on, and it still
+        accrues over the kept periods that charged it; what the replaced
+        installments deferred is not carried (their periods are charged
+        again). The old carrier is left its own interest. README,
+        "Prepayment": "What the installments it replaces carried from
+        elsewhere goes to the first new installment, for a reschedule too:
+        ... interest that installments it keeps deferred to one of them (an
+        interest grace), which was charged over those kept periods and
+        still accrues over them ... When no new installment is made, the
+        last one kept carries that interest. Interest deferred by the
+        installments replaced is not carried: their periods are charged
+        again." """
+        old = self.carrier
+        if old is None or not any(it is old for it in replaced):
+            return
+        kept = [x for x in self.deferring if not any(x is it for it in replaced)]
+        old.due[INTEREST] -= sum(x.deferred for x in self.deferring)
+        target.due[INTEREST] += sum(x.deferred for x in kept)
+        self.carrier = target if kept else None
+        self.deferring = kept
 
     def payoff(self, d):
         """(payoff at d, {index: interest accrued by d} of installments due after d)."""
@@ -405,7 +488,10 @@ class Ledger:
             total += min(it.out(FEES), it.charged[FEES])
             total += min(it.out(PENALTIES), it.charged[PENALTIES])
             accrued[k] = self.accrued_interest(it, d)
-            total += max(0, accrued[k] - it.paid[INTEREST] - it.waived[INTEREST])
+            # what is paid, waived or written off of its interest counts
+            # against all of it (the carrier's deferred part first or not)
+            settled = it.paid[INTEREST] + it.waived[INTEREST] + it.written_off[INTEREST]
+            total += max(0, min(it.out(INTEREST), accrued[k] - settled))
         return total, accrued
 
     # -- events
@@ -428,6 +514,7 @@ class Ledger:
                 keep_payoff_share(it, accrued[k])
             for c in range(4):
                 it.paid[c] += max(it.out(c), 0)
+        self.keep_accrued_deferred(d)
         self.close(d)
 
     def close(self, d):
@@ -502,8 +589,18 @@ class Ledger:
         left = sum(it.out(PRINCIPAL) for it in replaced)
         if left > 0:
             self.reamortise(kept[-1] if kept else cur, replaced, left)
+        elif extra == owed:
+            # all the principal: the later installments keep what the
+            # payoff counts of them, the carrier its interest accrued
+            # (deferred included) as settling would leave it
+            self.keep_payoff_shares(d, later, replaced)
         else:
-            self.keep_payoff_shares(d, later if extra == owed else replaced, replaced)
+            # the installments to re-amortise lost all their principal, the
+            # held ones before them keep some: no new installment is made,
+            # so the last one kept carries the interest the kept
+            # installments deferred (README, "Prepayment")
+            self.carry_deferred(replaced, kept[-1])
+            self.keep_payoff_shares(d, replaced, replaced)
         return x - y - extra
 
     def reamortise(self, last, replaced, principal):
@@ -515,11 +612,12 @@ class Ledger:
         principal) with reduce-term, so fewer installments; over as many
         installments with reduce-installment (and reduce-term for flat and
         bullet)."""
-        # spec silent on a principal grace, deferred interest and interest-free
-        # periods among them: none, as for a reschedule (and like mikrolan),
-        # so the deferred interest of periods before goes and an
-        # interest-free period is charged; the rate and the equal
-        # installment are a reschedule's when there was one
+        # no principal grace, deferred interest or interest-free periods of
+        # its own, as for a reschedule (README): an interest-free period is
+        # charged; interest kept installments deferred to a replaced one
+        # goes to the first new one (replace_installments, carry_deferred);
+        # the rate and the equal installment are a reschedule's when there
+        # was one
         dates = (tuple(it.end for it in replaced), tuple(it.due_date for it in replaced))
         t = self.rescheduled_terms(last, principal, self.rate, len(replaced), 0)
         if self.prepayment == "reduce-term" and self.level:
@@ -541,8 +639,17 @@ class Ledger:
             # the interest it keeps is all accrued by d, and no more accrues
             # on it: its period ends at d for a later payoff
             it.end = max(it.start, min(it.end, d))
-        gone = [it for it in replaced if not any(it.due)]
+        if any(it is self.carrier for it in emptied):
+            self.keep_accrued_deferred(d)
+        # README: "Those left owing nothing go, wherever they are (an
+        # installment of an interest grace whose deferred interest has
+        # begun to accrue stays, holding it)"
+        def holds_deferred(it):
+            return it.deferred and any(it is x for x in self.deferring)
+        gone = [it for it in list(emptied) + list(replaced)
+                if not any(it.due) and not holds_deferred(it)]
         self.installments = [it for it in self.installments if it not in gone]
+        self.drop_replaced_carrier()
 
     def replace_installments(self, replaced, new, first_n):
         """Put new (numbered from 1) in place of the last installments,
@@ -550,6 +657,7 @@ class Ledger:
         for it in new:
             it.n += first_n
         move_charges(replaced, new[0])
+        self.carry_deferred(replaced, new[0])
         self.installments = [it for it in self.installments if it not in replaced] + new
 
     def charge(self, d, x, c):

@@ -1149,7 +1149,11 @@ static void prepay_reduce_term_equal_principal(void **state) {
  * 900000 is re-amortised from 02-01 keeping A, with no grace left:
  * interest 9000, 7019 (7019.42), 5019 (5019.03), 2999 (2998.64), 958
  * (958.05); principal 198058, 200039, 202039, 204059 and the rest, 95805.
- * Row 1's own interest, deferred, is not due (README).
+ * Row 1's interest (12000), deferred to row 4, which is replaced, goes to
+ * the first new row, row 2, as a charge would: 9000 + 12000 (README). It
+ * still accrues over row 1's period: the payoff on 01-10 is 900000 +
+ * 12000 * 9/31 (3483.87 -> 3484) = 903484; on 02-15, row 1 paid, 900000
+ * + 12000 + 9000 * 14/29 (4344.83 -> 4345) = 916345.
  */
 static void prepay_reduce_term_after_deferred_interest(void **state) {
   ml_schedule_terms t;
@@ -1159,18 +1163,21 @@ static void prepay_reduce_term_after_deferred_interest(void **state) {
   repay(loan, "2024-01-10", 300000);
   static const ml_amount principal[6] = {300000, 198058, 200039,
                                          202039, 204059, 95805};
-  static const ml_amount interest[6] = {0, 9000, 7019, 5019, 2999, 958};
+  static const ml_amount interest[6] = {0, 21000, 7019, 5019, 2999, 958};
   exp_row e[6];
   rows_of(e, 6, monthly_due, principal, interest);
   row_pay(&e[0], ML_PRINCIPAL, 300000);
   exp_status s = status_active();
   s.outstanding[ML_PRINCIPAL] = 900000;
-  s.outstanding[ML_INTEREST] = 9000 + 7019 + 5019 + 2999 + 958;
+  s.outstanding[ML_INTEREST] = 21000 + 7019 + 5019 + 2999 + 958;
   s.next_due_date = date_of("2024-03-01");
-  s.next_due_amount = 198058 + 9000;
-  s.payoff = 900000;
+  s.next_due_amount = 198058 + 21000;
+  s.payoff = 903484;
   s.paid_total = 300000;
   expect_status("reduce term after deferred interest", loan, "2024-01-10",
+                &s, e, 6);
+  s.payoff = 916345;
+  expect_status("reduce term after deferred interest", loan, "2024-02-15",
                 &s, e, 6);
 }
 
@@ -1907,6 +1914,36 @@ static void payoff_across_a_moved_due_date(void **state) {
   expect_status("that payoff", loan, "2024-06-30", &s, e, 6);
 }
 
+/* What a prepayment of all the principal leaves: interest owed, due on
+ * due, and the money received. */
+typedef struct interest_left {
+  const char *due;
+  ml_amount owed;
+  ml_amount paid_total;
+} interest_left;
+
+/* The status once all the principal is prepaid, rows e[0..n): at date,
+ * the interest left is the payoff and the next amount due; at later, it
+ * is days_past_due overdue. */
+static void expect_interest_left(const char *scenario, const ml_loan *loan,
+                                 const char *date, const interest_left *left,
+                                 const char *later, int32_t days_past_due,
+                                 const exp_row *e, size_t n) {
+  exp_status s = status_active();
+  s.outstanding[ML_INTEREST] = left->owed;
+  s.next_due_date = date_of(left->due);
+  s.next_due_amount = left->owed;
+  s.payoff = left->owed;
+  s.paid_total = left->paid_total;
+  expect_status(scenario, loan, date, &s, e, n);
+  s.days_past_due = days_past_due;
+  s.overdue_since = date_of(left->due) + 1;
+  s.arrears = left->owed;
+  s.next_due_date = ML_DATE_NONE;
+  s.next_due_amount = 0;
+  expect_status(scenario, loan, later, &s, e, n);
+}
+
 /*
  * The same loan under reduce-term, paid 6801.00 on 2023-12-31: more than
  * all the principal (673279) and row 3's interest (6733), less than the
@@ -1935,20 +1972,234 @@ static void prepay_all_principal_across_a_moved_due_date(void **state) {
                   row_new(4, "2024-01-30", 0, 164, 0, 0)};
   for (int k = 0; k < 3; k++) row_pay_all(&e[k]);
   row_pay(&e[3], ML_INTEREST, 88);
-  exp_status s = status_active();
-  s.outstanding[ML_INTEREST] = 76;
-  s.next_due_date = date_of("2024-01-30");
-  s.next_due_amount = 76;
-  s.payoff = 76;
-  s.paid_total = 1025196;
-  expect_status("all the principal prepaid", loan, "2023-12-31", &s, e, 4);
+  const interest_left left = {"2024-01-30", 76, 1025196};
+  expect_interest_left("all the principal prepaid", loan, "2023-12-31", &left,
+                       "2024-06-30", 152, e, 4);
+}
 
-  s.days_past_due = 152;
-  s.overdue_since = date_of("2024-01-31");
-  s.arrears = 76;
-  s.next_due_date = ML_DATE_NONE;
-  s.next_due_amount = 0;
-  expect_status("all the principal prepaid", loan, "2024-06-30", &s, e, 4);
+/*
+ * An interest grace's deferred interest accrues over the periods that
+ * charged it (README). 12000.00 at 12 % from 2024-01-01 (monthly_terms),
+ * 6 annuity installments, interest deferred for 3: A = 207058; rows 1..3
+ * charge 12000, 10049 (10049.42) and 8079 (8079.33) and owe no interest;
+ * row 4 owes its own 6090 (6089.54) and the 30128 deferred, 36218; rows
+ * 5 and 6 owe 4080 and 2050; the principal is LA's.
+ */
+static ml_loan *deferred_interest_loan(void **state, ml_prepayment policy) {
+  ml_schedule_terms t;
+  monthly_terms(&t, 6, ML_METHOD_ANNUITY);
+  t.grace_interest = 3;
+  return loan_under(state, &t, policy);
+}
+
+static void deferred_interest_rows(exp_row *e) {
+  static const ml_amount principal[6] = {195058, 197009, 198979,
+                                         200968, 202978, 205008};
+  static const ml_amount interest[6] = {0, 0, 0, 36218, 4080, 2050};
+  rows_of(e, 6, monthly_due, principal, interest);
+}
+
+/*
+ * The payoff of that loan, all 1200000 of principal and:
+ *  - on 01-16, 15 of January's 31 days: 12000 * 15/31 = 5806.45 -> 5806,
+ *    though no installment's own interest has begun to accrue: 1205806;
+ *  - on 03-15, rows 1 and 2 unpaid (43 days past due): 12000 + 10049 +
+ *    8079 * 14/31 (3648.58 -> 3649) = 25698: 1225698;
+ *  - the same after 5000 of interest waived on 03-10 (row 4's, the only
+ *    interest owed): a waiver counts against all the row's interest,
+ *    1220698;
+ *  - on 04-16, rows 1..3 paid on their dates: 608954 of principal, all
+ *    30128 deferred, and 6090 * 15/30 = 3045 of row 4's own: 642127.
+ * Paying 1225698 on 03-15 settles the loan; row 4 keeps 25698 of interest.
+ */
+static void payoff_during_an_interest_grace(void **state) {
+  ml_loan *loan = deferred_interest_loan(state, ML_PREPAY_NEXT_INSTALLMENTS);
+  exp_row e[6];
+  deferred_interest_rows(e);
+  exp_status s = status_active();
+  s.outstanding[ML_PRINCIPAL] = 1200000;
+  s.outstanding[ML_INTEREST] = 36218 + 4080 + 2050;
+  s.next_due_date = date_of("2024-02-01");
+  s.next_due_amount = 195058;
+  s.payoff = 1205806;
+  expect_status("payoff in the interest grace", loan, "2024-01-16", &s, e, 6);
+
+  s.days_past_due = 43;
+  s.overdue_since = date_of("2024-02-02");
+  s.arrears = 195058 + 197009;
+  s.next_due_date = date_of("2024-04-01");
+  s.next_due_amount = 198979;
+  s.payoff = 1225698;
+  expect_status("payoff in the interest grace", loan, "2024-03-15", &s, e, 6);
+
+  ml_loan *waived = deferred_interest_loan(state, ML_PREPAY_NEXT_INSTALLMENTS);
+  waive(waived, "2024-03-10", ML_INTEREST, 5000);
+  row_waive(&e[3], ML_INTEREST, 5000);
+  s.outstanding[ML_INTEREST] -= 5000;
+  s.payoff = 1220698;
+  expect_status("payoff after a waiver", waived, "2024-03-15", &s, e, 6);
+
+  repay(loan, "2024-03-15", 1225698);
+  deferred_interest_rows(e);
+  e[3].due[ML_INTEREST] = e[3].outstanding[ML_INTEREST] = 25698;
+  e[4].due[ML_INTEREST] = e[4].outstanding[ML_INTEREST] = 0;
+  e[5].due[ML_INTEREST] = e[5].outstanding[ML_INTEREST] = 0;
+  for (int k = 0; k < 6; k++) row_pay_all(&e[k]);
+  s = status_active();
+  s.state = ML_LOAN_CLOSED;
+  s.closed_on = date_of("2024-03-15");
+  s.paid_total = 1225698;
+  expect_status("settled in the interest grace", loan, "2024-06-30", &s, e,
+                6);
+
+  ml_loan *on_time = deferred_interest_loan(state,
+                                            ML_PREPAY_NEXT_INSTALLMENTS);
+  deferred_interest_rows(e);
+  for (int k = 0; k < 3; k++) {
+    repay(on_time, monthly_due[k], e[k].due[ML_PRINCIPAL]);
+    row_pay_all(&e[k]);
+  }
+  s = status_active();
+  s.outstanding[ML_PRINCIPAL] = 608954;
+  s.outstanding[ML_INTEREST] = 36218 + 4080 + 2050;
+  s.next_due_date = date_of("2024-05-01");
+  s.next_due_amount = 200968 + 36218;
+  s.payoff = 642127;
+  s.paid_total = 195058 + 197009 + 198979;
+  expect_status("payoff after the interest grace", on_time, "2024-04-16", &s,
+                e, 6);
+}
+
+/*
+ * That loan rescheduled on 03-15, rows 1 and 2 unpaid, at the same 12 %
+ * over 4 installments: rows 3..6 (807933) are re-amortised from 03-01,
+ * giving back their own figures (A = 207058; interest 8079, 6090, 4080,
+ * 2050). The interest rows 1 and 2 deferred (12000 + 10049), charged over
+ * periods the new schedule does not charge again, goes to the first new
+ * row, as a charge would: 8079 + 22049 = 30128 (README). So the payoff is
+ * what it was before: 1225698 (22049 accrued in full, 8079 * 14/31 =
+ * 3649 of row 3's own).
+ */
+static void reschedule_in_an_interest_grace(void **state) {
+  ml_loan *loan = deferred_interest_loan(state, ML_PREPAY_NEXT_INSTALLMENTS);
+  ml_event ev = event_of(ML_EVENT_RESCHEDULE, "2024-03-15", 0);
+  ev.reschedule.annual_rate = (ml_rate){12, 2};
+  ev.reschedule.installments = 4;
+  append_ok(loan, &ev);
+  exp_row e[6];
+  deferred_interest_rows(e);
+  e[2].due[ML_INTEREST] = e[2].outstanding[ML_INTEREST] = 30128;
+  e[3].due[ML_INTEREST] = e[3].outstanding[ML_INTEREST] = 6090;
+  exp_status s = status_active();
+  s.days_past_due = 43;
+  s.overdue_since = date_of("2024-02-02");
+  s.arrears = 195058 + 197009;
+  s.outstanding[ML_PRINCIPAL] = 1200000;
+  s.outstanding[ML_INTEREST] = 30128 + 6090 + 4080 + 2050;
+  s.next_due_date = date_of("2024-04-01");
+  s.next_due_amount = 198979 + 30128;
+  s.payoff = 1225698;
+  s.restructured = 1;
+  expect_status("rescheduled in the interest grace", loan, "2024-03-15", &s,
+                e, 6);
+}
+
+/*
+ * The same loan with a 1000 fee per installment under reduce-term. The
+ * fees of rows 1..3 are waived on 01-05, so rows 2 and 3 hold a waiver
+ * and stay as they are. 804012 paid on 01-10 is row 1's principal
+ * (195058) and 608954 of extra principal, exactly rows 4..6's, which go
+ * with nothing left to re-amortise. Row 4 carried the interest rows 1..3
+ * deferred (30128); the last row kept, row 3, now carries it (README).
+ * Payoff on 01-10: the principal of rows 2 and 3 (395988) + 12000 * 9/31
+ * (3483.87 -> 3484) = 399472; on 03-15, row 2 unpaid (14 days past due):
+ * 395988 + 12000 + 10049 + 8079 * 14/31 (3649) = 421686.
+ */
+static void prepay_reduce_term_leaving_no_row_to_carry(void **state) {
+  ml_schedule_terms t;
+  monthly_terms(&t, 6, ML_METHOD_ANNUITY);
+  t.grace_interest = 3;
+  t.installment_fee = 1000;
+  ml_loan *loan = loan_under(state, &t, ML_PREPAY_REDUCE_TERM);
+  waive(loan, "2024-01-05", ML_FEES, 3000);
+  repay(loan, "2024-01-10", 804012);
+  exp_row e[6];
+  deferred_interest_rows(e);
+  for (int k = 0; k < 3; k++) {
+    row_charge(&e[k], ML_FEES, 1000);
+    row_waive(&e[k], ML_FEES, 1000);
+  }
+  e[0].due[ML_PRINCIPAL] = e[0].outstanding[ML_PRINCIPAL] = 804012;
+  row_pay(&e[0], ML_PRINCIPAL, 804012);
+  e[2].due[ML_INTEREST] = e[2].outstanding[ML_INTEREST] = 30128;
+  exp_status s = status_active();
+  s.outstanding[ML_PRINCIPAL] = 197009 + 198979;
+  s.outstanding[ML_INTEREST] = 30128;
+  s.next_due_date = date_of("2024-03-01");
+  s.next_due_amount = 197009;
+  s.payoff = 399472;
+  s.paid_total = 804012;
+  expect_status("no row left to carry deferred interest", loan, "2024-01-10",
+                &s, e, 3);
+
+  s.days_past_due = 14;
+  s.overdue_since = date_of("2024-03-02");
+  s.arrears = 197009;
+  s.next_due_date = date_of("2024-04-01");
+  s.next_due_amount = 198979 + 30128;
+  s.payoff = 421686;
+  expect_status("no row left to carry deferred interest", loan, "2024-03-15",
+                &s, e, 3);
+}
+
+/*
+ * Rows a prepayment emptied go once all the principal is taken, wherever
+ * they are. The loan under reduce-term: 1000 of interest waived on 01-05
+ * goes to row 4 (the only interest owed), which then stays as it is.
+ * 999032 paid on 01-10 is row 1's principal (195058) and 803974 of extra
+ * principal, taken from rows 5 and 6 (407986, which go), then rows 2 and
+ * 3 (197009 + 198979), which are left owing nothing. 201968 paid on 01-20
+ * takes the last principal (row 4's 200968): row 4 keeps the deferred
+ * interest accrued, 12000 * 19/31 (7354.84 -> 7355), of which 1000 is
+ * waived; rows 2 and 3 go, and the 1000 left pays row 4's interest:
+ * 5355 owed, the payoff, due 05-01 (60 days past due on 06-30).
+ */
+static void prepay_all_principal_after_emptied_rows(void **state) {
+  ml_loan *loan = deferred_interest_loan(state, ML_PREPAY_REDUCE_TERM);
+  waive(loan, "2024-01-05", ML_INTEREST, 1000);
+  repay(loan, "2024-01-10", 999032);
+  repay(loan, "2024-01-20", 201968);
+  exp_row e[2] = {row_new(1, "2024-02-01", 1200000, 0, 0, 0),
+                  row_new(4, "2024-05-01", 0, 7355, 0, 0)};
+  row_pay_all(&e[0]);
+  row_waive(&e[1], ML_INTEREST, 1000);
+  row_pay(&e[1], ML_INTEREST, 1000);
+  const interest_left left = {"2024-05-01", 5355, 1201000};
+  expect_interest_left("all the principal prepaid after emptied rows", loan,
+                       "2024-01-20", &left, "2024-06-30", 60, e, 2);
+}
+
+/*
+ * The same loan under reduce-term, paid 1220000 on 03-15: rows 1 and 2
+ * (392067), then all the principal after them (807933, row 3's and taken
+ * from rows 4..6), and 20000 left, below the payoff 1225698. Rows 4..6
+ * keep what settling would leave them: row 4 the 25698 of deferred
+ * interest accrued, rows 5 and 6 nothing, so they go. The 20000 pays row
+ * 4's interest, leaving 5698 (the payoff less the payment), due 05-01:
+ * 60 days past due on 06-30.
+ */
+static void prepay_all_principal_in_an_interest_grace(void **state) {
+  ml_loan *loan = deferred_interest_loan(state, ML_PREPAY_REDUCE_TERM);
+  repay(loan, "2024-03-15", 1220000);
+  exp_row e[6];
+  deferred_interest_rows(e);
+  e[2].due[ML_PRINCIPAL] = e[2].outstanding[ML_PRINCIPAL] = 807933;
+  e[3] = row_new(4, "2024-05-01", 0, 25698, 0, 0);
+  for (int k = 0; k < 3; k++) row_pay_all(&e[k]);
+  row_pay(&e[3], ML_INTEREST, 20000);
+  const interest_left left = {"2024-05-01", 5698, 1220000};
+  expect_interest_left("all the principal prepaid in the interest grace",
+                       loan, "2024-03-15", &left, "2024-06-30", 60, e, 4);
 }
 
 /*
@@ -2680,6 +2931,19 @@ int main(void) {
           fixture_teardown),
       cmocka_unit_test_setup_teardown(prepay_reduce_term_after_waiving_ahead,
                                       fixture_setup, fixture_teardown),
+      cmocka_unit_test_setup_teardown(payoff_during_an_interest_grace,
+                                      fixture_setup, fixture_teardown),
+      cmocka_unit_test_setup_teardown(reschedule_in_an_interest_grace,
+                                      fixture_setup, fixture_teardown),
+      cmocka_unit_test_setup_teardown(
+          prepay_reduce_term_leaving_no_row_to_carry, fixture_setup,
+          fixture_teardown),
+      cmocka_unit_test_setup_teardown(
+          prepay_all_principal_after_emptied_rows, fixture_setup,
+          fixture_teardown),
+      cmocka_unit_test_setup_teardown(
+          prepay_all_principal_in_an_interest_grace, fixture_setup,
+          fixture_teardown),
       cmocka_unit_test_setup_teardown(flat_and_bullet_reduce_term,
                                       fixture_setup, fixture_teardown),
       cmocka_unit_test_setup_teardown(prepay_principal_first, fixture_setup,

@@ -23,7 +23,10 @@
  *       principal, the interest due and accrued, the fees and penalties are
  *       paid, the unaccrued interest of later periods is no longer due, and
  *       the rest becomes a credit balance. Otherwise the money beyond what
- *       is due goes by the prepayment policy (see ml_prepayment).
+ *       is due goes by the prepayment policy (see ml_prepayment). Interest
+ *       accrues pro rata of the days of each interest period; interest an
+ *       interest grace deferred accrues over the periods that charged it
+ *       (README, Status).
  *     - fee / penalty: a charge added to the installment whose period holds
  *       d (the first with due date >= d; the last one after maturity).
  *     - waiver: of interest, fees or penalties, oldest installment first,
@@ -211,6 +214,10 @@ typedef struct ml_loan_installment {
   ml_amount charged_penalties_outstanding; /* of outstanding[ML_PENALTIES]: by penalty events */
   ml_date penalty_accrued_to; /* default interest accrued up to this date */
   int late_fee_charged;       /* 1 once the late fee was charged */
+  /* The interest this row's period charged and an interest grace deferred
+   * to a later installment (ml_installment.interest_deferred); settling
+   * leaves the part accrued by its date. */
+  ml_amount interest_deferred;
 } ml_loan_installment;
 
 /* The status of a loan at a date. */
