@@ -26,7 +26,7 @@
  *       is due goes by the prepayment policy (see ml_prepayment). Interest
  *       accrues pro rata of the days of each interest period; interest an
  *       interest grace deferred accrues over the periods that charged it
- *       (README, Status).
+ *       (README, "Interest accrued by a date").
  *     - fee / penalty: a charge added to the installment whose period holds
  *       d (the first with due date >= d; the last one after maturity).
  *     - waiver: of interest, fees or penalties, oldest installment first,
