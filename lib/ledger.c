@@ -225,13 +225,21 @@ static void plan_default_interest(replay *rp) {
   }
 }
 
+/* The loan's maturity, as the schedule stands: the last installment's due
+ * date (30E/360 ISDA moves an end of February that is not the maturity). */
+static ml_date loan_maturity(const replay *rp) {
+  ML_ASSERT(rp->count > 0);
+  return rp->rows_unwritten ? rp->scratch[rp->count - 1].due_date
+                            : rp->rows[rp->count - 1].due_date;
+}
+
 /* The default interest on base from `from` to d, rounded once. */
 static ml_status default_interest(ml_amount *out, const replay *rp,
                                   ml_amount base, ml_date from, ml_date d) {
   ml_fraction dcf = {d - from, rp->default_year_days};
   if (rp->default_year_days == 0) {
     ml_status st = ml_day_count_fraction(&dcf, rp->options->default_day_count,
-                                         from, d, d);
+                                         from, d, loan_maturity(rp));
     if (st != ML_OK) return st;
   } else {
     /* The common case: base * rate * days in 63 bits, and the shared

@@ -2517,6 +2517,57 @@ static void default_interest_rounded_per_accrual(void **state) {
   }
 }
 
+/*
+ * Default interest under 30E/360 ISDA moves an end of February to the
+ * 30th unless it is the loan's maturity. 1200.00 at 0 %, equal principal,
+ * default rate 36 %, nothing paid:
+ *  - 3 installments of 40000 from 2024-01-10 (maturity 04-10): on 02-29,
+ *    installment 1 is 19 days late; 02-10 .. 02-29 counts 30 - 10 = 20
+ *    days: 40000 * 0.36 * 20/360 = 800 (not 760, the 19 days unmoved);
+ *  - 2 installments of 60000 from 2023-12-29, the maturity 2024-02-29: on
+ *    that day installment 1 is 31 days late; 01-29 .. 02-29 stays 30 + 0
+ *    = 30 days: 60000 * 0.36 * 30/360 = 1800.
+ */
+static void default_interest_30e360_isda(void **state) {
+  ml_loan_options o;
+  ml_loan_options_init(&o);
+  o.default_rate = (ml_rate){36, 2};
+  o.default_day_count = ML_DC_30E_360_ISDA;
+  static const char *const due[2][3] = {
+      {"2024-02-10", "2024-03-10", "2024-04-10"},
+      {"2024-01-29", "2024-02-29", NULL}};
+  static const char *const disbursed[2] = {"2024-01-10", "2023-12-29"};
+  static const int32_t term[2] = {3, 2};
+  static const ml_amount part[2] = {40000, 60000}, penalty[2] = {800, 1800};
+  static const int32_t late[2] = {19, 31};
+  static const char *const since[2] = {"2024-02-11", "2024-01-30"};
+  for (int i = 0; i < 2; i++) {
+    ml_schedule_terms t;
+    ml_schedule_terms_init(&t);
+    t.principal = 120000;
+    t.installments = term[i];
+    t.method = ML_METHOD_EQUAL_PRINCIPAL;
+    t.disbursed = date_of(disbursed[i]);
+    ml_loan *loan = loan_new(state, &t, &o);
+    exp_row e[3];
+    for (int k = 0; k < term[i]; k++) {
+      e[k] = row_new(k + 1, due[i][k], part[i], 0, 0, 0);
+    }
+    row_charge(&e[0], ML_PENALTIES, penalty[i]);
+    exp_status s = status_active();
+    s.days_past_due = late[i];
+    s.overdue_since = date_of(since[i]);
+    s.outstanding[ML_PRINCIPAL] = 120000;
+    s.outstanding[ML_PENALTIES] = penalty[i];
+    s.arrears = part[i] + penalty[i];
+    s.next_due_date = date_of(due[i][1]);
+    s.next_due_amount = part[i];
+    s.payoff = 120000 + penalty[i];
+    expect_status("default interest 30E/360 ISDA", loan, "2024-02-29", &s, e,
+                  (size_t)term[i]);
+  }
+}
+
 /* The arrears tolerance (1.00): an unpaid amount up to it is not overdue
  * and triggers no late fee [A9]. Row 1 paid 2119.50 (50 öre short) or
  * 2118.99 (101 öre short, above the tolerance). */
@@ -2970,6 +3021,8 @@ int main(void) {
                                       fixture_teardown),
       cmocka_unit_test_setup_teardown(default_interest_rounded_per_accrual, fixture_setup,
                                       fixture_teardown),
+      cmocka_unit_test_setup_teardown(default_interest_30e360_isda,
+                                      fixture_setup, fixture_teardown),
       cmocka_unit_test_setup_teardown(arrears_tolerance, fixture_setup,
                                       fixture_teardown),
       cmocka_unit_test_setup_teardown(reminder_fee_rows, fixture_setup,

@@ -45,8 +45,12 @@
  *       the status is exactly what it would be had the target never
  *       happened (from the reversal's date on; before it, the target still
  *       counts).
- *  3. At the as-of date: late fees with trigger date <= as-of and default
- *     interest accrued to as-of, then the status.
+ *  3. At the as-of date: late fees with trigger date <= as-of (of
+ *     installments due before it: an amount is overdue from the day after
+ *     its due date) and default interest accrued to as-of, then the
+ *     status. Each late fee is decided once, on the state at the end of
+ *     its trigger date. Default interest under 30E/360 ISDA takes the
+ *     last installment's due date as the maturity.
  */
 #ifndef MIKROLAN_LOAN_H
 #define MIKROLAN_LOAN_H
