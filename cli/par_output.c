@@ -25,18 +25,20 @@ typedef struct view {
   ml_portfolio_figures f;
 } view;
 
-/* "0.052345": half-even to 6 places. */
+/* "0.052345": half-even to 6 places (RATIO_SIZE holds any ratio). */
 static void format_ratio(char buf[RATIO_SIZE], ml_ratio r) {
-  if (ml_ratio_format(buf, RATIO_SIZE, r, RATIO_PLACES) != ML_OK) {
-    snprintf(buf, RATIO_SIZE, "out of range");
-  }
+  ML_ASSERT(ml_ratio_format(buf, RATIO_SIZE, r, RATIO_PLACES) == ML_OK);
 }
 
-/* "5,23 %": the ratio as a percent, half-even to 2 places, Swedish. */
+/* "5,23 %": the ratio as a percent, half-even to 2 places, Swedish; "-"
+ * beyond what an amount holds (a ratio above 10^14, which only a reserve
+ * far above the portfolio at risk gives). */
 static void format_percent(char buf[RATIO_SIZE], ml_ratio r) {
   char plain[RATIO_SIZE];
   ml_amount units = 0; /* of 0.0001 = 0.01 % */
-  if (ml_ratio_format(plain, sizeof plain, r, 4) != ML_OK) {
+  ML_ASSERT(ml_ratio_format(plain, sizeof plain, r, 4) == ML_OK);
+  size_t digits = strlen(plain) - 1 - (plain[0] == '-'); /* not the point */
+  if (digits > 18) {
     snprintf(buf, RATIO_SIZE, "-");
     return;
   }

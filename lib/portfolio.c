@@ -2,8 +2,10 @@
  * lib/portfolio.c — the portfolio accumulator: exact sums per segment,
  * found by a hash of the key and read in key order.
  */
+#include <inttypes.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -602,6 +604,30 @@ ml_status ml_portfolio_risk_coverage(ml_ratio *out, const ml_portfolio *p,
   return ML_EINVAL;
 }
 
+/* A ratio whose value in units of 10^-decimals leaves 64 bits (a reserve
+ * far above the portfolio at risk, say): its whole part and its fraction
+ * apart. Half-even on the fraction alone is half-even on the whole, as
+ * scale = 10^decimals is even (with no decimals the value fits). */
+static ml_status format_wide_ratio(char *buf, size_t size, ml_ratio r,
+                                   int decimals, int64_t scale) {
+  const uint64_t magnitude = r.num < 0 ? 0 - (uint64_t)r.num : (uint64_t)r.num;
+  const uint64_t den = (uint64_t)r.den;
+  uint64_t whole = magnitude / den;
+  ml_amount fraction = 0;
+  ml_status st = ml_round_i128(&fraction, (ml_i128)(magnitude % den) * scale,
+                               (ml_i128)den, 1, ML_ROUND_HALF_EVEN);
+  ML_ASSERT(st == ML_OK && decimals > 0);
+  if (fraction == scale) {
+    whole++;
+    fraction = 0;
+  }
+  int n = snprintf(buf, size, "%s%" PRIu64 ".%0*" PRId64, r.num < 0 ? "-" : "",
+                   whole, decimals, fraction);
+  if (n >= 0 && (size_t)n < size) return ML_OK;
+  if (size > 0) buf[0] = '\0';
+  return ML_EBUFFER;
+}
+
 ml_status ml_ratio_format(char *buf, size_t size, ml_ratio r, int decimals) {
   ML_ASSERT(buf != NULL || size == 0);
   ML_ASSERT(decimals >= 0 && decimals <= 12 && r.den > 0);
@@ -610,7 +636,7 @@ ml_status ml_ratio_format(char *buf, size_t size, ml_ratio r, int decimals) {
   ml_amount units;
   if (ml_round_i128(&units, (ml_i128)r.num * scale, r.den, 1,
                     ML_ROUND_HALF_EVEN) != ML_OK) {
-    return ML_ERANGE;
+    return format_wide_ratio(buf, size, r, decimals, scale);
   }
   ml_currency as_decimal = {"", decimals};
   return ml_amount_format(buf, size, units, as_decimal);

@@ -97,6 +97,29 @@ static void assert_ratio(ml_ratio r, const char *want) {
   assert_string_equal(buf, want);
 }
 
+/* A ratio whose millionths leave 64 bits (a reserve far above PAR30) is
+ * still written exactly. 9223372036855 / 1 (the reserve 92233720368.55
+ * SEK against 0.01 at risk); (2e13 + 1) / 2e6 = 10000000.0000005 and
+ * (2e13 + 3) / 2e6 = 10000000.0000015, ties to even: ...000000 and
+ * ...000002; (1e14 + 9999999) / 1e7 = 10000000.9999999 carries into the
+ * whole part. */
+static void ratio_beyond_64_bits(void **state) {
+  (void)state;
+  assert_ratio((ml_ratio){INT64_C(9223372036855), 1}, "9223372036855.000000");
+  assert_ratio((ml_ratio){INT64_C(20000000000001), 2000000}, "10000000.000000");
+  assert_ratio((ml_ratio){INT64_C(20000000000003), 2000000}, "10000000.000002");
+  assert_ratio((ml_ratio){-INT64_C(20000000000003), 2000000},
+               "-10000000.000002");
+  assert_ratio((ml_ratio){INT64_C(100000009999999), 10000000},
+               "10000001.000000");
+  assert_ratio((ml_ratio){INT64_MAX, 1}, "9223372036854775807.000000");
+  char small[8];
+  assert_int_equal(ml_ratio_format(small, sizeof small,
+                                   (ml_ratio){INT64_C(9223372036855), 1}, 6),
+                   ML_EBUFFER);
+  assert_string_equal(small, "");
+}
+
 static void hand_computed_portfolio(void **state) {
   (void)state;
   ml_portfolio *p;
@@ -475,6 +498,7 @@ static void segment_limit(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(hand_computed_portfolio),
+      cmocka_unit_test(ratio_beyond_64_bits),
       cmocka_unit_test(restructured_option),
       cmocka_unit_test(merge_equals_single_accumulator),
       cmocka_unit_test(many_keys_in_any_order),

@@ -144,7 +144,8 @@ ML_API ML_NODISCARD ml_status ml_portfolio_risk_coverage(
     const ml_portfolio_figures *f, ml_amount reserve);
 
 /* Writes a ratio as a decimal rounded half-even to `decimals` places
- * ("0.052345"); ML_EBUFFER when it does not fit. */
+ * ("0.052345"), exactly for every ratio (decimals 0..12); ML_EBUFFER when
+ * it does not fit in buf (32 bytes always suffice for 6 places). */
 ML_API ML_NODISCARD ml_status ml_ratio_format(char *buf, size_t size,
                                               ml_ratio ratio, int decimals);
 
