@@ -4,9 +4,10 @@ independent reference ref_ledger.py, printing TAP.
 
   diff_ledger.py MIKROLAN [--loans N] [--seeds 11,12] [--as-of D,D,...]
                  [--per-loan K] [--workdir DIR] [--schedule-ref PATH]
-                 [--prepayment POLICY]
+                 [--prepayment POLICY] [--options "FLAGS"]
   diff_ledger.py MIKROLAN --wide [--loans N] [--seeds 1,2] [--as-of D,...]
-                 [--per-loan K] [--jobs J] [--prepayment POLICY] ...
+                 [--per-loan K] [--jobs J] [--prepayment POLICY]
+                 [--options "FLAGS"] ...
   diff_ledger.py --self-check [--schedule-ref PATH]
 
 For each seed, `MIKROLAN generate --loans N --seed S --out DIR`; then for
@@ -29,6 +30,12 @@ end and before its due date that a bank day moved (the payoff then counts
 the next period's days too). Seeds run in parallel (--jobs, default the number of
 cores).
 
+--options "FLAGS" keeps every loan with the other loan options, given
+as the flags of `mikrolan status` and `mikrolan par` (--allocation,
+--arrears-tolerance, --late-fee, --late-fee-days, --default-rate,
+--default-day-count; both commands take them): passed to both commands,
+to the reference (ref_ledger.Options) and, with --wide, to the generator.
+
 --prepayment (next-installments, the default, reduce-term or
 reduce-installment) keeps every loan with that policy: it is passed to
 `MIKROLAN par` and `MIKROLAN status`, to the reference and, with --wide,
@@ -45,6 +52,7 @@ import datetime
 import io
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -290,12 +298,165 @@ GRACE_PREPAY_EXPECTED = [("loan G status 2024-02-01, deferred interest carried",
                               "installments[1].due.principal": "1971.29",
                               "installments[1].due.interest": "219.29",
                               "outstanding.principal": "9929.42"})]
-# (loans, events, prepayment policy, expected figures)
+# ---- the other loan options (README "Penalties", "Status", "Allocation";
+# loan.h, the replay order), computed by hand below with Fraction, without
+# the reference. Both loans: 1,200.00 SEK at 12 % a year (1 % a month,
+# per-period), 3 monthly installments, equal principal, disbursed
+# 2025-01-15, due 02-15, 03-15, 04-15: principal 400.00 each, interest
+# 12.00, 8.00, 4.00 (as loans A and B above).
+#
+# P, a late fee and default interest across a month end, with
+# --late-fee 60 --late-fee-days 10 --default-rate 8 (ACT/365F, the default
+# day count; rounding half-even, the terms' default). Nothing is paid until
+# 300.00 on 2025-03-05.
+#   Before the repayment (loan.h step 1, for the date 03-05): installment
+#   1's late fee triggers on 02-15 + 10 = 02-25, before 03-05, and it is
+#   unpaid (412.00 > tolerance 0): penalties 60.00. Default interest on its
+#   overdue principal 400.00 from 02-15 to 03-05, across the end of
+#   February (13 + 5 = 18 days): 40000 * 8 % * 18/365 = 157.81 öre -> 1.58.
+#   The repayment 300.00 then pays installment 1 in the default order:
+#   penalties 61.58, interest 12.00, principal 226.42 (173.58 left).
+#   At 2025-03-20 (step 3): installment 2 (due 03-15) triggers on 03-25,
+#   not yet; default interest to 03-20: installment 1 on 173.58 for 15 days
+#   (03-05 .. 03-20): 17358 * 8 % * 15/365 = 57.07 öre -> 0.57;
+#   installment 2 on 400.00 for 5 days: 43.84 öre -> 0.44. Penalties
+#   outstanding 1.01; arrears 173.58 + 0.57 + 408.00 + 0.44 = 582.59;
+#   33 days past due (since 02-16); payoff = principal 973.58 + due by the
+#   date (interest 8.00, penalties 1.01) + installment 3's 4.00 accrued 5
+#   of 31 days (0.645 -> 0.65) = 983.24.
+#   At 2025-03-31: installment 2's late fee (trigger 03-25 <= as-of):
+#   60.00; default interest installment 1: 17358 * 8 % * 26/365 =
+#   98.92 öre -> 0.99; installment 2: 40000 * 8 % * 16/365 = 140.27 öre ->
+#   1.40: penalties 0.99 and 61.40.
+# Q, an allocation other than the default and a tolerance: --allocation
+# interest-principal-penalties-fees --arrears-tolerance 30. A penalty of
+# 25.00 on 2025-02-10 goes to installment 1 (due 02-15); 410.00 paid on
+# 02-15 pays its interest 12.00, then principal 398.00 (nothing left for
+# the penalty; the default order would have paid the penalty first and
+# 373.00 of principal): 27.00 unpaid on installment 1 (principal 2.00,
+# penalties 25.00), not above the tolerance of 30.00, so not overdue.
+#   At 2025-03-31: installment 2 (408.00, due 03-15) is the oldest
+#   overdue: 16 days past due, since 03-16; arrears all unpaid amounts due
+#   before the date, tolerance or not: 27.00 + 408.00 = 435.00; payoff =
+#   principal 802.00 + due (penalties 25.00, interest 8.00) + installment
+#   3's interest accrued 16 of 31 days (2.06) = 837.06.
+# R, due-then-advance: the same penalty of 25.00 on 02-10 and 500.00 paid
+# on 02-15. Installment 1, due, in the default order: penalties 25.00,
+# interest 12.00, principal 400.00; the 63.00 left is money in advance,
+# which pays installment 2 principal first: principal 63.00, interest 0.
+#   At 2025-02-20: active, nothing overdue; principal 737.00; payoff
+#   737.00 + installment 2's 8.00 accrued 5 of 28 days (1.43) = 738.43.
+OPT_LOANS = """loan_id,principal,rate,term,frequency,method,interest,disbursed_on
+P,1200,12,3,monthly,equal-principal,per-period,2025-01-15
+Q,1200,12,3,monthly,equal-principal,per-period,2025-01-15
+R,1200,12,3,monthly,equal-principal,per-period,2025-01-15
+"""
+OPT_EVENTS = """loan_id,date,type,amount,ref
+P,2025-01-15,disbursement,1200.00,
+P,2025-03-05,repayment,300.00,
+Q,2025-01-15,disbursement,1200.00,
+Q,2025-02-10,penalty,25.00,
+Q,2025-02-15,repayment,410.00,
+R,2025-01-15,disbursement,1200.00,
+R,2025-02-10,penalty,25.00,
+R,2025-02-15,repayment,500.00,
+"""
+PENALTY_OPTIONS = "--late-fee 60 --late-fee-days 10 --default-rate 8"
+ALLOC_OPTIONS = "--allocation interest-principal-penalties-fees --arrears-tolerance 30"
+ADVANCE_OPTIONS = "--allocation due-then-advance"
+
+
+def options_by_hand():
+    """The expected figures of loans P, Q and R (öre; round() of a
+    Fraction is half-even)."""
+    def sek(x):
+        assert x == int(x)
+        return "%d.%02d" % divmod(int(x), 100)
+
+    def days(a, b):
+        return (datetime.date.fromisoformat(b) - datetime.date.fromisoformat(a)).days
+
+    rate = Fraction(8, 100)
+
+    def default_interest(principal, start, end):  # ACT/365F
+        return round(principal * rate * Fraction(days(start, end), 365))
+
+    # P at 03-05: late fee and default interest of installment 1, then the payment
+    fee = 6000
+    di1 = default_interest(40000, "2025-02-15", "2025-03-05")
+    assert days("2025-02-15", "2025-03-05") == 18 and di1 == 158
+    paid_p = 30000 - (fee + di1) - 1200                  # to principal after penalties, interest
+    assert paid_p == 22642
+    left1 = 40000 - paid_p                               # 173.58
+    # P at 03-20
+    a1 = default_interest(left1, "2025-03-05", "2025-03-20")
+    a2 = default_interest(40000, "2025-03-15", "2025-03-20")
+    assert (a1, a2) == (57, 44)
+    accrued3 = round(Fraction(400 * days("2025-03-15", "2025-03-20"), 31))
+    assert accrued3 == 65
+    principal_p = 120000 - paid_p
+    p20 = {
+        "state": "active", "days_past_due": days("2025-02-15", "2025-03-20"),
+        "overdue_since": "2025-02-16",
+        "arrears": sek(left1 + a1 + 40000 + 800 + a2),
+        "outstanding": {"principal": sek(principal_p), "interest": sek(800 + 400),
+                        "fees": "0.00", "penalties": sek(a1 + a2)},
+        "payoff": sek(principal_p + 800 + a1 + a2 + accrued3), "paid_total": "300.00",
+        "installments[0].paid": {"principal": sek(paid_p), "interest": "12.00",
+                                 "fees": "0.00", "penalties": sek(fee + di1)},
+        "installments[0].due.penalties": sek(fee + di1 + a1),
+        "installments[1].due.penalties": sek(a2)}
+    b1 = default_interest(left1, "2025-03-05", "2025-03-31")
+    b2 = default_interest(40000, "2025-03-15", "2025-03-31")
+    assert (b1, b2) == (99, 140)
+    p31 = {"installments[0].outstanding.penalties": sek(b1),
+           "installments[1].outstanding.penalties": sek(fee + b2),
+           "outstanding.penalties": sek(b1 + fee + b2),
+           "days_past_due": days("2025-02-15", "2025-03-31")}
+    # Q: interest, principal, penalties, fees; tolerance 30.00
+    tolerance = 3000
+    q_interest, q_principal = 1200, 41000 - 1200
+    unpaid1 = (40000 - q_principal) + 2500
+    assert unpaid1 == 2700 and unpaid1 <= tolerance
+    q_principal_out = 120000 - q_principal
+    q31 = {"state": "active", "days_past_due": days("2025-03-15", "2025-03-31"),
+           "overdue_since": "2025-03-16", "arrears": sek(unpaid1 + 40800),
+           "outstanding": {"principal": sek(q_principal_out), "interest": sek(800 + 400),
+                           "fees": "0.00", "penalties": "25.00"},
+           "payoff": sek(q_principal_out + 2500 + 800
+                         + round(Fraction(400 * days("2025-03-15", "2025-03-31"), 31))),
+           "installments[0].paid": {"principal": sek(q_principal), "interest": sek(q_interest),
+                                    "fees": "0.00", "penalties": "0.00"}}
+    # R: due-then-advance
+    advance = 50000 - (2500 + 1200 + 40000)
+    r_principal_out = 120000 - 40000 - advance
+    r20 = {"state": "active", "days_past_due": 0, "arrears": "0.00",
+           "installments[0].paid.penalties": "25.00",
+           "installments[1].paid": {"principal": sek(advance), "interest": "0.00",
+                                    "fees": "0.00", "penalties": "0.00"},
+           "outstanding.principal": sek(r_principal_out),
+           "payoff": sek(r_principal_out + round(Fraction(800 * 5, 28)))}
+    return ([("loan P status 2025-03-20, late fee and default interest", "status", "P",
+              "2025-03-20", p20),
+             ("loan P status 2025-03-31, a late fee triggered by the as-of date", "status", "P",
+              "2025-03-31", p31)],
+            [("loan Q status 2025-03-31, allocation and arrears tolerance", "status", "Q",
+              "2025-03-31", q31)],
+            [("loan R status 2025-02-20, money in advance principal first", "status", "R",
+              "2025-02-20", r20)])
+
+
+PENALTY_EXPECTED, ALLOC_EXPECTED, ADVANCE_EXPECTED = options_by_hand()
+
+# (loans, events, prepayment policy or loan options' flags, expected figures)
 SELF_CASES = [(SELF_LOANS, SELF_EVENTS, R.NEXT_INSTALLMENTS, SELF_EXPECTED),
               (PREPAY_LOANS, PREPAY_EVENTS, "reduce-term", PREPAY_EXPECTED),
               (PREPAY_LOANS, PREPAY_EVENTS, "reduce-installment", PREPAY_INSTALLMENT_EXPECTED),
               (GRACE_LOANS, GRACE_EVENTS, R.NEXT_INSTALLMENTS, GRACE_EXPECTED),
-              (GRACE_LOANS, GRACE_PREPAY_EVENTS, "reduce-term", GRACE_PREPAY_EXPECTED)]
+              (GRACE_LOANS, GRACE_PREPAY_EVENTS, "reduce-term", GRACE_PREPAY_EXPECTED),
+              (OPT_LOANS, OPT_EVENTS, PENALTY_OPTIONS, PENALTY_EXPECTED),
+              (OPT_LOANS, OPT_EVENTS, ALLOC_OPTIONS, ALLOC_EXPECTED),
+              (OPT_LOANS, OPT_EVENTS, ADVANCE_OPTIONS, ADVANCE_EXPECTED)]
 
 
 def lookup(obj, path):
@@ -313,6 +474,8 @@ def self_check(tap):
         loans = R.read_loans(io.StringIO(loans_csv))
         events = R.read_events(io.StringIO(events_csv))
         note = "" if policy == R.NEXT_INSTALLMENTS else ", " + policy
+        if policy.startswith("--"):
+            policy = R.Options.parse(shlex.split(policy))
         for name, kind, loan_id, as_of, expected in cases:
             d = R.parse_date(as_of)
             if kind == "par":
@@ -369,11 +532,11 @@ def check_par(tap, a, progdir, loans, events, seed, as_of):
     name = "seed %d as-of %s: par --by %s%s" % (seed, as_of, ",".join(BY), policy_note(a))
     out, err = run([a.binary, "par", "--loans", os.path.join(progdir, "loans.csv"),
                     "--events", os.path.join(progdir, "events.csv"), "--as-of", as_of,
-                    "--format", "json", "--by", ",".join(BY), "--prepayment", a.prepayment])
+                    "--format", "json", "--by", ",".join(BY)] + a.opts.argv())
     if err:
         tap.result(False, name, [err])
         return
-    ref = R.par_report(loans, events, R.parse_date(as_of), BY, a.prepayment)
+    ref = R.par_report(loans, events, R.parse_date(as_of), BY, a.opts)
     diffs = field_diffs(ref, json.loads(out))
     nfields = len(flatten(ref))
     tap.result(not diffs, "%s (%d loans, %d fields)" % (name, len(loans), nfields),
@@ -394,15 +557,16 @@ def write_journal(path, header, rows):
 
 
 def policy_note(a):
-    """A TAP name's note of a prepayment policy other than the default."""
-    return "" if a.prepayment == R.NEXT_INSTALLMENTS else ", --prepayment " + a.prepayment
+    """A TAP name's note of loan options other than the defaults."""
+    note = a.opts.note()
+    return ", " + note if note else ""
 
 
 def status_argv(a, row, path, as_of):
     """`MIKROLAN status` of a loans-file row and a one-loan journal at path."""
     return ([a.binary, "status"] + R.term_flags(row) +
-            ["--events", path, "--as-of", as_of, "--format", "json",
-             "--prepayment", a.prepayment])
+            ["--events", path, "--as-of", as_of, "--format", "json"]
+            + a.opts.argv())
 
 
 def status_diffs(a, row, rows, header, as_of, path):
@@ -413,7 +577,7 @@ def status_diffs(a, row, rows, header, as_of, path):
         return [err]
     terms, _ = R.terms_of_row(row)
     # `mikrolan status` has no restructured flag: only the journal can set it
-    st = R.loan_status(terms, False, rows, R.parse_date(as_of), prepayment=a.prepayment)
+    st = R.loan_status(terms, False, rows, R.parse_date(as_of), prepayment=a.opts)
     ref = R.status_json(st, R.parse_date(as_of), row["loan_id"])
     return field_diffs(ref, json.loads(out), STATUS_KEYS)
 
@@ -498,13 +662,13 @@ def check_wide_par(tap, a, progdir, loans, events, seed, as_of):
     skipfile = os.path.join(progdir, "skipped_%s.csv" % as_of)
     out, err = run([a.binary, "par", "--loans", os.path.join(progdir, "loans.csv"),
                     "--events", os.path.join(progdir, "events.csv"), "--as-of", as_of,
-                    "--format", "json", "--by", ",".join(WIDE_BY), "--skip-bad", skipfile,
-                    "--prepayment", a.prepayment])
+                    "--format", "json", "--by", ",".join(WIDE_BY), "--skip-bad", skipfile]
+                   + a.opts.argv())
     if err:
         tap.result(False, name, [err])
         return
     skipped = skipped_loans(skipfile)
-    invalid, kept = R.batch_statuses(loans, events, R.parse_date(as_of), a.prepayment)
+    invalid, kept = R.batch_statuses(loans, events, R.parse_date(as_of), a.opts)
     notes = []
     for lid in sorted(set(skipped) - set(invalid)):
         notes.append("%s: skipped by par (%s), valid for the reference" % (lid, skipped[lid]))
@@ -574,7 +738,7 @@ def check_wide_moved(tap, a, progdir, loans, events, invalid, seed):
         if row["loan_id"] in invalid or checked >= a.per_loan:
             continue
         rows = events.get(row["loan_id"], [])
-        dates = moved_window_dates(row, rows, a.prepayment)
+        dates = moved_window_dates(row, rows, a.opts)
         checked += bool(dates)
         for d in dates:
             diffs = status_diffs(a, row, rows, G.EVENT_COLUMNS, d.isoformat(), path)
@@ -592,12 +756,12 @@ def check_wide_seed(a, workdir, seed):
     """Results of one seed of --wide (runs in a worker process)."""
     tap = Results()
     progdir = os.path.join(workdir, "wide%d" % seed)
-    loans, event_rows = G.generate(seed, a.loans, a.prepayment)
+    loans, event_rows = G.generate(seed, a.loans, a.opts)
     G.write(progdir, loans, event_rows)
     events = {}
     for e in event_rows:
         events.setdefault(e["loan_id"], []).append(e)
-    invalid = append_invalid(loans, events, a.prepayment)
+    invalid = append_invalid(loans, events, a.opts)
     for as_of in a.as_of:
         check_wide_par(tap, a, progdir, loans, events, seed, as_of)
         if a.per_loan > 0:
@@ -640,6 +804,12 @@ def parse_args(argv):
                     "(default: ../bench/peers/ from this file's folder)")
     ap.add_argument("--prepayment", choices=R.PREPAYMENTS, default=R.NEXT_INSTALLMENTS,
                     help="the prepayment policy of every loan (default %(default)s)")
+    ap.add_argument("--options", default="",
+                    help="the other loan options of every loan, as flags of mikrolan "
+                    "status/par in one string, e.g. \"--late-fee 60 --late-fee-days 10 "
+                    "--default-rate 8 --allocation interest-principal-penalties-fees\" "
+                    "(passed to both the reference and mikrolan; a --prepayment in it "
+                    "overrides --prepayment)")
     ap.add_argument("--self-check", action="store_true",
                     help="only check the reference against hand-computed figures")
     a = ap.parse_args(argv)
@@ -659,6 +829,12 @@ def main(argv):
     except FileNotFoundError as e:
         print("Bail out! %s" % e)
         return 2
+    try:
+        a.opts = R.Options.parse(shlex.split(a.options), a.prepayment)
+    except SystemExit:
+        print("Bail out! --options %r: not options of mikrolan status" % a.options)
+        return 2
+    a.prepayment = a.opts.prepayment
     tap = Tap()
     self_check(tap)
     if not a.self_check:

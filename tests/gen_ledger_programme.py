@@ -84,7 +84,8 @@ def random_terms(rng):
 
 class Journal:
     """The rows of one loan's journal as they are written, and the loan's
-    status by them, kept with the prepayment policy."""
+    status by them, kept with the prepayment policy (a policy name or
+    ref_ledger.Options: every loan option)."""
 
     def __init__(self, loan_id, terms, restructured, prepayment=R.NEXT_INSTALLMENTS):
         self.loan_id, self.terms, self.restructured = loan_id, terms, restructured
@@ -263,6 +264,12 @@ def pay_or_charge(rng, j, plan, st, cur):
     if rng.random() < 0.05:
         j.add(cur, rng.choice(["fee", "penalty"]), amount="60")
     amount = repayment_amount(rng, plan.behaviour, due_now, next_amount, payoff)
+    tolerance = getattr(j.prepayment, "arrears_tolerance", 0)
+    if tolerance and amount > 0 and due_now > 0 and rng.random() < 0.25:
+        # with an arrears tolerance (--options): a little short, by up to
+        # twice the tolerance, so that some installments owe no more than
+        # it (drawn only then: the programmes without it stay the same)
+        amount = max(1, amount - rng.randint(1, 2 * tolerance))
     if amount > 0:
         add_repayment(j, plan, cur, amount)
 

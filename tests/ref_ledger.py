@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Independent reference for `mikrolan status` and `mikrolan par`, default
-loan options (allocation penalties-fees-interest-principal, no arrears
-tolerance, no late fee, no default interest) with any prepayment policy
-(next-installments by default, reduce-term, reduce-installment: --prepayment)
-and default portfolio options (thresholds 1,30,60,90,180,365; buckets
+"""Independent reference for `mikrolan status` and `mikrolan par`, with
+any loan options (Options: --allocation, all four orders; --prepayment,
+next-installments by default, reduce-term, reduce-installment;
+--arrears-tolerance; --late-fee and --late-fee-days; --default-rate and
+--default-day-count, README "Penalties" and loan.h's replay order) and
+default portfolio options (thresholds 1,30,60,90,180,365; buckets
 0,30,60,90,180,365 and open; provisioning 0,10,25,50,75,90,100 %;
 restructured loans at risk from 30 days).
 
@@ -27,14 +28,14 @@ replay to D); `append_problem` -- would `mikrolan status` (ml_loan_append,
 event by event) reject it at any --as-of (every prefix, every date).
 `par_report` (valid loans only) and `loan_status` replay whatever they
 are given. What it does not model: the JSON keys next_due_date, next_due_amount, written_off_total, currency of
-`mikrolan status`; non-default options but the prepayment policy. Where
+`mikrolan status`. Where
 the spec is silent it says so in a comment, and a replay it is unsure of
 adds a warning to the status.
 
   ref_ledger.py [--schedule-ref PATH] par    --loans F --events F --as-of D [--by C1,C2]
-                                             [--prepayment POLICY]
+                                             [--prepayment POLICY] [--options "FLAGS"]
   ref_ledger.py [--schedule-ref PATH] status --loans F --events F --as-of D --loan-id ID
-                                             [--prepayment POLICY]
+                                             [--prepayment POLICY] [--options "FLAGS"]
 """
 import argparse
 import contextlib
@@ -44,6 +45,7 @@ import datetime
 import importlib.util
 import json
 import os
+import shlex
 import sys
 from fractions import Fraction
 
@@ -55,6 +57,104 @@ ALLOCATION_ORDER = (PENALTIES, FEES, INTEREST, PRINCIPAL)  # Fineract standard
 EXPONENT = 2  # SEK, `mikrolan par`'s default currency
 NEXT_INSTALLMENTS = "next-installments"  # the default prepayment policy
 PREPAYMENTS = (NEXT_INSTALLMENTS, "reduce-term", "reduce-installment")
+ALLOCATIONS = ("penalties-fees-interest-principal", "interest-principal-penalties-fees",
+               "principal-interest-penalties-fees", "due-then-advance")
+# Within an installment the components are paid in the order the name gives
+# (loan.h, ml_allocation). due-then-advance: due installments in the
+# default order; "then money in advance pays later installments principal
+# first" -- per later installment, principal first, then (spec silent on the
+# rest) penalties, fees, interest, as Fineract's strategy of that name
+# ("due penalty, fee, interest, principal; in advance principal, penalty,
+# fee, interest") does.
+ALLOCATION_ORDERS = {
+    "penalties-fees-interest-principal": (PENALTIES, FEES, INTEREST, PRINCIPAL),
+    "interest-principal-penalties-fees": (INTEREST, PRINCIPAL, PENALTIES, FEES),
+    "principal-interest-penalties-fees": (PRINCIPAL, INTEREST, PENALTIES, FEES),
+    "due-then-advance": (PENALTIES, FEES, INTEREST, PRINCIPAL),
+}
+ADVANCE_ORDERS = dict(ALLOCATION_ORDERS, **{
+    "due-then-advance": (PRINCIPAL, PENALTIES, FEES, INTEREST)})
+DAY_COUNTS = ("act365", "act360", "actact", "30360", "30e360", "30e360isda")
+
+
+class Options:
+    """How a loan is kept (ml_loan_options, the flags of `mikrolan status`
+    and `mikrolan par`): allocation, prepayment, arrears tolerance (minor
+    units), late fee (minor units) and its days, default rate (Fraction)
+    and its day count. Every function below that takes `prepayment` takes
+    a policy name or an Options."""
+
+    def __init__(self, prepayment=NEXT_INSTALLMENTS, allocation=ALLOCATIONS[0],
+                 arrears_tolerance=0, late_fee=0, late_fee_days=0,
+                 default_rate=Fraction(0), default_day_count="act365"):
+        self.prepayment = prepayment
+        self.allocation = allocation
+        self.arrears_tolerance = arrears_tolerance
+        self.late_fee = late_fee
+        self.late_fee_days = late_fee_days
+        self.default_rate = default_rate
+        self.default_day_count = default_day_count
+        self.flags = []  # as given to parse()
+
+    @classmethod
+    def parse(cls, argv, prepayment=NEXT_INSTALLMENTS):
+        """Options of `mikrolan status` flags (a list of words); prepayment
+        unless they give --prepayment."""
+        ap = argparse.ArgumentParser(prog="options")
+        ap.add_argument("--allocation", choices=ALLOCATIONS, default=ALLOCATIONS[0])
+        ap.add_argument("--prepayment", choices=PREPAYMENTS, default=prepayment)
+        ap.add_argument("--arrears-tolerance", default="0")
+        ap.add_argument("--late-fee", default="0")
+        ap.add_argument("--late-fee-days", type=int, default=0)
+        ap.add_argument("--default-rate", default="0")
+        ap.add_argument("--default-day-count", choices=DAY_COUNTS, default="act365")
+        a = ap.parse_args(argv)
+        o = cls(a.prepayment, a.allocation, parse_amount(a.arrears_tolerance),
+                parse_amount(a.late_fee), a.late_fee_days, S.parse_percent(a.default_rate),
+                a.default_day_count)
+        o.flags = list(argv)
+        return o
+
+    def argv(self):
+        """The flags that keep a loan so in `mikrolan status` and `par`."""
+        out = ["--prepayment", self.prepayment]
+        if self.allocation != ALLOCATIONS[0]:
+            out += ["--allocation", self.allocation]
+        if self.arrears_tolerance:
+            out += ["--arrears-tolerance", format_amount(self.arrears_tolerance)]
+        if self.late_fee:
+            out += ["--late-fee", format_amount(self.late_fee)]
+        if self.late_fee_days:
+            out += ["--late-fee-days", str(self.late_fee_days)]
+        if self.default_rate:
+            out += ["--default-rate", percent_text(self.default_rate)]
+        if self.default_day_count != "act365":
+            out += ["--default-day-count", self.default_day_count]
+        return out
+
+    def note(self):
+        """What a TAP name says of options other than the defaults."""
+        words = self.argv()
+        if self.prepayment == NEXT_INSTALLMENTS:
+            words = words[2:]
+        return " ".join(words)
+
+
+def as_options(x):
+    """An Options of a prepayment policy name, or x itself."""
+    return x if isinstance(x, Options) else Options(x or NEXT_INSTALLMENTS)
+
+
+def percent_text(rate):
+    """A Fraction rate as a percent text with no trailing zeros."""
+    q = rate * 100
+    whole, rest = divmod(q.numerator, q.denominator)
+    digits = ""
+    while rest and len(digits) < 9:
+        rest *= 10
+        digits += str(rest // q.denominator)
+        rest %= q.denominator
+    return "%d%s" % (whole, "." + digits if digits else "")
 
 
 def load_schedule_ref(path=None):
@@ -164,7 +264,8 @@ def zero_rate_fixed_installment(rows, t, installment):
 class Installment:
     """One schedule row and what happened to it, by component."""
     __slots__ = ("n", "due_date", "start", "end", "due", "paid", "waived",
-                 "written_off", "charged", "deferred", "deferred_end")
+                 "written_off", "charged", "deferred", "deferred_end",
+                 "late_fee_decided", "accrued_to")
 
     def __init__(self, n, due_date, start, end, due, deferred=0):
         self.n = n
@@ -183,6 +284,11 @@ class Installment:
         # takes all the principal leaves only what had accrued)
         self.deferred = deferred
         self.deferred_end = end
+        # penalties (README "Penalties", loan.h replay step 1): the late fee
+        # is decided once (charged or not); default interest has accrued up
+        # to accrued_to (from the due date: "from the day after the due date")
+        self.late_fee_decided = False
+        self.accrued_to = due_date
 
     def settle_charged(self, c, y):
         """y of component c was paid or waived: what events charged goes
@@ -387,7 +493,11 @@ class Ledger:
 
     def __init__(self, terms, restructured, strict=False, prepayment=NEXT_INSTALLMENTS):
         self.strict = strict
-        self.prepayment = prepayment
+        self.opts = as_options(prepayment)
+        self.prepayment = self.opts.prepayment
+        self.order = ALLOCATION_ORDERS[self.opts.allocation]
+        self.advance_order = ADVANCE_ORDERS[self.opts.allocation]
+        self.penalties_to = None  # the last date penalties were brought up to
         self.terms = terms
         # what a re-amortising prepayment keeps: the rate and the equal
         # installment (or principal per installment); a reschedule sets them
@@ -495,9 +605,9 @@ class Ledger:
         return total, accrued
 
     # -- events
-    def pay_installment(self, it, x):
-        """Pay it in the allocation order; return what is left of x."""
-        for c in ALLOCATION_ORDER:
+    def pay_installment(self, it, x, order=ALLOCATION_ORDER):
+        """Pay it in the order given; return what is left of x."""
+        for c in order:
             if x == 0:
                 break
             y = min(max(it.out(c), 0), x)
@@ -545,13 +655,72 @@ class Ledger:
 
     def pay_in_order(self, x, d, due_by_d):
         """Pay the installments due by d (or those due after it) oldest
-        first, each in the allocation order; return what is left of x."""
+        first, each in the allocation order (money in advance in the
+        advance order of due-then-advance); return what is left of x."""
+        order = self.order if due_by_d else self.advance_order
         for it in self.installments:
             if x == 0:
                 break
             if (it.due_date <= d) == due_by_d:
-                x = self.pay_installment(it, x)
+                x = self.pay_installment(it, x, order)
         return x
+
+    # -- penalties (README "Penalties"; loan.h, replay step 1 and 3)
+    def penalties(self, d, at_as_of=False):
+        """Bring penalties up to d, before the events dated d (at_as_of:
+        at the as-of date, after its events): each late fee whose trigger
+        date (due date + N days) is before d (at the as-of date: on or
+        before it) is charged to its installment if that installment still
+        has an unpaid amount above the arrears tolerance; then default
+        interest accrued on each installment's overdue principal up to d,
+        rounded to one minor unit (terms' rounding) per accrual, is added
+        to its penalties. Both are derived penalties, not charged by an
+        event."""
+        o = self.opts
+        if self.state != "active" or (self.penalties_to == d and not at_as_of):
+            return
+        self.penalties_to = d
+        if o.late_fee:
+            # every row, row 0 (an upfront fee) too: the spec says "each
+            # installment", and days past due counts row 0 as one
+            for it in self.installments:
+                trigger = it.due_date + datetime.timedelta(days=o.late_fee_days)
+                # at the as-of date, loan.h step 3 says "trigger date <=
+                # as-of"; but the fee is for an installment "still overdue
+                # N days after the due date" (loan.h's late_fee_days, README
+                # "Penalties", `status --help`) and "an amount is overdue
+                # from the day after its due date" (README "Status"): with
+                # N = 0, not on the due date itself (before an event dated
+                # d, trigger < d already implies it)
+                due_by = trigger < d or (at_as_of and trigger <= d and it.due_date < d)
+                if it.late_fee_decided or not due_by:
+                    continue
+                # decided once, by the installment's state N days after its
+                # due date (the state before the first event after the
+                # trigger date, or at the as-of date): README "charged once
+                # to each installment still unpaid above the arrears
+                # tolerance late_fee_days days after its due date". (loan.h
+                # step 1 could be read as checking again at every later
+                # event date; an installment that owed no more than the
+                # tolerance N days after its due date is not charged later)
+                it.late_fee_decided = True
+                if it.out_total() > o.arrears_tolerance:
+                    it.due[PENALTIES] += o.late_fee
+        if o.default_rate:
+            # 30E/360 ISDA: the maturity is the final due date of the
+            # schedule as it stands (date.h: "maturity is the final date of
+            # the schedule"); spec silent on which one for default interest
+            maturity = self.installments[-1].due_date
+            for it in self.installments:
+                if it.due_date >= d or it.accrued_to >= d:
+                    continue
+                p = it.out(PRINCIPAL)
+                if p > 0:
+                    f = p * o.default_rate * S.day_count_fraction(
+                        o.default_day_count, it.accrued_to, d, maturity)
+                    it.due[PENALTIES] += S.round_div(f.numerator, f.denominator,
+                                                     self.terms.rounding)
+                it.accrued_to = d
 
     # -- re-amortising prepayment (README "Allocation", "Prepayment";
     #    loan.h ml_prepayment)
@@ -763,7 +932,9 @@ class Ledger:
             if it.due_date < as_of:
                 o = it.out_total()
                 arrears += o
-                if o > 0 and since is None:
+                # README "Status": the oldest installment "with an unpaid
+                # amount above the arrears tolerance"
+                if o > self.opts.arrears_tolerance and since is None:
                     since = it.due_date + datetime.timedelta(days=1)
                     dpd = (as_of - it.due_date).days
         return arrears, dpd, since
@@ -827,9 +998,11 @@ def loan_status(terms, restructured, events, as_of, strict=False,
             if ledger.state != "active":
                 ledger.reject("an event after the loan is closed or written off")
                 continue
+            ledger.penalties(e["_date"])
             ledger.apply(e)
         except Rejected as x:
             raise Rejected(e["_idx"], x.args[0]) from None
+    ledger.penalties(as_of, True)
     return ledger.status(as_of)
 
 
@@ -1185,8 +1358,10 @@ def main(argv):
     ap.add_argument("--by", default="")
     ap.add_argument("--loan-id")
     ap.add_argument("--prepayment", choices=PREPAYMENTS, default=NEXT_INSTALLMENTS)
+    ap.add_argument("--options", default="", help="the loan options' flags, one string")
     a = ap.parse_args(argv)
     load_schedule_ref(a.schedule_ref)
+    a.prepayment = Options.parse(shlex.split(a.options), a.prepayment)
     as_of = parse_date(a.as_of)
     with open_csv(a.loans) as f:
         loans = read_loans(f)
