@@ -546,7 +546,7 @@ class Ledger:
         """Settling at d, or a prepayment that takes all the principal,
         left the carrier (not yet due) the interest accrued by d: the
         deferred charges become what of them had accrued by d, and no more
-        accrues on them (README: "the carrying installment keeps the
+        accrues on them (README: "settling leaves that installment the
         deferred interest accrued by the date"), so a later payoff counts
         exactly what was kept."""
         if self.carrier is None or self.carrier.due_date <= d:
