@@ -2,7 +2,7 @@
  * tests/test_loan.c — the ledger's properties over seeded random journals
  * (replay determinism, order independence, reversal restores, balanced
  * postings, due = paid + waived + written off + outstanding, money and
- * waivers kept on the rows), the names,
+ * waivers kept on the rows, the payoff settles), the names,
  * and every rejected event with the journal unchanged afterwards.
  * Hand-computed scenarios are in test_loan_scenarios.c.
  */
@@ -208,6 +208,81 @@ static void entry_order_does_not_matter(void **state) {
     compared++;
   }
   assert_true(compared > 1000);
+}
+
+/* random_loan_terms with, now and then, an interest or principal grace,
+ * interest-free installments and Swedish bank days. */
+static void random_wider_terms(ml_schedule_terms *t, ml_loan_options *o,
+                               uint64_t *s) {
+  random_loan_terms(t, o, s);
+  int32_t n = t->installments;
+  if (rand_range(s, 0, 2) == 0) t->grace_interest = (int32_t)rand_range(s, 0, n - 1);
+  if (rand_range(s, 0, 3) == 0) t->grace_principal = (int32_t)rand_range(s, 0, n - 1);
+  if (rand_range(s, 0, 4) == 0) t->interest_free = (int32_t)rand_range(s, 0, n);
+  if (rand_range(s, 0, 3) == 0) {
+    t->calendar.kind = ML_CALENDAR_SE;
+    t->business_day = (ml_business_day)rand_range(s, 0, 4);
+  }
+  if (ml_schedule_validate(t, NULL) != ML_OK) {
+    t->grace_interest = t->grace_principal = t->interest_free = 0;
+  }
+}
+
+/* The repayment of `amount` appended to events[0..n) on date d, and the
+ * status at d. */
+static void repay_at(snapshot *snap, const ml_schedule_terms *t,
+                     const ml_loan_options *o, ml_event *events, size_t n,
+                     ml_date d, ml_amount amount, uint64_t seed, int i) {
+  ml_event_init(&events[n], ML_EVENT_REPAYMENT, d, amount);
+  events[n].id = (int64_t)n + 1;
+  if (take(snap, t, o, events, n + 1, d) != ML_OK) {
+    fail_msg("seed %#llx case %d: a repayment of %lld is rejected",
+             (unsigned long long)seed, i, (long long)amount);
+  }
+}
+
+/* Paying the payoff on its date settles the loan, nothing owed and
+ * nothing owed back; one öre less leaves it open (README: a repayment
+ * that reaches the payoff settles the loan, one below it never closes
+ * it). Late fees are off: one triggered on the date is charged at the end
+ * of that day, after a repayment on it. */
+static void the_payoff_settles(void **state) {
+  (void)state;
+  uint64_t seed = 0x10a40005u, s = seed;
+  static snapshot before, after;
+  int settled = 0;
+  for (int i = 0; i < 10000; i++) {
+    ml_schedule_terms t;
+    ml_loan_options o;
+    ml_event events[MAX_EVENTS + 1];
+    random_wider_terms(&t, &o, &s);
+    o.late_fee = 0;
+    size_t n = random_journal(events, &t, &o, &s, 1);
+    ml_date d = t.disbursed;
+    for (size_t k = 0; k < n; k++) d = events[k].date > d ? events[k].date : d;
+    d += (ml_date)rand_range(&s, 0, 400);
+    assert_int_equal(take(&before, &t, &o, events, n, d), ML_OK);
+    ml_amount payoff = before.status.payoff;
+    if (before.status.state != ML_LOAN_ACTIVE || payoff <= 1) continue;
+    repay_at(&after, &t, &o, events, n, d, payoff, seed, i);
+    const ml_loan_status *st = &after.status;
+    ml_amount owed = 0;
+    for (int c = 0; c < ML_COMPONENTS; c++) owed += st->outstanding[c];
+    if (st->state != ML_LOAN_CLOSED || owed != 0 || st->credit_balance != 0) {
+      fail_msg("seed %#llx case %d: paying the payoff %lld leaves state %d, "
+               "%lld owed, %lld owed back", (unsigned long long)seed, i,
+               (long long)payoff, (int)st->state, (long long)owed,
+               (long long)st->credit_balance);
+    }
+    repay_at(&after, &t, &o, events, n, d, payoff - 1, seed, i);
+    if (after.status.state != ML_LOAN_ACTIVE) {
+      fail_msg("seed %#llx case %d: paying %lld, one below the payoff, "
+               "closes the loan", (unsigned long long)seed, i,
+               (long long)payoff - 1);
+    }
+    settled++;
+  }
+  assert_true(settled > 3000);
 }
 
 /* Reversing event k gives the status of the journal without it. */
@@ -428,6 +503,7 @@ int main(void) {
       cmocka_unit_test(replay_is_deterministic_and_consistent),
       cmocka_unit_test(entry_order_does_not_matter),
       cmocka_unit_test(reversal_restores_status),
+      cmocka_unit_test(the_payoff_settles),
       cmocka_unit_test(rejected_events),
       cmocka_unit_test(closed_loan_rejects_later_events),
       cmocka_unit_test(names),
