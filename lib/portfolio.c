@@ -607,20 +607,18 @@ ml_status ml_portfolio_risk_coverage(ml_ratio *out, const ml_portfolio *p,
 /* A ratio whose value in units of 10^-decimals leaves 64 bits (a reserve
  * far above the portfolio at risk, say): its whole part and its fraction
  * apart. Half-even on the fraction alone is half-even on the whole, as
- * scale = 10^decimals is even (with no decimals the value fits). */
+ * scale = 10^decimals is even (with no decimals the value fits). The
+ * value is then above 2^63 / scale, so den < scale: the fraction, below
+ * (den - 1) / den, rounds to less than scale, never into the whole. */
 static ml_status format_wide_ratio(char *buf, size_t size, ml_ratio r,
                                    int decimals, int64_t scale) {
   const uint64_t magnitude = r.num < 0 ? 0 - (uint64_t)r.num : (uint64_t)r.num;
   const uint64_t den = (uint64_t)r.den;
-  uint64_t whole = magnitude / den;
+  const uint64_t whole = magnitude / den;
   ml_amount fraction = 0;
   ml_status st = ml_round_i128(&fraction, (ml_i128)(magnitude % den) * scale,
                                (ml_i128)den, 1, ML_ROUND_HALF_EVEN);
-  ML_ASSERT(st == ML_OK && decimals > 0);
-  if (fraction == scale) {
-    whole++;
-    fraction = 0;
-  }
+  ML_ASSERT(st == ML_OK && decimals > 0 && fraction < scale);
   int n = snprintf(buf, size, "%s%" PRIu64 ".%0*" PRId64, r.num < 0 ? "-" : "",
                    whole, decimals, fraction);
   if (n >= 0 && (size_t)n < size) return ML_OK;

@@ -97,21 +97,25 @@ static void assert_ratio(ml_ratio r, const char *want) {
   assert_string_equal(buf, want);
 }
 
-/* A ratio whose millionths leave 64 bits (a reserve far above PAR30) is
- * still written exactly. 9223372036855 / 1 (the reserve 92233720368.55
- * SEK against 0.01 at risk); (2e13 + 1) / 2e6 = 10000000.0000005 and
- * (2e13 + 3) / 2e6 = 10000000.0000015, ties to even: ...000000 and
- * ...000002; (1e14 + 9999999) / 1e7 = 10000000.9999999 carries into the
- * whole part. */
+/* A ratio whose millionths leave 64 bits (a value above 2^63 / 10^6, a
+ * reserve far above PAR30) is still written exactly: 9223372036855 / 1
+ * (the reserve 92233720368.55 SEK against 0.01 at risk); 1e13 + 1/128 =
+ * ...0.0078125 and 1e13 + 3/128 = ...0.0234375, ties to even: .007812 and
+ * .023438; 1e13 + 127/128 = ...0.9921875, the largest fraction such a
+ * denominator leaves: .992188. Just below 2^63 / 10^6 the plain path
+ * gives the same: 9223372036854 + 1/2 = ...854.500000. */
 static void ratio_beyond_64_bits(void **state) {
   (void)state;
   assert_ratio((ml_ratio){INT64_C(9223372036855), 1}, "9223372036855.000000");
-  assert_ratio((ml_ratio){INT64_C(20000000000001), 2000000}, "10000000.000000");
-  assert_ratio((ml_ratio){INT64_C(20000000000003), 2000000}, "10000000.000002");
-  assert_ratio((ml_ratio){-INT64_C(20000000000003), 2000000},
-               "-10000000.000002");
-  assert_ratio((ml_ratio){INT64_C(100000009999999), 10000000},
-               "10000001.000000");
+  assert_ratio((ml_ratio){INT64_C(1280000000000001), 128},
+               "10000000000000.007812");
+  assert_ratio((ml_ratio){INT64_C(1280000000000003), 128},
+               "10000000000000.023438");
+  assert_ratio((ml_ratio){-INT64_C(1280000000000003), 128},
+               "-10000000000000.023438");
+  assert_ratio((ml_ratio){INT64_C(1280000000000127), 128},
+               "10000000000000.992188");
+  assert_ratio((ml_ratio){INT64_C(18446744073709), 2}, "9223372036854.500000");
   assert_ratio((ml_ratio){INT64_MAX, 1}, "9223372036854775807.000000");
   char small[8];
   assert_int_equal(ml_ratio_format(small, sizeof small,
