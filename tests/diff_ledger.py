@@ -460,13 +460,19 @@ SELF_CASES = [(SELF_LOANS, SELF_EVENTS, R.NEXT_INSTALLMENTS, SELF_EXPECTED),
 
 
 def lookup(obj, path):
-    """obj at a path like `total.buckets[2].count` (dots, then [i])."""
+    """obj at a path like `total.buckets[2].count`; '<absent>' if missing;
+    the length of a list for a path naming the list."""
     for part in path.split("."):
         name, _, index = part.partition("[")
+        if not isinstance(obj, dict) or name not in obj:
+            return "<absent>"
         obj = obj[name]
         if index:
-            obj = obj[int(index.rstrip("]"))]
-    return obj
+            i = int(index.rstrip("]"))
+            if not isinstance(obj, list) or i >= len(obj):
+                return "<absent>"
+            obj = obj[i]
+    return len(obj) if isinstance(obj, list) else obj
 
 
 def self_check(tap):
@@ -491,7 +497,8 @@ def self_check(tap):
 
 # ------------------------------------------------------------ comparisons
 def flatten(x, prefix=""):
-    """{path: leaf} of a JSON value, paths as lookup() reads them."""
+    """{path: leaf} of a JSON value, paths as lookup() reads them (an empty
+    list is a leaf)."""
     if isinstance(x, dict):
         out = {}
         for k, v in x.items():
@@ -501,6 +508,8 @@ def flatten(x, prefix=""):
         out = {}
         for i, v in enumerate(x):
             out.update(flatten(v, "%s[%d]" % (prefix, i)))
+        if not x:
+            out[prefix] = []
         return out
     return {prefix: x}
 

@@ -38,26 +38,11 @@ from fractions import Fraction
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ref_ledger as R  # noqa: E402
 import ref_portfolio as P  # noqa: E402
+from diff_ledger import (Tap, field_diffs, flatten, lookup,  # noqa: E402
+                         run, skipped_loans)
 
 MAX_DIFFS_SHOWN = 8
 D = datetime.date.fromisoformat
-
-
-class Tap:
-    def __init__(self):
-        self.n = 0
-        self.failed = 0
-
-    def result(self, ok, name, notes=()):
-        self.n += 1
-        self.failed += not ok
-        print("%s %d - %s" % ("ok" if ok else "not ok", self.n, name))
-        for line in notes:
-            print("# " + line)
-        sys.stdout.flush()
-
-    def plan(self):
-        print("1..%d" % self.n)
 
 
 # ------------------------------------------------------------ by hand
@@ -354,22 +339,6 @@ def check_ratio_range(tap, a, workdir):
                               "command: " + " ".join(full)])
 
 
-def lookup(obj, path):
-    """obj at a path like `total.buckets[2].count`; '<absent>' if missing;
-    the length of a list for a path naming the list."""
-    for part in path.split("."):
-        name, _, index = part.partition("[")
-        if not isinstance(obj, dict) or name not in obj:
-            return "<absent>"
-        obj = obj[name]
-        if index:
-            i = int(index.rstrip("]"))
-            if not isinstance(obj, list) or i >= len(obj):
-                return "<absent>"
-            obj = obj[i]
-    return len(obj) if isinstance(obj, list) else obj
-
-
 def hand_diffs(got, expected, who):
     return ["%s: %s %r, by hand %r" % (k, who, lookup(got, k), v)
             for k, v in expected.items() if lookup(got, k) != v]
@@ -414,41 +383,6 @@ def check_hand_real(tap, a, workdir):
 
 
 # ------------------------------------------------------------ comparisons
-def flatten(x, prefix=""):
-    if isinstance(x, dict):
-        out = {}
-        for k, v in x.items():
-            out.update(flatten(v, "%s.%s" % (prefix, k) if prefix else str(k)))
-        return out
-    if isinstance(x, list):
-        out = {}
-        for i, v in enumerate(x):
-            out.update(flatten(v, "%s[%d]" % (prefix, i)))
-        if not x:
-            out[prefix] = []
-        return out
-    return {prefix: x}
-
-
-def field_diffs(ref, real):
-    fr, fm = flatten(ref), flatten(real)
-    missing = "<missing>"
-    return ["%s: reference %r, mikrolan %r" % (k, fr.get(k, missing), fm.get(k, missing))
-            for k in sorted(set(fr) | set(fm)) if fr.get(k, missing) != fm.get(k, missing)]
-
-
-def run(argv):
-    """(stdout, None) or (None, a one-line failure)."""
-    try:
-        p = subprocess.run(argv, capture_output=True, text=True)
-    except OSError as e:
-        return None, "%s: %s" % (argv[0], e)
-    if p.returncode != 0:
-        return None, "%s exited %d: %s" % (" ".join(argv[:2]), p.returncode,
-                                            p.stderr.strip()[:300])
-    return p.stdout, None
-
-
 def par_argv(a, progdir, as_of, by, opt_argv, extra=()):
     out = [a.binary, "par", "--loans", os.path.join(progdir, "loans.csv"),
            "--events", os.path.join(progdir, "events.csv"), "--as-of", as_of,
@@ -565,15 +499,6 @@ def reference_of(cache, loans, as_of, by, opts):
     entries = [(row, end[row["loan_id"]], start.get(row["loan_id"]))
                for row in loans if row["loan_id"] not in invalid]
     return invalid, P.report(entries, as_of, by, opts)
-
-
-def skipped_loans(path):
-    out = {}
-    with open(path, newline="", encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            out.setdefault(row["loan_id"], "%s:%s: %s" % (os.path.basename(row["file"]),
-                                                           row["line"], row["reason"]))
-    return out
 
 
 def check_option_set(tap, a, label, progdir, cache, loans, as_of, oset, skip_bad=False):
