@@ -917,15 +917,15 @@ static void drop_empty_rows(replay *rp, size_t from) {
   rp->count = kept;
 }
 
-/* The rows after the current one once a prepayment at d has taken all
- * their principal: as settling at d would leave them, each with the
+/* Rows[from..), none due by d, once a prepayment at d has taken all the
+ * principal after them: as settling at d would leave them, each with the
  * interest accrued by d (a business day can move the current due date
  * past the next period's start, and an interest grace defers interest
  * to a later row) and its charges; those left owing nothing go.
- * Re-amortised on no principal, they would
- * vanish with that interest, below the payoff. With no principal after
- * d, their interest periods end by d: what they keep is accrued in full,
- * and the payoff counts all of it. */
+ * Re-amortised on no principal, they would vanish with that interest,
+ * below the payoff. With no principal after d, their interest periods
+ * end by d: what they keep is accrued in full, and the payoff counts all
+ * of it. */
 static ml_status end_after(replay *rp, size_t from, ml_date d) {
   ml_status st = drop_unearned_from(rp, from, d);
   if (st != ML_OK) return st;
@@ -958,7 +958,9 @@ static ml_status prepay_principal(replay *rp, size_t j, ml_date d,
   size_t from = first_replaceable(rp, j + 1);
   take_principal(rp, from, rp->count, &extra);
   take_principal(rp, j + 1, from, &extra);
-  if (takes_all) return end_after(rp, j + 1, d);
+  /* What settling at d would leave, from the current row on unless it is
+   * due by d: what stays owed is then exactly the payoff less the money. */
+  if (takes_all) return end_after(rp, rp->rows[j].due_date > d ? j : j + 1, d);
   if (from == rp->count) return ML_OK;
   reamortisation how = {rp->amortised->annual_rate,
                         (int32_t)(rp->count - from), 0, 0, 1, 0, 0};

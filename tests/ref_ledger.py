@@ -746,7 +746,11 @@ class Ledger:
         later = self.installments[k + 1:]
         owed = sum(it.out(PRINCIPAL) for it in later)
         extra = min(x - y, owed)
-        if extra == 0:
+        # all the principal, the current installment's own included (README:
+        # "When the extra takes all the principal"; with no principal later,
+        # paying the current installment's takes it all)
+        takes_all = extra == owed and cur.out(PRINCIPAL) == 0
+        if extra == 0 and not takes_all:
             return x - y
         cur.due[PRINCIPAL] += extra
         cur.paid[PRINCIPAL] += extra
@@ -758,11 +762,15 @@ class Ledger:
         left = sum(it.out(PRINCIPAL) for it in replaced)
         if left > 0:
             self.reamortise(kept[-1] if kept else cur, replaced, left)
-        elif extra == owed:
-            # all the principal: the later installments keep what the
-            # payoff counts of them, the carrier its interest accrued
-            # (deferred included) as settling would leave it
-            self.keep_payoff_shares(d, later, replaced)
+        elif takes_all:
+            # all the principal: the current installment (unless due by d)
+            # and the later ones keep what the payoff counts of them, the
+            # carrier its interest accrued (deferred included), as settling
+            # would leave them (README: "the current installment, unless it
+            # is due by the date, and the later ones keep only what the
+            # payoff counts of them")
+            emptied = ([cur] if cur.due_date > d else []) + later
+            self.keep_payoff_shares(d, emptied, replaced)
         else:
             # the installments to re-amortise lost all their principal, the
             # held ones before them keep some: no new installment is made,

@@ -280,6 +280,13 @@ static void the_payoff_settles(void **state) {
                "closes the loan", (unsigned long long)seed, i,
                (long long)payoff - 1);
     }
+    /* Re-amortising, what stays owed is the öre short, no more. */
+    if (o.prepayment != ML_PREPAY_NEXT_INSTALLMENTS &&
+        after.status.payoff != 1) {
+      fail_msg("seed %#llx case %d: one below the payoff %lld leaves a "
+               "payoff of %lld", (unsigned long long)seed, i,
+               (long long)payoff, (long long)after.status.payoff);
+    }
     settled++;
   }
   assert_true(settled > 3000);

@@ -1069,9 +1069,10 @@ static void flat_and_bullet_reduce_term(void **state) {
  * Then a 3-installment loan (A = 1200000 * 0.01 / (1 - 1.01^-3) =
  * 408026.53 -> 408027; rows 396027/12000, 399987/8040, 403986/4040) paid
  * on 02-01 and 03-01, then 404500 on 03-10: all the principal left
- * (403986) first, then 514 of row 3's interest; 3526 stays due on 04-01.
- * Payoff @ 03-10: 9 of row 3's 31 days, 4040 * 9 / 31 = 1172.90 -> 1173,
- * less the 514 paid: 659.
+ * (403986) first. With no principal after 03-10, row 3 keeps only the
+ * interest accrued by then, as settling would leave it: 9 of its 31 days,
+ * 4040 * 9 / 31 = 1172.90 -> 1173, of which the 514 left pays 514; 659
+ * stays due on 04-01, the payoff before (405159) less the payment.
  */
 static void prepay_principal_first(void **state) {
   ml_loan *loan = la_loan(state, ML_PREPAY_REDUCE_TERM);
@@ -1096,15 +1097,15 @@ static void prepay_principal_first(void **state) {
   repay(loan, "2024-03-10", 404500);
   exp_row r[3] = {row_new(1, monthly_due[0], 396027, 12000, 0, 0),
                   row_new(2, monthly_due[1], 399987, 8040, 0, 0),
-                  row_new(3, monthly_due[2], 403986, 4040, 0, 0)};
+                  row_new(3, monthly_due[2], 403986, 1173, 0, 0)};
   row_pay_all(&r[0]);
   row_pay_all(&r[1]);
   row_pay(&r[2], ML_PRINCIPAL, 403986);
   row_pay(&r[2], ML_INTEREST, 514);
   s = status_active();
-  s.outstanding[ML_INTEREST] = 3526;
+  s.outstanding[ML_INTEREST] = 659;
   s.next_due_date = date_of("2024-04-01");
-  s.next_due_amount = 3526;
+  s.next_due_amount = 659;
   s.payoff = 659;
   s.paid_total = 1220554;
   expect_status("all the principal, then interest", loan, "2024-03-10", &s,

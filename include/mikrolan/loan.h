@@ -154,9 +154,11 @@ typedef enum ml_prepayment {
    * installments that hold money or a waiver stay as they are, with the
    * ones before them (as for a reschedule): the extra principal is taken
    * from the installments after them first, and only those are
-   * re-amortised. When the extra takes all the principal, the later
-   * installments keep only what the payoff counts of them (the interest
-   * accrued by the date, in a period a business day moved past its end).
+   * re-amortised. When the extra takes all the principal, the current
+   * installment (unless due by the date) and the later ones keep only what
+   * the payoff counts of them (the interest accrued by the date, deferred
+   * interest included, and charges): what stays owed is the payoff less
+   * the money.
    * Flat and bullet loans take it as ML_PREPAY_REDUCE_INSTALLMENT. */
   ML_PREPAY_REDUCE_TERM = 1,
   /* the same, re-amortised over the same number of later installments:
