@@ -267,7 +267,11 @@ static ml_status accrue_default_interest(replay *rp, ml_loan_installment *row,
   if (d <= from) return ML_OK;
   row->penalty_accrued_to = d;
   ml_amount base = row->outstanding[ML_PRINCIPAL];
-  if (base == 0) return ML_OK;
+  /* Within the arrears tolerance the row is not overdue; it stays so, as
+   * only payments and what accrues here change a row already due. */
+  if (base == 0 || row_outstanding(row) <= rp->options->arrears_tolerance) {
+    return ML_OK;
+  }
   ml_amount interest;
   ml_status st = default_interest(&interest, rp, base, from, d);
   if (st != ML_OK) return st;

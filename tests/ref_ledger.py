@@ -715,7 +715,10 @@ class Ledger:
                 if it.due_date >= d or it.accrued_to >= d:
                     continue
                 p = it.out(PRINCIPAL)
-                if p > 0:
+                # README "Penalties": an installment with at most the arrears
+                # tolerance unpaid is not overdue, so accrues no default
+                # interest
+                if p > 0 and it.out_total() > o.arrears_tolerance:
                     f = p * o.default_rate * S.day_count_fraction(
                         o.default_day_count, it.accrued_to, d, maturity)
                     it.due[PENALTIES] += S.round_div(f.numerator, f.denominator,

@@ -2519,6 +2519,50 @@ static void default_interest_rounded_per_accrual(void **state) {
 }
 
 /*
+ * An installment within the arrears tolerance accrues no default interest
+ * (20 %): LA, row 1 paid 202058 on 02-15, 5000 short of its 207058 (its
+ * interest 12000 first, then 190058 of principal). With a tolerance of
+ * 5000 it is not overdue on 03-10: 0 days past due, no default interest,
+ * arrears 5000. With 4999 it is 23 days past due and accrues 5000 * 0.20
+ * * 23/365 = 63.01 -> 63. Payoff: principal 1009942 + row 2's 23 of 28
+ * days, 10049 * 23/28 = 8254.61 -> 8255, + the penalties.
+ */
+static void default_interest_within_tolerance(void **state) {
+  for (int i = 0; i < 2; i++) {
+    ml_loan_options o;
+    ml_loan_options_init(&o);
+    o.default_rate = (ml_rate){20, 2};
+    o.arrears_tolerance = i == 0 ? 5000 : 4999;
+    ml_schedule_terms t;
+    la_terms(&t);
+    ml_loan *loan = loan_new(state, &t, &o);
+    repay(loan, "2026-02-15", 202058);
+    ml_amount penalties = i == 0 ? 0 : 63;
+    exp_row e[6];
+    la_rows(e);
+    row_pay(&e[0], ML_INTEREST, 12000);
+    row_pay(&e[0], ML_PRINCIPAL, 190058);
+    row_charge(&e[0], ML_PENALTIES, penalties);
+    exp_status s = status_active();
+    if (i == 1) {
+      s.days_past_due = 23;
+      s.overdue_since = date_of("2026-02-16");
+    }
+    s.outstanding[ML_PRINCIPAL] = 1009942;
+    s.outstanding[ML_INTEREST] = 10049 + 8079 + 6090 + 4080 + 2050;
+    s.outstanding[ML_PENALTIES] = penalties;
+    s.arrears = 5000 + penalties;
+    s.next_due_date = date_of("2026-03-15");
+    s.next_due_amount = 207058;
+    s.payoff = 1009942 + 8255 + penalties;
+    s.paid_total = 202058;
+    expect_status(i == 0 ? "default interest within the tolerance"
+                         : "default interest above the tolerance",
+                  loan, "2026-03-10", &s, e, 6);
+  }
+}
+
+/*
  * Default interest under 30E/360 ISDA moves an end of February to the
  * 30th unless it is the loan's maturity. 1200.00 at 0 %, equal principal,
  * default rate 36 %, nothing paid:
@@ -3023,6 +3067,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(default_interest_rounded_per_accrual, fixture_setup,
                                       fixture_teardown),
       cmocka_unit_test_setup_teardown(default_interest_30e360_isda,
+                                      fixture_setup, fixture_teardown),
+      cmocka_unit_test_setup_teardown(default_interest_within_tolerance,
                                       fixture_setup, fixture_teardown),
       cmocka_unit_test_setup_teardown(arrears_tolerance, fixture_setup,
                                       fixture_teardown),

@@ -182,8 +182,8 @@ ML_API ML_NODISCARD ml_status ml_prepayment_parse(ml_prepayment *out,
 typedef struct ml_loan_options {
   ml_allocation allocation;      /* default: penalties, fees, interest, principal */
   ml_prepayment prepayment;      /* default: next installments */
-  /* An installment with at most this unpaid counts neither for days past
-   * due nor for the late fee; default interest still accrues. 0. */
+  /* An installment with at most this unpaid is not overdue: no days past
+   * due, no late fee, no default interest (still in arrears). 0. */
   ml_amount arrears_tolerance;
   ml_amount late_fee;            /* 0 = off */
   int32_t late_fee_days;         /* N: charged when still overdue N days after the due date */
