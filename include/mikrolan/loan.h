@@ -107,7 +107,7 @@ ML_API ML_NODISCARD ml_status ml_component_parse(ml_component *out,
 /* New terms of a reschedule. */
 typedef struct ml_reschedule {
   ml_rate annual_rate;        /* the new nominal rate */
-  int32_t installments;       /* remaining installments after the date */
+  int32_t installments;       /* of the new schedule, after the rows kept */
   int32_t grace_principal;    /* interest-only installments among them */
   ml_amount fixed_installment; /* annuity: this installment; 0 = computed */
 } ml_reschedule;
@@ -143,7 +143,8 @@ typedef enum ml_allocation {
 
 /* Where money beyond what is due goes (below the payoff amount). Pinned. */
 typedef enum ml_prepayment {
-  /* pays the next installments in order, fully, in the allocation order */
+  /* pays the next installments in order, fully, in the allocation order:
+   * interest paid ahead so is kept if the loan is settled later */
   ML_PREPAY_NEXT_INSTALLMENTS = 0,
   /* the money beyond what is due pays principal on the current
    * installment (the first due on or after the date): its own first, then
@@ -240,7 +241,9 @@ typedef struct ml_loan_status {
    * and what is unpaid of it; ML_DATE_NONE and 0 when there is none. */
   ml_date next_due_date;
   ml_amount next_due_amount;
-  ml_amount payoff;       /* principal + interest accrued to as_of + fees + penalties */
+  /* All principal + everything due by as_of + fees and penalties charged
+   * on later installments + interest accrued to as_of (README). */
+  ml_amount payoff;
   ml_amount paid_total;   /* money received */
   ml_amount credit_balance; /* money owed back to the borrower */
   ml_amount written_off_total;
