@@ -268,8 +268,10 @@ static ml_status accrue_default_interest(replay *rp, ml_loan_installment *row,
   row->penalty_accrued_to = d;
   ml_amount base = row->outstanding[ML_PRINCIPAL];
   /* Within the arrears tolerance the row is not overdue; it stays so, as
-   * only payments and what accrues here change a row already due. */
-  if (base == 0 || row_outstanding(row) <= rp->options->arrears_tolerance) {
+   * only payments and what accrues here change a row already due. With
+   * no tolerance, principal owed is above it: no sum to take. */
+  const ml_amount tolerance = rp->options->arrears_tolerance;
+  if (base == 0 || (tolerance > 0 && row_outstanding(row) <= tolerance)) {
     return ML_OK;
   }
   ml_amount interest;
