@@ -226,11 +226,11 @@ static void plan_default_interest(replay *rp) {
 }
 
 /* The loan's maturity, as the schedule stands: the last installment's due
- * date (30E/360 ISDA moves an end of February that is not the maturity). */
+ * date (30E/360 ISDA moves an end of February that is not the maturity).
+ * Penalties come after update_rows, so the rows are written. */
 static ml_date loan_maturity(const replay *rp) {
-  ML_ASSERT(rp->count > 0);
-  return rp->rows_unwritten ? rp->scratch[rp->count - 1].due_date
-                            : rp->rows[rp->count - 1].due_date;
+  ML_ASSERT(rp->count > 0 && !rp->rows_unwritten);
+  return rp->rows[rp->count - 1].due_date;
 }
 
 /* The default interest on base from `from` to d, rounded once. */
