@@ -43,6 +43,9 @@ typedef struct replay {
   int32_t default_year_days;
   ml_divider default_divider; /* by default_rate_den * default_year_days */
   size_t first_open; /* rows before it owe nothing and accrue nothing */
+  /* Late fees triggered on the as-of date itself: decided at the end of
+   * that day, after its repayments, so not in the day's payoff. */
+  ml_amount fees_at_day_end;
   /* The row whose interest includes what an interest grace deferred
    * (installment grace_interest + 1), while it is still the schedule's;
    * NO_ROW otherwise. */
@@ -282,17 +285,20 @@ static ml_status accrue_default_interest(replay *rp, ml_loan_installment *row,
   return ML_OK;
 }
 
-/* The late fee of row, if it is still overdue on its trigger date. */
-static void charge_late_fee(replay *rp, ml_loan_installment *row) {
+/* The late fee of row, if it is still overdue on its trigger date;
+ * returns what it charged. */
+static ml_amount charge_late_fee(replay *rp, ml_loan_installment *row) {
   row->late_fee_charged = 1;
-  if (row_outstanding(row) <= rp->options->arrears_tolerance) return;
+  if (row_outstanding(row) <= rp->options->arrears_tolerance) return 0;
   row->due[ML_PENALTIES] += rp->options->late_fee;
   row->outstanding[ML_PENALTIES] += rp->options->late_fee;
+  return rp->options->late_fee;
 }
 
 /*
  * Brings penalties up to d: late fees triggered before d (through d when
- * inclusive), default interest accrued to d.
+ * inclusive: the end of the as-of date, whose fees fees_at_day_end
+ * counts), default interest accrued to d.
  */
 static ml_status apply_penalties(replay *rp, ml_date d, int inclusive) {
   const ml_loan_options *o = rp->options;
@@ -304,7 +310,10 @@ static ml_status apply_penalties(replay *rp, ml_date d, int inclusive) {
     if (row->due_date >= d) break;
     if (o->late_fee > 0 && !row->late_fee_charged) {
       ml_date trigger = row->due_date + o->late_fee_days;
-      if (trigger < d || (inclusive && trigger == d)) charge_late_fee(rp, row);
+      if (trigger < d) charge_late_fee(rp, row);
+      if (inclusive && trigger == d) {
+        rp->fees_at_day_end += charge_late_fee(rp, row);
+      }
     }
     if (o->default_rate.coefficient > 0) {
       ml_status st = accrue_default_interest(rp, row, d);
@@ -1500,11 +1509,14 @@ static inline void summarise_row(ml_loan_status *s, summary *m,
   }
 }
 
+/* The payoff is what a repayment on as_of settles with: it comes before
+ * the late fees decided at the end of that day. */
 static ml_status summary_end(replay *rp, const summary *m) {
   ml_loan_status *s = rp->status;
   s->installment_count = rp->count;
   if (s->state != ML_LOAN_ACTIVE) return ML_OK;
-  return payoff_with_accrued(&s->payoff, rp, m->payoff, m->current, m->as_of);
+  return payoff_with_accrued(&s->payoff, rp, m->payoff - rp->fees_at_day_end,
+                             m->current, m->as_of);
 }
 
 static ml_status summarise(replay *rp, ml_date as_of) {
@@ -1651,6 +1663,7 @@ ml_status ml_ledger_replay(ml_loan_status *status, ml_loan_installment *rows,
   rp.amortised = &rp.terms;
   rp.fixed_principal = 0;
   rp.first_open = 0;
+  rp.fees_at_day_end = 0;
   rp.deferred_to = NO_ROW;
   rp.pending = 0;
   rp.rows_unwritten = rp.rows_behind = 0;

@@ -498,6 +498,9 @@ class Ledger:
         self.order = ALLOCATION_ORDERS[self.opts.allocation]
         self.advance_order = ADVANCE_ORDERS[self.opts.allocation]
         self.penalties_to = None  # the last date penalties were brought up to
+        # late fees triggered on the as-of date itself (README "Status":
+        # the payoff leaves them out; a repayment that day comes first)
+        self.fees_triggered_on_as_of = 0
         self.terms = terms
         # what a re-amortising prepayment keeps: the rate and the equal
         # installment (or principal per installment); a reschedule sets them
@@ -706,6 +709,8 @@ class Ledger:
                 it.late_fee_decided = True
                 if it.out_total() > o.arrears_tolerance:
                     it.due[PENALTIES] += o.late_fee
+                    if trigger == d:
+                        self.fees_triggered_on_as_of += o.late_fee
         if o.default_rate:
             # 30E/360 ISDA: the maturity is the final due date of the
             # schedule as it stands (date.h: "maturity is the final date of
@@ -959,7 +964,8 @@ class Ledger:
             "state": state, "days_past_due": dpd, "overdue_since": since,
             "outstanding": [sum(it.out(c) for it in self.installments) for c in range(4)],
             "arrears": arrears,
-            "payoff": self.payoff(as_of)[0] if self.state == "active" else 0,
+            "payoff": (self.payoff(as_of)[0] - self.fees_triggered_on_as_of
+                       if self.state == "active" else 0),
             "restructured": self.restructured, "credit_balance": self.credit,
             "paid_total": self.paid_total, "closed_on": self.closed_on,
             "installments": self.installments, "warnings": self.warnings}

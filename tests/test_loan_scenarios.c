@@ -2447,14 +2447,16 @@ static void late_fee_trigger_date(void **state) {
   s.next_due_date = date_of("2026-03-15");
   s.next_due_amount = 210000;
   /* payoff [A1]: 1200000 + 12000 + row 2's d of 28 days (9: 3214.29 ->
-   * 3214, 10: 3571.43 -> 3571, 11: 3928.57 -> 3929) + penalties. */
+   * 3214, 10: 3571.43 -> 3571, 11: 3928.57 -> 3929) + penalties, but
+   * on 02-25 without the fee that day triggers: a repayment that day
+   * comes before it (below), so 1216229 settles the loan then. */
   static const struct {
     const char *as_of;
     int32_t dpd;
     ml_amount penalties;
     ml_amount payoff;
   } probe[3] = {{"2026-02-24", 9, 592, 1215806},
-                {"2026-02-25", 10, 10000 + 658, 1226229},
+                {"2026-02-25", 10, 10000 + 658, 1216229},
                 {"2026-02-26", 11, 10000 + 723, 1226652}};
   for (int i = 0; i < 3; i++) {
     l6_rows(e);
@@ -2482,6 +2484,26 @@ static void late_fee_trigger_date(void **state) {
   s.payoff = 1003929; /* [A1] 1000000 + 3929 */
   s.paid_total = 212658;
   expect_status("late fee avoided", loan, "2026-02-26", &s, e, 6);
+
+  /* The payoff quoted for the trigger date, paid that day, settles the
+   * loan before the fee: row 1 pays its 658 of default interest, row 2
+   * keeps the 3571 accrued, rows 3-6 no interest; no fee, nothing owed
+   * back. */
+  ml_loan *settled = l6_loan(state, &o);
+  repay(settled, "2026-02-25", 1216229);
+  l6_rows(e);
+  row_charge(&e[0], ML_PENALTIES, 658);
+  e[1].due[ML_INTEREST] = e[1].outstanding[ML_INTEREST] = 3571;
+  for (int k = 2; k < 6; k++) {
+    e[k].due[ML_INTEREST] = e[k].outstanding[ML_INTEREST] = 0;
+  }
+  for (int k = 0; k < 6; k++) row_pay_all(&e[k]);
+  s = status_active();
+  s.state = ML_LOAN_CLOSED;
+  s.closed_on = date_of("2026-02-25");
+  s.paid_total = 1216229;
+  expect_status("payoff on the trigger date", settled, "2026-02-26", &s, e,
+                6);
 }
 
 /* Default interest is rounded per accrual: 12 % on 200000 from 02-15 to

@@ -49,8 +49,10 @@
  *     installments due before it: an amount is overdue from the day after
  *     its due date) and default interest accrued to as-of, then the
  *     status. Each late fee is decided once, on the state at the end of
- *     its trigger date. Default interest under 30E/360 ISDA takes the
- *     last installment's due date as the maturity.
+ *     its trigger date, after the repayments of that day (so the payoff
+ *     at as-of leaves out a fee triggered on as-of: a repayment of it that
+ *     day settles the loan first). Default interest under 30E/360 ISDA
+ *     takes the last installment's due date as the maturity.
  */
 #ifndef MIKROLAN_LOAN_H
 #define MIKROLAN_LOAN_H
@@ -242,7 +244,9 @@ typedef struct ml_loan_status {
   ml_date next_due_date;
   ml_amount next_due_amount;
   /* All principal + everything due by as_of + fees and penalties charged
-   * on later installments + interest accrued to as_of (README). */
+   * on later installments + interest accrued to as_of (README): what a
+   * repayment on as_of settles with, so without the late fees triggered
+   * on as_of itself (decided after that day's repayments). */
   ml_amount payoff;
   ml_amount paid_total;   /* money received */
   ml_amount credit_balance; /* money owed back to the borrower */
