@@ -22,13 +22,7 @@
 #include "test_support.h"
 
 static ml_schedule_terms base_terms(void) {
-  ml_schedule_terms t;
-  ml_schedule_terms_init(&t);
-  t.principal = 1200000; /* 12,000.00 */
-  t.annual_rate = (ml_rate){12, 2};
-  t.installments = 12;
-  t.disbursed = date_of("2026-01-15");
-  return t;
+  return terms_of(1200000 /* 12,000.00 */, (ml_rate){12, 2}, 12, "2026-01-15");
 }
 
 static void expect_rejected(const ml_schedule_terms *t, ml_status want,

@@ -51,13 +51,7 @@ enum {
 };
 
 static ml_schedule_terms base_terms(void) {
-  ml_schedule_terms t;
-  ml_schedule_terms_init(&t);
-  t.principal = 10000000;
-  t.annual_rate = (ml_rate){85, 3};
-  t.installments = 12;
-  t.disbursed = date_of("2026-01-15");
-  return t;
+  return terms_of(10000000, (ml_rate){85, 3}, 12, "2026-01-15");
 }
 
 static ml_installment rows[ML_SCHEDULE_MAX_INSTALLMENTS + 1];

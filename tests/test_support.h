@@ -18,6 +18,20 @@ static inline ml_date date_of(const char *iso) {
   return d;
 }
 
+/* Default terms but for the principal (minor units), the annual rate,
+ * the number of monthly installments and the disbursement date. */
+static inline ml_schedule_terms terms_of(ml_amount principal, ml_rate rate,
+                                         int32_t installments,
+                                         const char *disbursed) {
+  ml_schedule_terms t;
+  ml_schedule_terms_init(&t);
+  t.principal = principal;
+  t.annual_rate = rate;
+  t.installments = installments;
+  t.disbursed = date_of(disbursed);
+  return t;
+}
+
 /* The seeded generator of the randomised tests (xorshift64: 13, 7, 17). */
 static inline uint64_t xorshift64(uint64_t *s) {
   uint64_t x = *s;
