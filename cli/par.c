@@ -8,6 +8,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "commands.h"
@@ -158,6 +159,15 @@ static int read_by(par_request *q, const cli_option *opt, cli_error *err) {
   return 0;
 }
 
+/* Whether the paths name one file, however spelled (./x, an absolute
+ * path, a link to it): writing the skip file must not destroy an input. */
+static int same_file(const char *a, const char *b) {
+  struct stat sa, sb;
+  if (strcmp(a, b) == 0) return 1;
+  return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+         sa.st_ino == sb.st_ino;
+}
+
 static int read_files(par_request *q, const cli_option *options,
                       cli_error *err) {
   static const int required[] = {OPT_LOANS, OPT_EVENTS, OPT_AS_OF};
@@ -171,8 +181,8 @@ static int read_files(par_request *q, const cli_option *options,
   q->events_path = options[OPT_EVENTS].value;
   q->skip_path = options[OPT_SKIP_BAD].value;
   q->sort_events = options[OPT_SORT_EVENTS].value != NULL;
-  if (q->skip_path != NULL && (strcmp(q->skip_path, q->loans_path) == 0 ||
-                               strcmp(q->skip_path, q->events_path) == 0)) {
+  if (q->skip_path != NULL && (same_file(q->skip_path, q->loans_path) ||
+                               same_file(q->skip_path, q->events_path))) {
     return cli_fail(err, "skip-bad", "%s is an input file; name another file",
                     q->skip_path);
   }

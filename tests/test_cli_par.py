@@ -1042,6 +1042,27 @@ def test_usage_errors():
               "usage: %s" % message[:50], err)
 
 
+def test_skip_file_is_never_an_input():
+    """--skip-bad naming an input file another way (./, a path through its
+    directory, a symbolic link) is refused like its own spelling: writing
+    the skip file would destroy the input."""
+    events = write("events_kept.csv", HAND_EVENTS)
+    link = os.path.join(WORK, "events_link.csv")
+    os.symlink(events, link)
+    spellings = [os.path.join(WORK, ".", "events_kept.csv"),
+                 os.path.join(WORK, "..", os.path.basename(WORK),
+                              "events_kept.csv"), link]
+    for skip in spellings:
+        status, out, err = run(["par", "--loans", LOANS, "--events", events,
+                                "--skip-bad", skip] + AS_OF)
+        check(status == 2 and out == "" and
+              err == P + "--skip-bad: %s is an input file; name another "
+              "file\n" % skip, "--skip-bad %s: refused" % skip, err)
+        with open(events, encoding="utf-8") as f:
+            check(f.read() == HAND_EVENTS,
+                  "--skip-bad %s: the events file is kept" % skip)
+
+
 def test_generate_usage():
     for args, message in [
             (["--out", WORK], "--loans: required option is missing; see "
