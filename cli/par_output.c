@@ -63,10 +63,11 @@ static int64_t closed_loans(const ml_portfolio_figures *f) {
   return f->by_state[ML_LOAN_CLOSED] + f->by_state[ML_LOAN_CREDIT_BALANCE];
 }
 
-/* Bucket b's first and last day (-1: open). */
+/* Bucket b's first and last day (-1: open); 64 bits, as the day after a
+ * last bound of INT32_MAX begins the open bucket. */
 static void bucket_days(const ml_portfolio_options *o, size_t b,
-                        int32_t *from, int32_t *to) {
-  *from = b == 0 ? 0 : o->bucket_to[b - 1] + 1;
+                        int64_t *from, int64_t *to) {
+  *from = b == 0 ? 0 : (int64_t)o->bucket_to[b - 1] + 1;
   *to = b < o->bucket_count ? o->bucket_to[b] : -1;
 }
 
@@ -102,7 +103,7 @@ static void json_buckets(json_object *o, const char *indent,
   json_key(o, "buckets");
   fputc('[', o->out);
   for (size_t b = 0; b <= opts->bucket_count; b++) {
-    int32_t from, to;
+    int64_t from, to;
     bucket_days(opts, b, &from, &to);
     fprintf(o->out, "%s\n%s  {", b > 0 ? "," : "", indent);
     json_object one = {o->out, NULL, 0};
@@ -243,7 +244,7 @@ static void csv_names(FILE *out, const par_request *q,
   }
   fputs(",overdue,arrears_rate", out);
   for (size_t b = 0; b <= o->bucket_count; b++) {
-    int32_t from, to;
+    int64_t from, to;
     bucket_days(o, b, &from, &to);
     char name[48];
     if (to < 0) {
@@ -487,7 +488,7 @@ static size_t bucket_cells(cells row, const par_request *q,
     for (size_t c = 0; c < 5; c++) snprintf(row[c], CELL_SIZE, "%s", names[c]);
     return 5;
   }
-  int32_t from, to;
+  int64_t from, to;
   bucket_days(o, b, &from, &to);
   if (to < 0) {
     snprintf(row[0], CELL_SIZE, "%ld and more", (long)from);

@@ -401,6 +401,23 @@ def test_custom_thresholds_and_buckets():
           "--thresholds 0,29 --buckets 29 --provisioning 5,50", t)
 
 
+def test_largest_bucket_bound():
+    """A last bound of 2147483647 days: the open bucket begins the day after
+    (it overflowed 32 bits), in JSON, CSV and the table."""
+    d = hand_json("--buckets", "2147483647", "--provisioning", "1,2")
+    days = [(b["from_days"], b["to_days"]) for b in d["total"]["buckets"]]
+    check(days == [(0, 2147483647), (2147483648, None)],
+          "--buckets 2147483647: JSON days", days)
+    status, out, err = hand("--format", "csv", "--buckets", "2147483647",
+                            "--provisioning", "1,2")
+    check(status == 0 and ",bucket_2147483648_plus_count," in out,
+          "--buckets 2147483647: CSV header", err or out[:300])
+    status, out, err = hand("--buckets", "2147483647", "--provisioning",
+                            "1,2")
+    check(status == 0 and "\n2147483648 and more " in out,
+          "--buckets 2147483647: table", err or out)
+
+
 def test_threads_identical():
     outs = set()
     for fmt in ["json", "csv", "table"]:
