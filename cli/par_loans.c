@@ -679,12 +679,15 @@ static void read_key(par_loans *l, par_loan *loan, par_problem *p) {
                    "the --by values");
       return;
     }
-    if (used + len + 1 >= ML_PORTFOLIO_MAX_KEY) {
+    /* the key so far, the separator before this value, the value; its NUL
+     * must fit too */
+    size_t key_length = used + (i > 0) + len;
+    if (key_length >= ML_PORTFOLIO_MAX_KEY) {
       char message[PAR_MESSAGE_SIZE];
       snprintf(message, sizeof message,
-               "the segment's values are %zu bytes long together; at most "
-               "%d",
-               used + len + (i > 0), ML_PORTFOLIO_MAX_KEY - 1);
+               "the segment's values are %zu bytes long together (with a "
+               "byte between each two); at most %d",
+               key_length, ML_PORTFOLIO_MAX_KEY - 1);
       cell_problem(l, loan, l->by_col[i], 0, p, message);
       return;
     }

@@ -418,6 +418,37 @@ def test_largest_bucket_bound():
           "--buckets 2147483647: table", err or out)
 
 
+def test_longest_segment():
+    """README: a segment's values, with one byte between each two, are at
+    most 1,023 bytes: 1023 bytes in one column or 511 + 1 + 511 in two are
+    taken, one byte more is refused (the key and its NUL fill 1024)."""
+    header = ("loan_id,principal,rate,term,frequency,method,interest,"
+              "disbursed_on,k1,k2\n")
+    events = write("longest_events.csv", "loan_id,date,type,amount,ref\n")
+
+    def run_with(k1, k2, by):
+        loans = write("longest_loans.csv", header +
+                      "L1,1000,5,12,monthly,annuity,per-period,2026-01-15,%s,%s\n"
+                      % (k1, k2))
+        return run(["par", "--loans", loans, "--events", events, "--by", by,
+                    "--format", "json"] + AS_OF)
+
+    for k1, k2, by in [("a" * 1023, "x", "k1"), ("a" * 511, "b" * 511,
+                                                 "k1,k2")]:
+        status, out, err = run_with(k1, k2, by)
+        keys = [s["key"] for s in json.loads(out)["segments"]] if status == 0 else []
+        want = {"k1": k1} if by == "k1" else {"k1": k1, "k2": k2}
+        check(keys == [want], "--by %s: %d bytes taken" % (by, len(k1) + (
+            len(k2) + 1 if by == "k1,k2" else 0)), err)
+    for k1, k2, by in [("a" * 1024, "x", "k1"), ("a" * 511, "b" * 512,
+                                                 "k1,k2")]:
+        status, out, err = run_with(k1, k2, by)
+        check(status == 2 and out == "" and
+              "the segment's values are 1024 bytes long together (with a "
+              "byte between each two); at most 1023" in err,
+              "--by %s: 1024 bytes refused" % by, err)
+
+
 def test_threads_identical():
     outs = set()
     for fmt in ["json", "csv", "table"]:
