@@ -157,13 +157,14 @@ static const char par_options[] =
     "    reported as\n"
     "        mikrolan par: --loans: loans.csv:12:9: principal: ...\n"
     "        mikrolan par: --events: events.csv:40: repayment rejected: ...\n"
-    "    By default the first problem in file order stops the run (exit\n"
-    "    status 2) and nothing is written. With --skip-bad FILE each\n"
-    "    problem is written to FILE (CSV: file,line,column,field,loan_id,\n"
-    "    reason) and its loan left out, with all its events; the report\n"
-    "    says how many. A malformed header, unreadable CSV (a wrong number\n"
-    "    of fields, bad quoting, invalid UTF-8) and events out of order\n"
-    "    stop the run even then.\n"
+    "    By default the first problem stops the run (exit status 2) and\n"
+    "    nothing is written: the first in the order of the loans file, a\n"
+    "    loan's events counting at its row (with --sort-events too). With\n"
+    "    --skip-bad FILE each problem is written to FILE (CSV: file,line,\n"
+    "    column,field,loan_id,reason) and its loan left out, with all its\n"
+    "    events; the report says how many. A malformed header, unreadable\n"
+    "    CSV (a wrong number of fields, bad quoting, invalid UTF-8) and\n"
+    "    events out of order stop the run even then.\n"
     "\n";
 
 static const char par_tail[] =
