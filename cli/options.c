@@ -209,12 +209,12 @@ void cli_format_date(char buf[ML_DATE_FORMAT_SIZE], ml_date d) {
 
 /* ---- output ---------------------------------------------------------- */
 
-/* Appends text to line (size bytes), control characters as \xNN, so that a
- * message is always one printable line. */
-static void append_printable(char *line, size_t size, const char *text) {
+void cli_append_printable(char *line, size_t size, const char *text,
+                          size_t length) {
   size_t used = strlen(line);
+  const unsigned char *end = (const unsigned char *)text + length;
   for (const unsigned char *p = (const unsigned char *)text;
-       *p != '\0' && used + 5 < size; p++) {
+       p < end && used + 5 < size; p++) {
     if (*p < 0x20 || *p == 0x7f) {
       used += (size_t)snprintf(line + used, size - used, "\\x%02x", *p);
     } else {
@@ -222,6 +222,10 @@ static void append_printable(char *line, size_t size, const char *text) {
       line[used] = '\0';
     }
   }
+}
+
+static void append_printable(char *line, size_t size, const char *text) {
+  cli_append_printable(line, size, text, strlen(text));
 }
 
 void cli_report(const char *command, const cli_error *err) {

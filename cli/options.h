@@ -121,6 +121,12 @@ void cli_format_date(char buf[ML_DATE_FORMAT_SIZE], ml_date d);
  * one line: control characters in it are shown as \xNN. */
 void cli_report(const char *command, const cli_error *err);
 
+/* Appends text[0..length) to the string in line (size bytes), control
+ * characters (bytes below 0x20, 0x7f) as \xNN, so that what is printed
+ * stays on its line; stops short of size. */
+void cli_append_printable(char *line, size_t size, const char *text,
+                          size_t length);
+
 /* Flushes stdout and checks that everything written so far reached it.
  * Returns CLI_EXIT_OK, or CLI_EXIT_FAILURE after one line on stderr
  * ("COMMAND: cannot write the output: REASON"). */

@@ -15,7 +15,8 @@
 enum {
   RATIO_PLACES = 6,
   RATIO_SIZE = 64,
-  CELL_SIZE = ML_PORTFOLIO_MAX_KEY + 16,
+  /* a segment value with each byte shown as \xNN, its NUL, a margin */
+  CELL_SIZE = 4 * ML_PORTFOLIO_MAX_KEY + 16,
   MAX_CELLS = PAR_MAX_BY + 8 + ML_PORTFOLIO_MAX_THRESHOLDS
 };
 
@@ -397,7 +398,8 @@ static size_t header_cells(cells row, const par_request *q,
                                       "Written off", "Gross portfolio"};
   size_t c = 0;
   for (size_t i = 0; i < q->by_count; i++) {
-    snprintf(row[c++], CELL_SIZE, "%s", q->by[i]);
+    row[c][0] = '\0';
+    cli_append_printable(row[c++], CELL_SIZE, q->by[i], strlen(q->by[i]));
   }
   if (q->by_count == 0) row[c++][0] = '\0';
   for (size_t i = 0; i < 5; i++) snprintf(row[c++], CELL_SIZE, "%s", names[i]);
@@ -409,7 +411,8 @@ static size_t header_cells(cells row, const par_request *q,
   return c;
 }
 
-/* The label cells: the segment's values, or "Total". */
+/* The label cells: the segment's values (control characters as \xNN: a
+ * line feed in a value would break the table), or "Total". */
 static size_t label_cells(cells row, const par_request *q, const view *v) {
   const char *values[PAR_MAX_BY];
   size_t lengths[PAR_MAX_BY];
@@ -421,8 +424,8 @@ static size_t label_cells(cells row, const par_request *q, const view *v) {
     if (v->key == NULL) {
       snprintf(row[i], CELL_SIZE, "%s", i == 0 ? "Total" : "");
     } else {
-      snprintf(row[i], CELL_SIZE, "%.*s", (int)(i < n ? lengths[i] : 0),
-               i < n ? values[i] : "");
+      row[i][0] = '\0';
+      if (i < n) cli_append_printable(row[i], CELL_SIZE, values[i], lengths[i]);
     }
   }
   return labels;
@@ -579,7 +582,9 @@ static void write_table(FILE *out, const par_request *q, const ml_portfolio *p,
   ml_portfolio_total(p, &total.f);
   char as_of[ML_DATE_FORMAT_SIZE];
   ML_ASSERT(ml_date_format(as_of, sizeof as_of, q->as_of) == ML_OK);
-  cells row; /* one line's cells, formatted twice: to measure, to print */
+  /* one line's cells, formatted twice: to measure, to print (static: 130
+   * KiB, and the report is written once, by one thread) */
+  static cells row;
   fprintf(out, "Portfolio at risk as of %s, amounts in %s\n\n", as_of,
           q->currency.code);
   write_segment_table(out, q, p, row, &total);

@@ -449,6 +449,31 @@ def test_longest_segment():
               "--by %s: 1024 bytes refused" % by, err)
 
 
+def test_table_shows_control_characters():
+    """A quoted segment value may hold a line feed or a CR: the table shows
+    them as \\xNN and keeps one line per segment; JSON keeps the value."""
+    loans = write("control_loans.csv",
+                  "loan_id,principal,rate,term,frequency,method,interest,"
+                  "disbursed_on,kommun\n"
+                  "A,1000,5,12,monthly,annuity,per-period,2026-01-15,"
+                  "\"multi\nline\"\n"
+                  "B,1000,5,12,monthly,annuity,per-period,2026-01-15,"
+                  "\"cr\r\nlf\"\n")
+    events = write("control_events.csv", "loan_id,date,type,amount,ref\n")
+    args = ["par", "--loans", loans, "--events", events, "--by",
+            "kommun"] + AS_OF
+    status, out, err = run(args)
+    lines = out.split("\n")
+    check(status == 0 and "\r" not in out and
+          any(l.startswith("cr\\x0d\\x0alf  ") for l in lines) and
+          any(l.startswith("multi\\x0aline  ") for l in lines),
+          "table: control characters as \\xNN", err or out)
+    status, out, err = run(args + ["--format", "json"])
+    keys = sorted(s["key"]["kommun"] for s in json.loads(out)["segments"])
+    check(keys == ["cr\r\nlf", "multi\nline"], "json: values as they are",
+          err or keys)
+
+
 def test_threads_identical():
     outs = set()
     for fmt in ["json", "csv", "table"]:
