@@ -69,7 +69,7 @@ extern const char *const gen_kommuner[GEN_KOMMUNER];
 
 /*
  * Draws loan number `index` (0-based) of the programme with this seed:
- * disbursed within the three years before `until`, with its journal up to
+ * disbursed 30 to 1,460 days before `until`, with its journal up to
  * `until` (no event after it). The journal is accepted by the ledger with
  * the default loan options (ml_loan_status_compute at `until`); the model
  * is built so, and a journal that still failed would be cut before the

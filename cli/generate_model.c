@@ -4,7 +4,8 @@
  *
  * The programme is shaped after the one mikrolan was made for (a Swedish
  * microloan programme in 16 municipalities, about 85 % women, 45 network
- * groups, business loans of up to 250,000 SEK over up to three years), and
+ * groups, business loans of up to 250,000 SEK over up to three years,
+ * disbursed up to four years back), and
  * its borrowers behave in seven ways, from always on time to written off.
  * Only integers are drawn: no floating point, so every platform draws the
  * same loans.
