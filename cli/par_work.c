@@ -71,18 +71,35 @@ struct par_work {
 
 /* ---- one loan ------------------------------------------------------------------ */
 
-static void fail_fatal(worker *k, uint64_t seq, int rc, const char *message) {
+/* The option an error of ml_portfolio_add or _merge is about, and its
+ * message: too many segments is said alike for any --threads. */
+static const char *portfolio_problem(ml_status st, const ml_error *lib,
+                                     char *buf, size_t size) {
+  if (st != ML_ELIMIT) {
+    snprintf(buf, size, "%s", lib->message);
+    return NULL;
+  }
+  snprintf(buf, size,
+           "more than %d segments (distinct values of the --by columns); "
+           "at most %d",
+           ML_PORTFOLIO_MAX_SEGMENTS, ML_PORTFOLIO_MAX_SEGMENTS);
+  return "by";
+}
+
+/* flag: the option the message is about, or NULL. */
+static void fail_fatal(worker *k, uint64_t seq, int rc, const char *flag,
+                       const char *message) {
   if (k->fatal != 0 && k->fatal_seq <= seq) return;
   k->fatal = rc;
   k->fatal_seq = seq;
-  cli_fail(&k->fatal_err, NULL, "%s", message);
+  cli_fail(&k->fatal_err, flag, "%s", message);
   atomic_store(&k->work->failed, 1);
 }
 
 static void add_problem(worker *k, par_problem *p, uint64_t seq) {
   p->seq = seq;
   if (par_problems_add(&k->problems, p) != 0) {
-    fail_fatal(k, seq, CLI_EXIT_FAILURE, "out of memory");
+    fail_fatal(k, seq, CLI_EXIT_FAILURE, NULL, "out of memory");
   }
   if (k->work->q->skip_path == NULL) atomic_store(&k->work->failed, 1);
 }
@@ -114,7 +131,7 @@ static int status_at(worker *k, ml_loan_status *s, const par_loan *loan,
                                         j->count, date, &lib);
   if (st == ML_OK) return 0;
   if (st == ML_ENOMEM) {
-    fail_fatal(k, loan->seq, CLI_EXIT_FAILURE, "out of memory");
+    fail_fatal(k, loan->seq, CLI_EXIT_FAILURE, NULL, "out of memory");
   } else {
     ledger_problem(k, loan, j, &lib);
   }
@@ -137,9 +154,11 @@ static void process_loan(worker *k, const par_loan *loan,
                                   period_start != ML_DATE_NONE ? &start : NULL,
                                   &lib);
   if (st != ML_OK) {
+    char message[CLI_ERROR_MESSAGE_SIZE];
+    const char *flag = portfolio_problem(st, &lib, message, sizeof message);
     fail_fatal(k, loan->seq,
-               st == ML_ENOMEM ? CLI_EXIT_FAILURE : CLI_EXIT_USAGE,
-               lib.message);
+               st == ML_ENOMEM ? CLI_EXIT_FAILURE : CLI_EXIT_USAGE, flag,
+               message);
   }
 }
 
@@ -364,7 +383,11 @@ int par_work_finish(par_work *w, const ml_portfolio **portfolio,
     ml_error lib;
     ml_status st = ml_portfolio_merge(into, w->workers[i].portfolio, &lib);
     if (st == ML_ENOMEM) return out_of_memory(err);
-    if (st != ML_OK) return cli_fail(err, NULL, "%s", lib.message);
+    if (st != ML_OK) {
+      char message[CLI_ERROR_MESSAGE_SIZE];
+      const char *flag = portfolio_problem(st, &lib, message, sizeof message);
+      return cli_fail(err, flag, "%s", message);
+    }
   }
   *portfolio = into;
   return 0;

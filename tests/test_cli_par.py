@@ -474,6 +474,23 @@ def test_table_shows_control_characters():
           err or keys)
 
 
+def test_too_many_segments():
+    """100,001 distinct --by values: the message names --by, the same for
+    one thread (the accumulator's add) and two (their merge)."""
+    rows = "".join("L%06d,1000,5,12,monthly,annuity,per-period,2026-01-15,"
+                   "v%d\n" % (i, i) for i in range(100001))
+    loans = write("many_loans.csv", "loan_id,principal,rate,term,frequency,"
+                  "method,interest,disbursed_on,k\n" + rows)
+    events = write("many_events.csv", "loan_id,date,type,amount,ref\n")
+    for threads in ["1", "2"]:
+        status, out, err = run(["par", "--loans", loans, "--events", events,
+                                "--by", "k", "--threads", threads] + AS_OF)
+        check(status == 2 and out == "" and
+              err == P + "--by: more than 100000 segments (distinct values "
+              "of the --by columns); at most 100000\n",
+              "--threads %s: too many segments" % threads, err)
+
+
 def test_threads_identical():
     outs = set()
     for fmt in ["json", "csv", "table"]:
