@@ -159,7 +159,9 @@ typedef struct ml_apr_result {
 
 /*
  * The effective annual rate of dated flows (see the equation, the time rule
- * and the rounding above), time counted from the earliest flow with basis.
+ * and the rounding above), time counted with basis from the earliest date
+ * left once the flows of a date are added together (a date whose flows sum
+ * to 0 drops out).
  * flows[0..count) is caller-owned, read only, in any order; flows of one
  * date are added together and counted in out->merged_flows. decimals is
  * ML_APR_MIN_DECIMALS..ML_APR_MAX_DECIMALS.
