@@ -389,6 +389,10 @@ static ml_status check_calendar(const ml_schedule_terms *t, ml_error *err) {
     return invalid(err, ML_EINVAL, "business-day",
                    "unknown business-day convention");
   }
+  if (t->adjusted_interest_periods != 0 && t->adjusted_interest_periods != 1) {
+    return invalid(err, ML_EINVAL, "adjusted-interest-periods",
+                   "must be 0 or 1");
+  }
   return ML_OK;
 }
 

@@ -440,6 +440,7 @@ static void due_moved_before_disbursement(ml_schedule_terms *t) {
   t->business_day = ML_BD_PRECEDING; /* 26 Dec -> 23 Dec */
 }
 static void bad_business_day(ml_schedule_terms *t) { t->business_day = (ml_business_day)5; }
+static void adjusted_periods_two(ml_schedule_terms *t) { t->adjusted_interest_periods = 2; }
 
 static void rejected_terms(void **state) {
   (void)state;
@@ -489,6 +490,8 @@ static void rejected_terms(void **state) {
                   "before the disbursement on 2026-12-24");
   expect_rejected(bad_business_day, ML_EINVAL, "business-day",
                   "business-day: unknown business-day convention");
+  expect_rejected(adjusted_periods_two, ML_EINVAL, "adjusted-interest-periods",
+                  "adjusted-interest-periods: must be 0 or 1");
 }
 
 /* The shared divider (lib/divider.h) rounds as ml_round_i64 does, in

@@ -179,11 +179,13 @@ typedef struct ml_installment {
 /*
  * Checks the terms: ML_EINVAL for a value that is not allowed (zero or
  * negative principal, grace not below the term, first due date not after
- * the disbursement, a missing disbursement date, an enum outside its range),
- * ML_ELIMIT beyond a limit (principal above max_principal, more than 600
- * installments), ML_ERANGE for due dates past 2200-12-31. err->field names
- * the offending field as the `mikrolan schedule` flag spells it, without
- * dashes ("principal", "term", "grace-principal", ...). Thread-safe.
+ * the disbursement, a missing disbursement date, an enum outside its range,
+ * adjusted_interest_periods other than 0 or 1), ML_ELIMIT beyond a limit
+ * (principal above max_principal, more than 600 installments), ML_ERANGE
+ * for due dates past 2200-12-31. err->field names the offending field as
+ * the `mikrolan schedule` flag spells it, without dashes ("principal",
+ * "term", "grace-principal", ...; "installment" for fixed_installment,
+ * which has no flag: the journal's reschedule column). Thread-safe.
  */
 ML_API ML_NODISCARD ml_status ml_schedule_validate(
     const ml_schedule_terms *terms, ml_error *err);
