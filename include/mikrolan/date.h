@@ -99,9 +99,10 @@ ML_API ML_NODISCARD ml_status ml_day_count_parse(ml_day_count *out,
 /*
  * The year fraction from start to end under dc, as an exact fraction in
  * lowest terms. Requires start <= end (ML_EINVAL otherwise). maturity is the
- * final date of the schedule, used only by 30E/360 ISDA (end is not moved
- * from the last day of February when it is the maturity); pass end when it
- * does not matter. ACT/ACT ISDA of 2003-11-01..2004-05-01 = 61/365 + 121/366.
+ * end of the schedule's last interest period (its last due date, adjusted
+ * only under adjusted interest periods), used only by 30E/360 ISDA (end is
+ * not moved from the last day of February when it is the maturity); pass
+ * end when it does not matter. ACT/ACT ISDA of 2003-11-01..2004-05-01 = 61/365 + 121/366.
  */
 ML_API ML_NODISCARD ml_status ml_day_count_fraction(ml_fraction *out,
                                                     ml_day_count dc,

@@ -122,7 +122,7 @@ ML_API ML_NODISCARD ml_status ml_amount_format(char *buf, size_t size,
  * Swedish human form: groups of three digits separated by a space (U+0020,
  * so that ml_amount_parse reads it back), ',' as the decimal mark, and the
  * unit after a space: "kr" for SEK, the ISO code otherwise.
- * "1 234,50 kr", "-0,05 kr", "12 000 EUR"... (for EUR: "12 000,00 EUR").
+ * "1 234,50 kr", "-0,05 kr", "12 000,00 EUR".
  * When unit is 0 the unit is left out ("1 234,50").
  */
 ML_API ML_NODISCARD ml_status ml_amount_format_sv(char *buf, size_t size,

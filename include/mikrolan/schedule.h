@@ -34,7 +34,8 @@
  *    the installment multiple (or A = fixed_installment when it is set);
  *    principal_k = A - c_k, kept within
  *    0..B_{k-1} (the balance never rises);
- *  - equal principal: principal_k = round(P/m) to one minor unit;
+ *  - equal principal: principal_k = round(P/m) to one minor unit, kept
+ *    within 0..B_{k-1};
  *  - flat: installment_k = round(P/m + c_k) to the installment multiple,
  *    principal_k = installment_k - c_k (kept within 0..B_{k-1});
  *  - bullet: 0 until the last row.
@@ -90,8 +91,9 @@ ML_API ML_NODISCARD ml_status ml_frequency_parse(ml_frequency *out,
                                                  const char *text,
                                                  ml_error *err);
 
-/* The name ml_frequency_parse reads back: "monthly", "quarterly", "2w",
- * "10d"... ML_EBUFFER if size is too small (16 bytes always suffice). */
+/* The name ml_frequency_parse reads back: "monthly", "biweekly",
+ * "quarterly", "3w", "10d"... (a named frequency by its name). ML_EBUFFER
+ * if size is too small (16 bytes always suffice). */
 ML_API ML_NODISCARD ml_status ml_frequency_format(char *buf, size_t size,
                                                   ml_frequency freq);
 
@@ -199,7 +201,7 @@ ML_API size_t ml_schedule_row_count(const ml_schedule_terms *terms);
  * *count. Validates first (as ml_schedule_validate). ML_EBUFFER when capacity
  * < ml_schedule_row_count(terms) (ML_SCHEDULE_MAX_INSTALLMENTS + 1 always
  * suffices). Allocates nothing in the common case; an annuity whose
- * installment lies within about 10^-9 minor units of a rounding boundary
+ * installment lies within about 10^-7 minor units of a rounding boundary
  * (or has an extreme rate) is settled with GMP, which allocates through
  * its own allocator (GMP aborts the process when memory runs out).
  * Thread-safe; rows is caller-owned.
@@ -225,8 +227,10 @@ ML_API const ml_schedule_terms *ml_schedule_terms_of(
     const ml_schedule *schedule);
 
 /* The exact equal installment of an annuity before rounding, rounded to
- * increment with mode: round(P*r/(1-(1+r)^-m)), r = rate_num/rate_den > 0
- * per period. Exposed for tests and tools. ML_ERANGE if it does not fit. */
+ * increment with mode: round(P*r/(1-(1+r)^-m)), r = rate_num/rate_den per
+ * period (P/m when r = 0). Exposed for tests and tools. ML_EINVAL for a
+ * negative principal or rate, rate_den <= 0, m outside 1..600 or increment
+ * <= 0; ML_ERANGE if it does not fit. */
 ML_API ML_NODISCARD ml_status ml_annuity_payment(ml_amount *out,
                                                  ml_amount principal,
                                                  int64_t rate_num,
