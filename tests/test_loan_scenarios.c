@@ -254,6 +254,16 @@ static exp_status status_active(void) {
   return s;
 }
 
+/* A loan settled on `on` with `paid` received: nothing owed, nothing
+ * owed back. */
+static exp_status status_closed(const char *on, ml_amount paid) {
+  exp_status s = status_active();
+  s.state = ML_LOAN_CLOSED;
+  s.closed_on = date_of(on);
+  s.paid_total = paid;
+  return s;
+}
+
 static void check_row(checker *c, size_t i, const ml_loan_installment *got,
                       const exp_row *want) {
   char what[96];
@@ -1908,10 +1918,7 @@ static void payoff_across_a_moved_due_date(void **state) {
     memcpy(e[k].paid, e[k].due, sizeof e[k].paid);
     memset(e[k].outstanding, 0, sizeof e[k].outstanding);
   }
-  s = status_active();
-  s.state = ML_LOAN_CLOSED;
-  s.closed_on = date_of("2023-12-31");
-  s.paid_total = 1025272;
+  s = status_closed("2023-12-31", 1025272);
   expect_status("that payoff", loan, "2024-06-30", &s, e, 6);
 }
 
@@ -2046,10 +2053,7 @@ static void payoff_during_an_interest_grace(void **state) {
   e[4].due[ML_INTEREST] = e[4].outstanding[ML_INTEREST] = 0;
   e[5].due[ML_INTEREST] = e[5].outstanding[ML_INTEREST] = 0;
   for (int k = 0; k < 6; k++) row_pay_all(&e[k]);
-  s = status_active();
-  s.state = ML_LOAN_CLOSED;
-  s.closed_on = date_of("2024-03-15");
-  s.paid_total = 1225698;
+  s = status_closed("2024-03-15", 1225698);
   expect_status("settled in the interest grace", loan, "2024-06-30", &s, e,
                 6);
 
@@ -2498,10 +2502,7 @@ static void late_fee_trigger_date(void **state) {
     e[k].due[ML_INTEREST] = e[k].outstanding[ML_INTEREST] = 0;
   }
   for (int k = 0; k < 6; k++) row_pay_all(&e[k]);
-  s = status_active();
-  s.state = ML_LOAN_CLOSED;
-  s.closed_on = date_of("2026-02-25");
-  s.paid_total = 1216229;
+  s = status_closed("2026-02-25", 1216229);
   expect_status("payoff on the trigger date", settled, "2026-02-26", &s, e,
                 6);
 }
