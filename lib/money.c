@@ -353,7 +353,7 @@ static ml_status excess_decimals_error(const amount_text *t,
   return ml_error_set(
       t->err, ML_EPARSE, "amount", 0, (long)(r->excess - t->text) + 1,
       "amount %s has %d decimal%s but %s has %d; expected at most %d "
-      "decimal%s (or a rounding mode to round it)",
+      "decimal%s",
       quoted, r->decimals, r->decimals == 1 ? "" : "s", cur.code,
       cur.exponent, cur.exponent, cur.exponent == 1 ? "" : "s");
 }
