@@ -54,6 +54,12 @@ static cli_parse_result read_option(cli_option *options, size_t count,
   const char *equals = strchr(name, '=');
   size_t len = equals ? (size_t)(equals - name) : strlen(name);
   cli_option *opt = find_option(options, count, name, len);
+  /* --help alone was taken before; with a value it is still an option */
+  if (opt == NULL && equals != NULL && len == 4 &&
+      memcmp(name, "help", 4) == 0) {
+    cli_fail(err, "help", "takes no value, but got \"=%s\"", equals + 1);
+    return CLI_BAD;
+  }
   if (opt == NULL) {
     char shown[CLI_ERROR_FLAG_SIZE];
     snprintf(shown, sizeof shown, "%.*s", (int)len, name);

@@ -487,6 +487,7 @@ REJECTED = [
      "--adjusted-interest-periods: given more than once; give it once"),
     (ANCHOR + ["--adjusted-interest-periods=yes"],
      "--adjusted-interest-periods: takes no value, but got \"=yes\""),
+    (ANCHOR + ["--help=yes"], "--help: takes no value, but got \"=yes\""),
     (ANCHOR + ["--format"], "--format: missing value"),
     (["--principal", "--rate", "8.5", "--term", "36", "--disbursed",
       "2026-01-15"], "--principal: missing value"),
