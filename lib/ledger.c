@@ -412,6 +412,23 @@ static ml_amount pay_due(replay *rp, ml_date d, ml_amount amount) {
   return amount;
 }
 
+/* Under due-then-advance, the fees and penalties that events charged to
+ * installments not yet due: they were charged by d (events replay in date
+ * order), so they are due, as in Fineract, whose charges fall due on their
+ * own dates; they are paid, oldest installment first, penalties then fees,
+ * before any money goes in advance. Returns what is left. */
+static ml_amount pay_charges_ahead(replay *rp, ml_amount amount) {
+  for (size_t i = rp->first_open; i < rp->count && amount > 0; i++) {
+    ml_loan_installment *row = &rp->rows[i];
+    amount -= pay_component(
+        rp, row, ML_PENALTIES,
+        min_amount(amount, row->charged_penalties_outstanding));
+    amount -= pay_component(rp, row, ML_FEES,
+                            min_amount(amount, row->charged_fees_outstanding));
+  }
+  return amount;
+}
+
 /*
  * The waterfall. A repayment below the principal outstanding cannot reach
  * the payoff, so on_repayment pays what is due at d, oldest row first, and
@@ -1032,6 +1049,9 @@ static ml_status on_repayment(replay *rp, ml_date d, ml_amount amount) {
     left = amount - payoff;
   } else {
     left = pay_due(rp, d, amount);
+    if (left > 0 && rp->options->allocation == ML_ALLOC_DUE_THEN_ADVANCE) {
+      left = pay_charges_ahead(rp, left);
+    }
     if (left > 0) st = prepay(rp, d, &left);
   }
   if (st != ML_OK) return st;

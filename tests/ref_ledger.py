@@ -61,11 +61,12 @@ ALLOCATIONS = ("penalties-fees-interest-principal", "interest-principal-penaltie
                "principal-interest-penalties-fees", "due-then-advance")
 # Within an installment the components are paid in the order the name gives
 # (loan.h, ml_allocation). due-then-advance: due installments in the
-# default order; "then money in advance pays later installments principal
-# first" -- per later installment, principal first, then (spec silent on the
-# rest) penalties, fees, interest, as Fineract's strategy of that name
-# ("due penalty, fee, interest, principal; in advance principal, penalty,
-# fee, interest") does.
+# default order; then what events charged to later installments (README:
+# charged by the date, so due; see pay_charges_ahead); "then money in
+# advance pays later installments principal first" -- per later
+# installment, principal first, then (spec silent on the rest) penalties,
+# fees, interest, as Fineract's strategy of that name ("due penalty, fee,
+# interest, principal; in advance principal, penalty, fee, interest") does.
 ALLOCATION_ORDERS = {
     "penalties-fees-interest-principal": (PENALTIES, FEES, INTEREST, PRINCIPAL),
     "interest-principal-penalties-fees": (INTEREST, PRINCIPAL, PENALTIES, FEES),
@@ -647,6 +648,8 @@ class Ledger:
             self.credit += x - payoff
             return
         x = self.pay_in_order(x, d, True)
+        if self.opts.allocation == "due-then-advance":
+            x = self.pay_charges_ahead(x)
         if x > 0 and self.prepayment != NEXT_INSTALLMENTS:
             x = self.prepay_principal(d, x)
         # what no principal takes under a re-amortising policy: spec silent;
@@ -655,6 +658,20 @@ class Ledger:
         self.credit += x
         if all(it.out_total() == 0 for it in self.installments):
             self.close(d)
+
+    def pay_charges_ahead(self, x):
+        """due-then-advance: what fee and penalty events charged to the
+        installments not yet due is due too (README, "Allocation": charged
+        by the repayment's date, as Fineract's charges fall due on their own
+        dates), paid oldest installment first, penalties then fees, before
+        money goes in advance; return what is left of x."""
+        for it in self.installments:
+            for c in (PENALTIES, FEES):
+                y = min(it.charged[c], x)
+                it.paid[c] += y
+                it.settle_charged(c, y)
+                x -= y
+        return x
 
     def pay_in_order(self, x, d, due_by_d):
         """Pay the installments due by d (or those due after it) oldest

@@ -1372,6 +1372,32 @@ static void due_then_advance(void **state) {
     expect_status(i == 0 ? "due then advance" : "default order in advance",
                   loan, "2026-02-20", &s, e, 6);
   }
+
+  /* A reminder fee charged on 02-20 goes to row 2 (due 03-15); charged by
+   * the repayment's date, it is due, as in Fineract: 223000 on 02-20 pays
+   * row 1 (212000), the fee (6000), then 5000 of row 2's principal in
+   * advance. payoff [A1]: 995000 + 1786 (row 2's 5 of 28 days). */
+  ml_loan_options o;
+  ml_loan_options_init(&o);
+  o.allocation = ML_ALLOC_DUE_THEN_ADVANCE;
+  ml_loan *loan = l6_loan(state, &o);
+  charge(loan, ML_EVENT_FEE, "2026-02-20", 6000);
+  repay(loan, "2026-02-20", 223000);
+  exp_row e[6];
+  l6_rows(e);
+  row_pay_all(&e[0]);
+  row_charge(&e[1], ML_FEES, 6000);
+  row_pay(&e[1], ML_FEES, 6000);
+  row_pay(&e[1], ML_PRINCIPAL, 5000);
+  exp_status s = status_active();
+  s.outstanding[ML_PRINCIPAL] = 995000;
+  s.outstanding[ML_INTEREST] = 30000;
+  s.next_due_date = date_of("2026-03-15");
+  s.next_due_amount = 205000;
+  s.payoff = 996786;
+  s.paid_total = 223000;
+  expect_status("a charge on a later row is due", loan, "2026-02-20", &s, e,
+                6);
 }
 
 /* Reversal of a middle repayment: L6 disbursed by an event, paid on 02-15,

@@ -138,8 +138,10 @@ typedef enum ml_allocation {
   ML_ALLOC_PENALTIES_FEES_INTEREST_PRINCIPAL = 0, /* Fineract's standard */
   ML_ALLOC_INTEREST_PRINCIPAL_PENALTIES_FEES = 1,
   ML_ALLOC_PRINCIPAL_INTEREST_PENALTIES_FEES = 2,
-  /* Due installments: penalties, fees, interest, principal; then money in
-   * advance pays later installments principal first. */
+  /* Due installments: penalties, fees, interest, principal; then the fees
+   * and penalties events charged to later installments (charged by the
+   * date, so due); then money in advance pays later installments
+   * principal first. */
   ML_ALLOC_DUE_THEN_ADVANCE = 3
 } ml_allocation;
 
