@@ -72,7 +72,8 @@ struct par_work {
 /* ---- one loan ------------------------------------------------------------------ */
 
 /* The option an error of ml_portfolio_add or _merge is about, and its
- * message: too many segments is said alike for any --threads. */
+ * message: too many segments is said alike for any --threads. (Their other
+ * ML_ELIMIT, a key too long, cannot come: read_key refuses it first.) */
 static const char *portfolio_problem(ml_status st, const ml_error *lib,
                                      char *buf, size_t size) {
   if (st != ML_ELIMIT) {
