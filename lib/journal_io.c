@@ -1253,6 +1253,36 @@ static ml_status check_loan_id_text(const char *id, ml_error *err) {
 
 /* What the writer needs of each event, checked before anything is
  * written. */
+/* The values the reader could not read back as they are: a date outside
+ * the supported range (no text for it), a negative reversal target, term
+ * or grace (the reader takes digits only), a rate ml_rate_parse refuses. */
+static ml_status check_written_values(const ml_event *e, size_t i,
+                                      ml_error *err) {
+  const char *field = NULL, *why = "is negative";
+  if (e->date < ML_DATE_MIN || e->date > ML_DATE_MAX) {
+    field = "date";
+    why = "is outside 1900-01-01..2200-12-31";
+  } else if (e->type == ML_EVENT_REVERSAL && e->target < 0) {
+    field = "target";
+  } else if (e->type == ML_EVENT_RESCHEDULE) {
+    const ml_reschedule *how = &e->reschedule;
+    ml_rate rate;
+    if (ml_rate_make(&rate, how->annual_rate.coefficient,
+                     how->annual_rate.scale) != ML_OK) {
+      field = "rate";
+      why = "is not a rate from 0 % to 1000 % with at most 9 decimals";
+    } else if (how->installments < 0) {
+      field = "term";
+    } else if (how->grace_principal < 0) {
+      field = "grace_principal";
+    }
+  }
+  if (field == NULL) return ML_OK;
+  return ml_error_set(err, ML_EINVAL, field, (long)i + 1, 0,
+                      "event %zu: %s %s, so it could not be read back",
+                      i + 1, field, why);
+}
+
 static ml_status check_written_event(const ml_event *e, size_t i,
                                      ml_error *err) {
   ML_ASSERT((unsigned)e->type <= ML_EVENT_RESCHEDULE);
@@ -1275,7 +1305,7 @@ static ml_status check_written_event(const ml_event *e, size_t i,
     return ml_error_set(err, ML_EINVAL, "ref", (long)i + 1, (long)bad + 1,
                         "event %zu: ref is not valid UTF-8", i + 1);
   }
-  return ML_OK;
+  return check_written_values(e, i, err);
 }
 
 /* Text of every column for one event; "" where its type has nothing. */

@@ -1889,6 +1889,33 @@ static void rejects_what_cannot_be_written(void **state) {
                      "event 2: ref is not NUL-terminated within 64 bytes");
   snprintf(e[1].ref, sizeof e[1].ref, "ok\xc3");
   expect_write_error("L", e, 2, "ref", 2, 3, "event 2: ref is not valid UTF-8");
+  e[1].ref[0] = '\0';
+
+  /* Values the reader could not read back as they are. */
+  e[1].date = ML_DATE_MAX + 1;
+  expect_write_error("L", e, 2, "date", 2, 0,
+                     "event 2: date is outside 1900-01-01..2200-12-31, so it "
+                     "could not be read back");
+  e[1] = make_event(2, ML_EVENT_REVERSAL, "2026-01-16", 0, "");
+  e[1].target = -5;
+  expect_write_error("L", e, 2, "target", 2, 0,
+                     "event 2: target is negative, so it could not be read "
+                     "back");
+  e[1] = make_event(2, ML_EVENT_RESCHEDULE, "2026-01-16", 0, "");
+  e[1].reschedule.annual_rate = (ml_rate){12, 2};
+  e[1].reschedule.installments = -3;
+  expect_write_error("L", e, 2, "term", 2, 0,
+                     "event 2: term is negative, so it could not be read back");
+  e[1].reschedule.installments = 3;
+  e[1].reschedule.grace_principal = -1;
+  expect_write_error("L", e, 2, "grace_principal", 2, 0,
+                     "event 2: grace_principal is negative, so it could not "
+                     "be read back");
+  e[1].reschedule.grace_principal = 0;
+  e[1].reschedule.annual_rate = (ml_rate){10001, 3};
+  expect_write_error("L", e, 2, "rate", 2, 0,
+                     "event 2: rate is not a rate from 0 % to 1000 % with at "
+                     "most 9 decimals, so it could not be read back");
 
   FILE *read_only = fopen("/dev/null", "r");
   if (read_only != NULL) {

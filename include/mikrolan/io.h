@@ -237,9 +237,9 @@ ML_API void ml_journal_reader_free(ml_journal_reader *reader); /* NULL ok */
  * loan_id "") at the end of the input. Allocates nothing, except to grow
  * the set of seen ids (ML_JOURNAL_GROUPED; ML_ENOMEM when that fails).
  *
- * Errors in a row — ML_EPARSE (malformed date, amount, number, type),
- * ML_EINVAL (a value the row's type does not allow, a missing value, an id
- * out of place, a loan id seen before), ML_ERANGE (a number or date out of
+ * Errors in a row — ML_EPARSE (malformed date, amount, number),
+ * ML_EINVAL (an unknown type or component, a value the row's type does not
+ * allow, a missing value, an id out of place, a loan id seen before), ML_ERANGE (a number or date out of
  * range), ML_ELIMIT (a ref or loan id too long, or more than
  * min(capacity, ML_LOAN_MAX_EVENTS) events in one loan) — fill err with
  * the column's name in err->field, the line and column of the offending
@@ -263,10 +263,14 @@ ML_API ML_NODISCARD ml_status ml_journal_next_loan(
  * ml_rate_format_percent, fields a type does not use left empty, LF line
  * endings: ml_journal_next_loan reads back exactly the events written.
  * ML_EINVAL (nothing written) for a loan id that is empty, too long, has
- * control characters or invalid UTF-8, for an event whose id is not its
- * position (events[i].id must be i + 1: a journal in order of entry, as
- * ml_loan_events gives it), a ref that is not NUL-terminated within
- * ML_EVENT_REF_SIZE or not valid UTF-8. ML_EIO when a write fails. An
+ * control characters (bytes below 0x20, 0x7f) or invalid UTF-8, for an
+ * event whose id is not its position (events[i].id must be i + 1: a
+ * journal in order of entry, as ml_loan_events gives it), a ref that is
+ * not NUL-terminated within ML_EVENT_REF_SIZE or not valid UTF-8, and for
+ * a value the reader could not read back as it is: a date outside
+ * 1900-01-01..2200-12-31, a negative reversal target, reschedule term or
+ * grace, a reschedule rate ml_rate_parse refuses. ML_EIO when a write
+ * fails. An
  * event type or waiver component outside its enum is a programming error
  * (assertion).
  */
