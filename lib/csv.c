@@ -67,6 +67,7 @@ struct ml_csv_reader {
   field_info *info;
   size_t fields;
   long record_line;
+  long end_line, end_column; /* where the record's last field ended */
   size_t record_bytes;
   int plain_record; /* read by the fast path: one line, no quotes; its
                        fields' places are not stored but follow from
@@ -250,6 +251,8 @@ static ml_status end_of_field(ml_csv_reader *r, ml_error *err, int b,
     return take(r, err, b, 1);
   }
   *end = END_OF_RECORD;
+  r->end_line = r->line;
+  r->end_column = r->column;
   if (b == '\n' || b == '\r') return take_line_end(r, err, b);
   return check_end(r, err, b);
 }
@@ -397,7 +400,8 @@ static ml_status read_record(ml_csv_reader *r, int *has_record,
     if (st != ML_OK) return st;
   }
   if (!r->in_header && r->fields != r->columns) {
-    return fail_at(r, err, ML_EPARSE, r->record_line, 0,
+    /* at the record's end, where the first missing field would start */
+    return fail_at(r, err, ML_EPARSE, r->end_line, r->end_column,
                    "the record on line %ld has %zu field%s but the header "
                    "has %zu",
                    r->record_line, r->fields, r->fields == 1 ? "" : "s",

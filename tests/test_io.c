@@ -366,11 +366,11 @@ static void rejects_bad_line_endings_and_field_counts(void **state) {
   expect_record_error("a,b\n1,2,3\n", 10, ML_EPARSE, "", 2, 5,
                       "the record on line 2 has more fields than the "
                       "header's 2");
-  /* "1": column b is missing */
-  expect_record_error("a,b\n1\n", 6, ML_EPARSE, "b", 2, 0,
+  /* "1": column b is missing; it would start at the line's end */
+  expect_record_error("a,b\n1\n", 6, ML_EPARSE, "b", 2, 2,
                       "the record on line 2 has 1 field but the header has 2");
   /* a line of spaces is a record with one field */
-  expect_record_error("a,b\n  \n", 7, ML_EPARSE, "b", 2, 0,
+  expect_record_error("a,b\n  \n", 7, ML_EPARSE, "b", 2, 3,
                       "the record on line 2 has 1 field but the header has "
                       "2");
 }
@@ -1749,7 +1749,7 @@ static void reads_a_short_row_that_ends_at_the_edge(void **state) {
            "L1,2026-01-15,disbursement,250000.00,,1,,,,,,\n%s\n"
            "L2,2026-01-15,disbursement,250000.00,,1,,,,,,\n",
            row);
-  expect_loan_error(text, NULL, 0, ML_EPARSE, "component", 3, 0,
+  expect_loan_error(text, NULL, 0, ML_EPARSE, "component", 3, 64,
                     "the record on line 3 has 6 fields but the header has 12",
                     "L1", 4);
 }

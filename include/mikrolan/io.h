@@ -11,7 +11,9 @@
  *    ending after a closing quote, a CR not followed by LF outside quotes,
  *    and an unterminated quoted field are ML_EPARSE;
  *  - the first record is the header: non-empty, unique column names; every
- *    later record has exactly as many fields as the header (ML_EPARSE);
+ *    later record has exactly as many fields as the header (ML_EPARSE: one
+ *    too many at its first byte, too few at the record's end, where the
+ *    first missing field would start, with err->field naming it);
  *  - empty lines (nothing between two line endings) are skipped, so a file
  *    may end with blank lines; an empty single field is written "";
  *  - the input is UTF-8: an invalid sequence (overlong, surrogate, above
