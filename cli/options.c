@@ -131,7 +131,10 @@ int cli_parse_count(int32_t *out, const cli_option *opt, cli_error *err) {
     n = n * 10 + (s[i] - '0');
     if (n > INT32_MAX) {
       cli_quote(quoted, s);
-      return cli_fail(err, opt->name, "%s is too large; expected at most %ld",
+      /* the option's own range, often far smaller, is checked later */
+      return cli_fail(err, opt->name,
+                      "%s is above %ld, the largest count; see --help for "
+                      "the option's range",
                       quoted, (long)INT32_MAX);
     }
   }

@@ -318,6 +318,18 @@ static ml_status loan_flows(ml_flow *flows, size_t *count, ml_apr_result *out,
       flows[k++] = (ml_flow){rows[i].due_date, rows[i].total};
     }
   }
+  if (fee >= t->principal) { /* nothing lent: say which term, not "flows" */
+    char fee_text[ML_AMOUNT_FORMAT_SIZE], principal_text[ML_AMOUNT_FORMAT_SIZE];
+    ML_ASSERT(ml_amount_format(fee_text, sizeof fee_text, fee, t->currency) ==
+                  ML_OK &&
+              ml_amount_format(principal_text, sizeof principal_text,
+                               t->principal, t->currency) == ML_OK);
+    return ml_error_set(err, ML_EINVAL, "upfront-fee", 0, 0,
+                        "upfront-fee: the upfront fee %s %s is not below the "
+                        "principal %s %s: nothing is lent, so no rate exists",
+                        fee_text, t->currency.code, principal_text,
+                        t->currency.code);
+  }
   flows[0] = (ml_flow){t->disbursed, fee - t->principal};
   *count = k;
   out->total_drawdowns = t->principal;

@@ -726,11 +726,19 @@ static void rejects_bad_terms(void **state) {
   ml_status st = ml_apr_of_terms(&r, &t, 1, &err);
   assert_int_equal(st, ML_EINVAL);
   assert_string_equal(err.field, "principal"); /* the schedule's message */
-  /* A fee of the whole principal leaves nothing drawn. */
+  /* A fee of the whole principal, or more, leaves nothing drawn: the
+   * error names the fee, not the flows the caller never gave. */
   t.principal = 100000;
   t.upfront_fee = 100000;
-  expect_error(ml_apr_of_terms(&r, &t, 1, &err), &err, ML_EINVAL, "flows",
-               "they are all repayments (positive)");
+  expect_error(ml_apr_of_terms(&r, &t, 1, &err), &err, ML_EINVAL,
+               "upfront-fee",
+               "upfront-fee: the upfront fee 1000.00 SEK is not below the "
+               "principal 1000.00 SEK: nothing is lent, so no rate exists");
+  t.upfront_fee = 100001;
+  expect_error(ml_apr_of_terms(&r, &t, 1, &err), &err, ML_EINVAL,
+               "upfront-fee", "upfront-fee: the upfront fee 1000.01 SEK is");
+  t.upfront_fee = 99999; /* one öre drawn: a rate too large, not this */
+  assert_int_equal(ml_apr_of_terms(&r, &t, 1, &err), ML_ENOROOT);
 }
 
 static void basis_names_and_parse(void **state) {

@@ -422,8 +422,8 @@ REJECTED = [
      "expected digits only, such as 12 (no sign, spaces or leading zeros)"),
     (replaced("--term", "3x"), "--term: \"3x\" is not a whole number; "
      "expected digits only, such as 12 (no sign, spaces or leading zeros)"),
-    (replaced("--term", "2147483648"), "--term: \"2147483648\" is too "
-     "large; expected at most 2147483647"),
+    (replaced("--term", "2147483648"), "--term: \"2147483648\" is above "
+     "2147483647, the largest count; see --help for the option's range"),
     (replaced("--term", "600") + ["--frequency", "annual"], "--term: the "
      "last due date falls after 2200-12-31"),
     (ANCHOR + ["--grace-principal", "36"], "--grace-principal: 36 must be "

@@ -370,10 +370,9 @@ def test_rejected_options():
         (LOAN[:1] + ["0"] + LOAN[2:], "--principal: must be greater than 0"),
         (LOAN + ["--upfront-fee", "250000.01"], "--upfront-fee: 250000.01 "
          "SEK is above the limit of 250000.00 SEK (see --max-principal)"),
-        (LOAN + ["--upfront-fee", "100%"], "the flows never change sign: "
-         "they are all repayments (positive), so no rate solves the "
-         "equation; expected drawdowns (negative) and repayments "
-         "(positive)"),
+        (LOAN + ["--upfront-fee", "100%"], "--upfront-fee: the upfront "
+         "fee 250000.00 SEK is not below the principal 250000.00 SEK: "
+         "nothing is lent, so no rate exists"),
     ]
     for args, message in cases:
         status, out, err = run(args)

@@ -5,7 +5,8 @@
  *
  * The equation. Directive 2008/48/EC, Annex I, part I (unchanged by
  * Directive 2011/90/EU, which amends only part II's assumptions), the rule
- * Swedish förordning (2010:1855) om konsumentkrediter refers to: X solves
+ * Swedish förordning (2010:1855) om beräkning av effektiv ränta vid
+ * konsumentkrediter refers to: X solves
  *
  *     sum_k C_k (1+X)^(-t_k) = sum_l D_l (1+X)^(-s_l)
  *
@@ -31,7 +32,9 @@
  *    31 March is 28/29 February); d - k years is d - 12k months;
  *  - but when d is exactly F + j periods (the same clamped month
  *    arithmetic a schedule uses for its due dates: 31 January + 1 month is
- *    28 February), the interval is exactly j periods, no days;
+ *    28 February), the interval is exactly j periods, no days (a choice of
+ *    this library: the backward count alone, as Directive 2014/17/EU
+ *    writes it, would make 28 February 28/365 after 31 January);
  *  - otherwise the days left, from F to E = d - k periods (excluding F,
  *    including E, so E - F days), are divided by the days of the complete
  *    year counted back from E to the same day of the previous year: 366
@@ -205,21 +208,25 @@ ML_API ML_NODISCARD ml_status ml_xirr(ml_apr_result *out,
 /*
  * The effective annual rate of a loan from its terms: the schedule of
  * ml_schedule_compute, with the flows
- *   - principal - upfront fee, drawn on the disbursement date (the upfront
- *     fee is retained from the drawdown, which gives the same equation as
- *     paying it on that date);
+ *   - principal - upfront fee, drawn on the disbursement date (the fee is
+ *     row 0 of the schedule, paid on that date; netting it from the
+ *     drawdown gives the same equation);
  *   - every row's total (principal + interest + installment fee) on its
  *     (adjusted) due date.
  * The basis follows the frequency: months for every N months (so the k-th
  * monthly due date F + k months is exactly k/12 years, month-end clamps
  * included), weeks for every N weeks, years (+ days) for every N days.
- * out->total_drawdowns is the principal, out->total_payable the sum of the
- * schedule's totals (row 0, the upfront fee, included), out->total_cost
- * their difference; out->merged_flows counts due dates that fell on an
+ * out->total_drawdowns is the principal (the total amount of credit),
+ * out->total_payable the sum of the schedule's totals (row 0, the upfront
+ * fee the borrower pays, included), out->total_cost their difference. A
+ * fee retained from the drawdown, so that only principal - fee is made
+ * available, is a total amount of credit of principal - fee and a payable
+ * smaller by the fee: give it as flows (ml_apr_of_flows), which sum what
+ * they are given. out->merged_flows counts due dates that fell on an
  * earlier flow's date (the upfront fee's netting is not counted).
- * Errors: those of ml_schedule_compute (the terms' own fields), and those
- * of ml_apr_of_flows (a fee of the whole principal leaves nothing drawn:
- * ML_EINVAL "flows"). Thread-safe.
+ * Errors: those of ml_schedule_compute (the terms' own fields);
+ * ML_EINVAL "upfront-fee" when the upfront fee is not below the principal
+ * (nothing is lent); and those of ml_apr_of_flows. Thread-safe.
  */
 ML_API ML_NODISCARD ml_status ml_apr_of_terms(ml_apr_result *out,
                                               const ml_schedule_terms *terms,
