@@ -72,10 +72,19 @@ struct par_work {
 /* ---- one loan ------------------------------------------------------------------ */
 
 /* The option an error of ml_portfolio_add or _merge is about, and its
- * message: too many segments is said alike for any --threads. (Their other
- * ML_ELIMIT, a key too long, cannot come: read_key refuses it first.) */
+ * message: too many segments and a total past int64 are said alike for any
+ * --threads (which loan or merge meets them depends on the threads). (Their
+ * other ML_ELIMIT, a key too long, cannot come: read_key refuses it
+ * first.) */
 static const char *portfolio_problem(ml_status st, const ml_error *lib,
                                      char *buf, size_t size) {
+  if (st == ML_EOVERFLOW) {
+    snprintf(buf, size,
+             "a sum of the portfolio's total leaves the int64 range (at most "
+             "%lld minor units)",
+             (long long)INT64_MAX);
+    return NULL;
+  }
   if (st != ML_ELIMIT) {
     snprintf(buf, size, "%s", lib->message);
     return NULL;

@@ -27,6 +27,11 @@ struct ml_portfolio {
   uint32_t *index;   /* sorted, then slots: see "segments" below */
   size_t count, capacity;
   size_t last; /* the segment of the previous add */
+  /* The sums over every segment, kept as loans come so that a total
+   * beyond int64 is refused when the loan is added, not found when the
+   * report is read. Every summed value is >= 0, so no segment's sum
+   * exceeds the total's: a total that fits means segments that fit. */
+  ml_portfolio_figures total;
 };
 
 void ml_portfolio_options_init(ml_portfolio_options *o) {
@@ -339,17 +344,36 @@ static void loan_part_of(loan_part *part, const ml_portfolio_options *o,
   touch(part, FIELD_INDEX(bucket_overdue) + b, end->arrears);
 }
 
-/* sum += part, or ML_EOVERFLOW with sum unchanged. */
-static ml_status add_part(ml_portfolio_figures *sum, const loan_part *part) {
-  int64_t *a = (int64_t *)(void *)sum;
+/* Whether the ratios' sums fit: 2 * written-off and the gross portfolios
+ * at start + end (ml_portfolio_write_off_ratio). */
+static int ratios_fit(int64_t written_off, int64_t gross_at_start,
+                      int64_t gross) {
+  int64_t unused;
+  return !__builtin_mul_overflow(written_off, 2, &unused) &&
+         !__builtin_add_overflow(gross_at_start, gross, &unused);
+}
+
+/* Whether sum + part fits in every field and in the ratios (per loan:
+ * only the fields it touches are looked at). */
+static int part_fits(const ml_portfolio_figures *sum, const loan_part *part) {
+  const int64_t *a = (const int64_t *)(const void *)sum;
+  int64_t written_off = sum->written_off_in_period;
+  int64_t gross_at_start = sum->gross_portfolio_at_start;
+  int64_t gross = sum->gross_portfolio;
   for (size_t i = 0; i < part->count; i++) {
-    int64_t unused;
-    if (__builtin_add_overflow(a[part->field[i]], part->value[i], &unused)) {
-      return ML_EOVERFLOW;
-    }
+    const size_t f = part->field[i];
+    int64_t after;
+    if (__builtin_add_overflow(a[f], part->value[i], &after)) return 0;
+    if (f == FIELD_INDEX(written_off_in_period)) written_off = after;
+    if (f == FIELD_INDEX(gross_portfolio_at_start)) gross_at_start = after;
+    if (f == FIELD_INDEX(gross_portfolio)) gross = after;
   }
+  return ratios_fit(written_off, gross_at_start, gross);
+}
+
+static void add_part(ml_portfolio_figures *sum, const loan_part *part) {
+  int64_t *a = (int64_t *)(void *)sum;
   for (size_t i = 0; i < part->count; i++) a[part->field[i]] += part->value[i];
-  return ML_OK;
 }
 
 /* Whether sum + f fits in every field. The figures are int64 fields
@@ -367,14 +391,19 @@ static int figures_fit(const ml_portfolio_figures *sum,
   return 1;
 }
 
-/* sum += f, or ML_EOVERFLOW with sum unchanged. */
-static ml_status add_figures(ml_portfolio_figures *sum,
-                             const ml_portfolio_figures *f) {
-  if (!figures_fit(sum, f)) return ML_EOVERFLOW;
+/* sum += f, after figures_fit. */
+static void add_figures(ml_portfolio_figures *sum,
+                        const ml_portfolio_figures *f) {
   int64_t *a = (int64_t *)(void *)sum;
   const int64_t *b = (const int64_t *)(const void *)f;
   for (size_t i = 0; i < FIGURE_FIELDS; i++) a[i] += b[i];
-  return ML_OK;
+}
+
+/* The amounts a status adds are >= 0 in every status mikrolan computes;
+ * a caller's own status must keep that, for the sums' bounds above. */
+static int amounts_are_sums(const ml_loan_status *s) {
+  return s->outstanding[ML_PRINCIPAL] >= 0 && s->arrears >= 0 &&
+         s->written_off[ML_PRINCIPAL] >= 0;
 }
 
 ml_status ml_portfolio_add(ml_portfolio *p, const char *key,
@@ -382,16 +411,26 @@ ml_status ml_portfolio_add(ml_portfolio *p, const char *key,
                            const ml_loan_status *at_start, ml_error *err) {
   ML_ASSERT(p != NULL && key != NULL && at_end != NULL);
   ML_ASSERT((unsigned)at_end->state <= ML_LOAN_CREDIT_BALANCE);
+  if (!amounts_are_sums(at_end) ||
+      (at_start != NULL && !amounts_are_sums(at_start))) {
+    return ml_error_set(err, ML_EINVAL, "", 0, 0,
+                        "a status with a negative outstanding principal, "
+                        "arrears or written-off principal");
+  }
   loan_part part;
   loan_part_of(&part, &p->options, at_end, at_start);
+  if (!part_fits(&p->total, &part)) {
+    return ml_error_set(err, ML_EOVERFLOW, "", 0, 0,
+                        "adding the loan takes a sum of the portfolio's "
+                        "total (segment \"%.64s\" and all the others) past "
+                        "the int64 range",
+                        key);
+  }
   size_t index = 0;
   ml_status st = segment_for(p, key, &index, err);
   if (st != ML_OK) return st;
-  if (add_part(&p->segments[index].sums, &part) != ML_OK) {
-    return ml_error_set(err, ML_EOVERFLOW, "", 0, 0,
-                        "a sum of segment \"%.64s\" leaves the int64 range",
-                        key);
-  }
+  add_part(&p->segments[index].sums, &part);
+  add_part(&p->total, &part);
   return ML_OK;
 }
 
@@ -421,15 +460,17 @@ static int same_options(const ml_portfolio_options *a,
 static ml_status plan_merge(size_t *fresh, const ml_portfolio *into,
                             const ml_portfolio *from, ml_error *err) {
   *fresh = 0;
-  int fits = 1;
   for (size_t j = 0; j < from->count; j++) {
     const segment *s = &from->segments[j];
-    long i = find_segment(into, s->key, s->length, s->hash);
-    if (i == NONE) {
-      ++*fresh;
-    } else {
-      fits &= figures_fit(&into->segments[i].sums, &s->sums);
-    }
+    *fresh += find_segment(into, s->key, s->length, s->hash) == NONE;
+  }
+  /* the segments' sums are at most the totals' (see struct ml_portfolio) */
+  ml_portfolio_figures total = into->total;
+  int fits = figures_fit(&total, &from->total);
+  if (fits) {
+    add_figures(&total, &from->total);
+    fits = ratios_fit(total.written_off_in_period,
+                      total.gross_portfolio_at_start, total.gross_portfolio);
   }
   /* the limit first, as when the merged segments were counted first */
   if (into->count + *fresh > ML_PORTFOLIO_MAX_SEGMENTS) {
@@ -438,7 +479,7 @@ static ml_status plan_merge(size_t *fresh, const ml_portfolio *into,
   }
   if (!fits) {
     return ml_error_set(err, ML_EOVERFLOW, "", 0, 0,
-                        "a merged sum leaves the int64 range");
+                        "the merged total leaves the int64 range");
   }
   return ML_OK;
 }
@@ -467,7 +508,7 @@ static ml_status merge_into(ml_portfolio *next, const ml_portfolio *into,
     const segment *s = &from->segments[order[k]];
     long i = find_segment(into, s->key, s->length, s->hash);
     if (i != NONE) {
-      ML_ASSERT(add_figures(&next->segments[i].sums, &s->sums) == ML_OK);
+      add_figures(&next->segments[i].sums, &s->sums);
       continue;
     }
     segment *added = &next->segments[next->count];
@@ -516,6 +557,7 @@ ml_status ml_portfolio_merge(ml_portfolio *into, const ml_portfolio *from,
     free(next.index);
     return ml_error_set(err, ML_ENOMEM, "", 0, 0, "out of memory for a segment");
   }
+  add_figures(&next.total, &from->total);
   free(into->segments);
   free(into->index);
   *into = next;
@@ -554,11 +596,7 @@ void ml_portfolio_segment(const ml_portfolio *p, size_t i, const char **key,
 
 void ml_portfolio_total(const ml_portfolio *p, ml_portfolio_figures *f) {
   ML_ASSERT(p != NULL && f != NULL);
-  memset(f, 0, sizeof *f);
-  for (size_t i = 0; i < p->count; i++) {
-    /* Each segment fitted; the total may not only in absurd portfolios. */
-    ML_ASSERT(add_figures(f, &p->segments[sorted_of(p)[i]].sums) == ML_OK);
-  }
+  *f = p->total;
   with_provisioning(f, &p->options);
 }
 

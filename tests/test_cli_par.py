@@ -491,6 +491,29 @@ def test_too_many_segments():
               "--threads %s: too many segments" % threads, err)
 
 
+def test_total_beyond_int64():
+    """200 loans of 600 daily installments, all overdue with a late fee of
+    900,000,000,000 each: every loan's arrears (54,000,000,000,108.44) fit,
+    and so do those of a chunk of 128 loans (about 6.9e18 öre), but not the
+    200 loans' total. It once aborted when the report was read; now it is
+    refused the same way whether one thread's add or two threads' merge
+    meets it."""
+    rows = "".join("L%03d,1000,10,600,1d,annuity,per-period,2026-01-01,%s\n"
+                   % (i, "AB"[i % 2]) for i in range(200))
+    loans = write("overflow_loans.csv", "loan_id,principal,rate,term,"
+                  "frequency,method,interest,disbursed_on,k\n" + rows)
+    events = write("overflow_events.csv", "loan_id,date,type,amount,ref\n")
+    for threads in ["1", "2"]:
+        status, out, err = run(["par", "--loans", loans, "--events", events,
+                                "--as-of", "2028-01-01", "--late-fee",
+                                "900000000000", "--by", "k", "--threads",
+                                threads])
+        check(status == 2 and out == "" and
+              err == P + "a sum of the portfolio's total leaves the int64 "
+              "range (at most 9223372036854775807 minor units)\n",
+              "--threads %s: a total beyond int64" % threads, err)
+
+
 def test_threads_identical():
     outs = set()
     for fmt in ["json", "csv", "table"]:

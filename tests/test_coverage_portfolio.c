@@ -70,6 +70,21 @@ static void merge_needs_the_same_options(void **state) {
   ml_portfolio_free(NULL);
 }
 
+static void expect_total_overflow(ml_portfolio *p, const char *key,
+                                  const ml_loan_status *end,
+                                  const ml_loan_status *start) {
+  ml_error err;
+  assert_int_equal(ml_portfolio_add(p, key, end, start, &err), ML_EOVERFLOW);
+  char want[200];
+  snprintf(want, sizeof want,
+           "adding the loan takes a sum of the portfolio's total (segment "
+           "\"%s\" and all the others) past the int64 range",
+           key);
+  assert_string_equal(err.message, want);
+}
+
+/* Each segment's sums fit but the total's would not: refused when the
+ * loan is added (ml_portfolio_total once aborted on it), and in a merge. */
 static void sums_beyond_int64(void **state) {
   (void)state;
   ml_portfolio_options o;
@@ -79,22 +94,69 @@ static void sums_beyond_int64(void **state) {
   ml_loan_status big = status(ML_LOAN_ACTIVE, INT64_C(5000000000000000000));
   ml_error err;
   assert_int_equal(ml_portfolio_add(a, "x", &big, NULL, &err), ML_OK);
-  assert_int_equal(ml_portfolio_add(a, "y", &big, NULL, &err), ML_OK);
-  assert_int_equal(ml_portfolio_add(b, "x", &big, NULL, &err), ML_OK);
-  assert_int_equal(ml_portfolio_add(a, "x", &big, NULL, &err),
-                   ML_EOVERFLOW);
-  assert_string_equal(err.message,
-                      "a sum of segment \"x\" leaves the int64 range");
+  expect_total_overflow(a, "y", &big, NULL); /* a new segment of its own */
+  expect_total_overflow(a, "x", &big, NULL);
+  assert_int_equal(ml_portfolio_add(b, "y", &big, NULL, &err), ML_OK);
   assert_int_equal(ml_portfolio_merge(a, b, &err), ML_EOVERFLOW);
-  assert_string_equal(err.message, "a merged sum leaves the int64 range");
+  assert_string_equal(err.message, "the merged total leaves the int64 range");
   /* nothing changed */
-  assert_int_equal(ml_portfolio_segment_count(a), 2);
+  assert_int_equal(ml_portfolio_segment_count(a), 1);
   ml_portfolio_figures f;
-  ml_portfolio_segment(a, 0, NULL, &f);
+  ml_portfolio_total(a, &f);
   assert_int_equal(f.loans, 1);
   assert_int_equal(f.gross_portfolio, INT64_C(5000000000000000000));
   ml_portfolio_free(a);
   ml_portfolio_free(b);
+}
+
+/* The write-off ratio's 2w and start + end GLP must fit too. */
+static void ratio_sums_beyond_int64(void **state) {
+  (void)state;
+  ml_portfolio_options o;
+  ml_portfolio_options_init(&o);
+  o.period_start = date_of("2026-01-01");
+  ml_portfolio *p = new_portfolio(&o);
+  const ml_amount half = INT64_MAX / 2 + 1; /* 2 * half overflows */
+  ml_loan_status gone = status(ML_LOAN_WRITTEN_OFF, 0);
+  gone.closed_on = date_of("2026-03-01");
+  gone.written_off[ML_PRINCIPAL] = half;
+  ml_loan_status was = status(ML_LOAN_ACTIVE, half);
+  expect_total_overflow(p, "w", &gone, &was);
+  gone.written_off[ML_PRINCIPAL] = half - 1;
+  assert_int_equal(ml_portfolio_add(p, "w", &gone, &was, NULL), ML_OK);
+  /* GLP at start (half) + at end (half) leaves int64 */
+  ml_loan_status active = status(ML_LOAN_ACTIVE, half);
+  expect_total_overflow(p, "a", &active, NULL);
+  ml_portfolio_figures f;
+  ml_portfolio_total(p, &f);
+  ml_ratio r = ml_portfolio_write_off_ratio(&f);
+  assert_int_equal(r.num, 2 * (half - 1));
+  assert_int_equal(r.den, half);
+  ml_portfolio_free(p);
+}
+
+/* A status with a negative amount would break those bounds: refused. */
+static void rejects_negative_amounts(void **state) {
+  (void)state;
+  ml_portfolio_options o;
+  ml_portfolio_options_init(&o);
+  ml_portfolio *p = new_portfolio(&o);
+  ml_loan_status s = status(ML_LOAN_ACTIVE, 100);
+  ml_loan_status bad[4] = {s, s, s, s};
+  bad[0].outstanding[ML_PRINCIPAL] = -1;
+  bad[1].arrears = -1;
+  bad[2].written_off[ML_PRINCIPAL] = -1;
+  for (int i = 0; i < 4; i++) {
+    ml_error err;
+    const ml_loan_status *end = i < 3 ? &bad[i] : &s;
+    const ml_loan_status *start = i < 3 ? NULL : &bad[0];
+    assert_int_equal(ml_portfolio_add(p, "k", end, start, &err), ML_EINVAL);
+    assert_string_equal(err.message,
+                        "a status with a negative outstanding principal, "
+                        "arrears or written-off principal");
+  }
+  assert_int_equal(ml_portfolio_segment_count(p), 0);
+  ml_portfolio_free(p);
 }
 
 static void options_and_ratios(void **state) {
@@ -164,6 +226,8 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(merge_needs_the_same_options),
       cmocka_unit_test(sums_beyond_int64),
+      cmocka_unit_test(ratio_sums_beyond_int64),
+      cmocka_unit_test(rejects_negative_amounts),
       cmocka_unit_test(options_and_ratios),
       cmocka_unit_test(write_offs_outside_the_period),
   };

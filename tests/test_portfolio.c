@@ -468,7 +468,9 @@ static void rejected_adds_and_merges(void **state) {
   s.outstanding[ML_PRINCIPAL] = 1;
   assert_int_equal(ml_portfolio_add(p, "x", &s, NULL, &err), ML_EOVERFLOW);
   assert_string_equal(err.message,
-                      "a sum of segment \"x\" leaves the int64 range");
+                      "adding the loan takes a sum of the portfolio's total "
+                      "(segment \"x\" and all the others) past the int64 "
+                      "range");
   ml_portfolio_figures f;
   ml_portfolio_segment(p, 0, NULL, &f);
   assert_int_equal(f.loans, 1); /* nothing of the failed add */

@@ -98,9 +98,13 @@ ML_API void ml_portfolio_free(ml_portfolio *portfolio); /* accepts NULL */
  * period_start) its status at period_start, or NULL if it did not exist
  * then. key is the segment (any bytes up to ML_PORTFOLIO_MAX_KEY - 1, a NUL
  * ends it; "" is a segment too). ML_ELIMIT for a longer key or more than
- * ML_PORTFOLIO_MAX_SEGMENTS segments; ML_ENOMEM; ML_EOVERFLOW if a sum
- * leaves int64. On failure nothing is added. A new segment allocates; an
- * existing one does not.
+ * ML_PORTFOLIO_MAX_SEGMENTS segments; ML_ENOMEM; ML_EOVERFLOW if a sum of
+ * the portfolio's total (kept as loans are added; it bounds every
+ * segment's sums) would leave int64, or 2 * written_off_in_period or
+ * gross_portfolio_at_start + gross_portfolio would (the write-off ratio's
+ * terms); ML_EINVAL for a status with a negative outstanding principal,
+ * arrears or written-off principal. On failure nothing is added. A new
+ * segment allocates; an existing one does not.
  */
 ML_API ML_NODISCARD ml_status ml_portfolio_add(ml_portfolio *portfolio,
                                                const char *key,
@@ -108,7 +112,10 @@ ML_API ML_NODISCARD ml_status ml_portfolio_add(ml_portfolio *portfolio,
                                                const ml_loan_status *at_start,
                                                ml_error *err);
 
-/* Adds every segment of from into into (same options, else ML_EINVAL). */
+/* Adds every segment of from into into (same options, else ML_EINVAL);
+ * ML_EOVERFLOW if the merged total would leave int64 as for
+ * ml_portfolio_add; ML_ELIMIT beyond ML_PORTFOLIO_MAX_SEGMENTS; ML_ENOMEM.
+ * On failure into is unchanged. */
 ML_API ML_NODISCARD ml_status ml_portfolio_merge(ml_portfolio *into,
                                                  const ml_portfolio *from,
                                                  ml_error *err);
