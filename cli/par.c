@@ -168,6 +168,49 @@ static int same_file(const char *a, const char *b) {
          sa.st_ino == sb.st_ino;
 }
 
+/* Whether the skip file is where the standard output goes: the report
+ * would overwrite the rejected rows. */
+static int is_standard_output(const char *path) {
+  struct stat sp, so;
+  return stat(path, &sp) == 0 && fstat(STDOUT_FILENO, &so) == 0 &&
+         S_ISREG(so.st_mode) && sp.st_dev == so.st_dev &&
+         sp.st_ino == so.st_ino;
+}
+
+/* par reads each input more than once (the loans' order, the events'
+ * columns, the threads' ranges): a pipe or device would be read empty, or
+ * differently, the second time. A directory or a missing file is left to
+ * the reading, which says why. */
+static int check_input(const char *flag, const char *path, cli_error *err) {
+  struct stat st;
+  if (stat(path, &st) != 0 || S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) {
+    return 0;
+  }
+  return cli_fail(err, flag,
+                  "%s is not a regular file (a pipe, FIFO or device): par "
+                  "reads its input files more than once; save the input to "
+                  "a file and name that",
+                  path);
+}
+
+static int check_skip_file(const par_request *q, cli_error *err) {
+  const char *path = q->skip_path;
+  if (path[0] == '\0') {
+    return cli_fail(err, "skip-bad", "an empty file name; name a file");
+  }
+  if (same_file(path, q->loans_path) || same_file(path, q->events_path)) {
+    return cli_fail(err, "skip-bad", "%s is an input file; name another file",
+                    path);
+  }
+  if (is_standard_output(path)) {
+    return cli_fail(err, "skip-bad",
+                    "%s is where the report goes (standard output); name "
+                    "another file",
+                    path);
+  }
+  return 0;
+}
+
 static int read_files(par_request *q, const cli_option *options,
                       cli_error *err) {
   static const int required[] = {OPT_LOANS, OPT_EVENTS, OPT_AS_OF};
@@ -181,11 +224,10 @@ static int read_files(par_request *q, const cli_option *options,
   q->events_path = options[OPT_EVENTS].value;
   q->skip_path = options[OPT_SKIP_BAD].value;
   q->sort_events = options[OPT_SORT_EVENTS].value != NULL;
-  if (q->skip_path != NULL && (same_file(q->skip_path, q->loans_path) ||
-                               same_file(q->skip_path, q->events_path))) {
-    return cli_fail(err, "skip-bad", "%s is an input file; name another file",
-                    q->skip_path);
-  }
+  int st = check_input("loans", q->loans_path, err);
+  if (st == 0) st = check_input("events", q->events_path, err);
+  if (st == 0 && q->skip_path != NULL) st = check_skip_file(q, err);
+  if (st != 0) return st;
   return cli_parse_date(&q->as_of, &options[OPT_AS_OF], err);
 }
 

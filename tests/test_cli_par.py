@@ -871,6 +871,29 @@ def test_file_errors_open():
               "unreadable events file (a directory) " + " ".join(extra), err)
 
 
+def test_inputs_must_be_regular_files():
+    """par reads each input more than once: a pipe read a second time is
+    empty. Given as /dev/stdin, a loan without events once lost another
+    loan's repayment with exit 0; now a pipe, FIFO or device is refused."""
+    fifo = os.path.join(WORK, "events.fifo")
+    os.mkfifo(fifo)
+    with open(LOANS, "rb") as f:
+        loans_bytes = f.read()
+    for flag, path, stdin in (("--loans", "/dev/stdin", loans_bytes),
+                              ("--events", fifo, None),
+                              ("--events", "/dev/null", None)):
+        args = ["par", "--loans", LOANS, "--events", EVENTS] + AS_OF
+        args[args.index(flag) + 1] = path
+        p = subprocess.run([MIKROLAN] + args, input=stdin,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           timeout=60)
+        check(p.returncode == 2 and p.stdout == b"" and
+              p.stderr.decode() == P + "%s: %s is not a regular file (a "
+              "pipe, FIFO or device): par reads its input files more than "
+              "once; save the input to a file and name that\n" % (flag, path),
+              "%s %s: refused" % (flag, path), p.stderr)
+
+
 def test_file_errors_header():
     file_error("no_interest", "loan_id,principal,rate,term,frequency,method,"
                "disbursed_on\n" + "X1,1,0,1,monthly,annuity,2026-01-01\n",
@@ -1174,6 +1197,20 @@ def test_skip_file_is_never_an_input():
         with open(events, encoding="utf-8") as f:
             check(f.read() == HAND_EVENTS,
                   "--skip-bad %s: the events file is kept" % skip)
+    # the file the report is written to (stdout redirected to it)
+    report = os.path.join(WORK, "report.txt")
+    with open(report, "wb") as out:
+        p = subprocess.run([MIKROLAN, "par", "--loans", LOANS, "--events",
+                            events, "--skip-bad", report] + AS_OF,
+                           stdout=out, stderr=subprocess.PIPE)
+    check(p.returncode == 2 and p.stderr.decode() == P + "--skip-bad: %s is "
+          "where the report goes (standard output); name another file\n"
+          % report, "--skip-bad: the standard output's file", p.stderr)
+    status, out, err = run(["par", "--loans", LOANS, "--events", events,
+                            "--skip-bad", ""] + AS_OF)
+    check(status == 2 and out == "" and
+          err == P + "--skip-bad: an empty file name; name a file\n",
+          "--skip-bad '': refused", err)
 
 
 def test_generate_usage():
