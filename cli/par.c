@@ -408,6 +408,7 @@ void par_outcome_free(par_outcome *o) {
 static int run(const par_request *q, cli_error *err) {
   par_outcome o;
   int st = 0;
+  par_loans_note_columns(q, stderr);
   if (q->threads == 1 || q->sort_events || par_ranges_run(q, &o) != 0) {
     st = par_run_files(q, &o, err);
   }

@@ -162,6 +162,11 @@ typedef struct par_loans par_loans;
 int par_loans_open(par_loans **out, const par_request *q, int order_first,
                    cli_error *err);
 void par_loans_free(par_loans *loans);
+/* Writes to notes a line for each column of the loans file that differs
+ * from a column par reads (loan_id, a term, restructured) only in case or
+ * surrounding spaces: it is read as a segment attribute, which a misspelt
+ * optional column would otherwise become silently. */
+void par_loans_note_columns(const par_request *q, FILE *notes);
 
 /*
  * The next row into *loan (*has = 0 at the end). A problem in the row

@@ -171,14 +171,61 @@ static void flag_name_of(char *flag, size_t size, const char *column) {
   if (strcmp(flag, "disbursed-on") == 0) snprintf(flag, size, "disbursed");
 }
 
-static size_t term_flag_of(const par_loans *l, const char *column) {
+static size_t flag_among(const cli_option *terms, const char *column) {
   char flag[96];
   if (strlen(column) >= sizeof flag) return ML_CSV_NO_COLUMN;
   flag_name_of(flag, sizeof flag, column);
   for (size_t i = 0; i < CLI_TERMS_OPTION_COUNT; i++) {
-    if (strcmp(l->terms[i].name, flag) == 0) return i;
+    if (strcmp(terms[i].name, flag) == 0) return i;
   }
   return ML_CSV_NO_COLUMN;
+}
+
+static size_t term_flag_of(const par_loans *l, const char *column) {
+  return flag_among(l->terms, column);
+}
+
+/* Whether par reads the column as something other than a segment. */
+static int known_column(const cli_option *terms, const char *name) {
+  return strcmp(name, "loan_id") == 0 || strcmp(name, "restructured") == 0 ||
+         flag_among(terms, name) != ML_CSV_NO_COLUMN;
+}
+
+/* name in lower case without leading or trailing spaces, cut to size. */
+static void plain_name(char *out, size_t size, const char *name) {
+  while (*name == ' ') name++;
+  size_t n = 0;
+  for (; name[n] != '\0' && n + 1 < size; n++) {
+    char c = name[n];
+    out[n] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  }
+  while (n > 0 && out[n - 1] == ' ') n--;
+  out[n] = '\0';
+}
+
+void par_loans_note_columns(const par_request *q, FILE *notes) {
+  FILE *file = fopen(q->loans_path, "rb");
+  ml_csv_reader *csv = NULL;
+  if (file == NULL) return; /* the run says why */
+  if (ml_csv_reader_new(&csv, file, NULL) == ML_OK) {
+    cli_option terms[CLI_TERMS_OPTION_COUNT];
+    cli_terms_options(terms);
+    for (size_t c = 0; c < ml_csv_column_count(csv); c++) {
+      const char *name = ml_csv_column_name(csv, c);
+      char plain[96];
+      plain_name(plain, sizeof plain, name);
+      if (known_column(terms, name) || !known_column(terms, plain)) continue;
+      char quoted[CLI_QUOTE_SIZE];
+      cli_quote(quoted, name);
+      fprintf(notes,
+              "mikrolan par: note: the loans file's column %s is a segment "
+              "attribute, not %s: column names are exact (lower case, no "
+              "spaces)\n",
+              quoted, plain);
+    }
+  }
+  ml_csv_reader_free(csv);
+  fclose(file);
 }
 
 /* A problem at a header cell (column index c), or at the header line when

@@ -894,6 +894,29 @@ def test_inputs_must_be_regular_files():
               "%s %s: refused" % (flag, path), p.stderr)
 
 
+def test_near_miss_columns_noted():
+    """A column named like one par reads but for case or spaces is, as any
+    other column, a segment attribute; a note says so, since a misspelt
+    restructured flag silently lowered PAR30 from 100 % to 0 %."""
+    loans = write("near_miss_loans.csv",
+                  "loan_id,principal,rate,term,frequency,method,interest,"
+                  "disbursed_on,Restructured, grace_principal ,Kommun\n"
+                  "A,1000,12,12,monthly,annuity,per-period,2026-01-01,yes,,"
+                  "x\n")
+    events = write("near_miss_events.csv", "loan_id,date,type,amount,ref\n")
+    status, out, err = run(["par", "--loans", loans, "--events", events,
+                            "--as-of", "2026-01-20", "--format", "csv"])
+    note = P + ("note: the loans file's column %s is a segment attribute, "
+                "not %s: column names are exact (lower case, no spaces)\n")
+    check(status == 0 and
+          err == note % ('"Restructured"', "restructured") +
+          note % ('" grace_principal "', "grace_principal"),
+          "near-miss columns noted, Kommun not", err)
+    check(",par_30,par_30_ratio," in out and
+          "\ntotal,1,0,1,0,0,0,1000.00,0.00,0.000000,0.00,0.000000," in out,
+          "the misspelt flag is not read (PAR30 0.00)", out)
+
+
 def test_file_errors_header():
     file_error("no_interest", "loan_id,principal,rate,term,frequency,method,"
                "disbursed_on\n" + "X1,1,0,1,monthly,annuity,2026-01-01\n",
