@@ -99,10 +99,11 @@ cli_parse_result cli_parse_options(cli_option *options, size_t count,
     if (strncmp(argv[i], "--", 2) != 0 || argv[i][2] == '\0') {
       char quoted[CLI_QUOTE_SIZE];
       cli_quote(quoted, argv[i]);
+      /* the command's first option as the example: one it takes */
       cli_fail(err, NULL,
-               "unexpected argument %s: every input is an option such as "
-               "--principal 250000; see --help",
-               quoted);
+               "unexpected argument %s: every input is an option, such as "
+               "--%s; see --help",
+               quoted, count > 0 ? options[0].name : "help");
       return CLI_BAD;
     }
     cli_parse_result r = read_option(options, count, argc, argv, &i, err);

@@ -478,10 +478,10 @@ REJECTED = [
      "the options"),
     (ANCHOR + ["--bogus=1"], "--bogus: unknown option; see --help for the "
      "options"),
-    (ANCHOR + ["-p"], "unexpected argument \"-p\": every input is an option "
-     "such as --principal 250000; see --help"),
+    (ANCHOR + ["-p"], "unexpected argument \"-p\": every input is an option, "
+     "such as --principal; see --help"),
     (ANCHOR + ["extra"], "unexpected argument \"extra\": every input is an "
-     "option such as --principal 250000; see --help"),
+     "option, such as --principal; see --help"),
     (ANCHOR + ["--term", "12"], "--term: given more than once; give it once"),
     (ANCHOR + ["--adjusted-interest-periods", "--adjusted-interest-periods"],
      "--adjusted-interest-periods: given more than once; give it once"),

@@ -1236,6 +1236,16 @@ def test_skip_file_is_never_an_input():
           "--skip-bad '': refused", err)
 
 
+def test_stray_argument_names_own_option():
+    """A stray argument's message offers an option the command takes."""
+    for command, flag in (("par", "--loans"), ("generate", "--loans")):
+        status, out, err = run([command, "extra"])
+        check(status == 2 and out == "" and
+              err == "mikrolan %s: unexpected argument \"extra\": every "
+              "input is an option, such as %s; see --help\n"
+              % (command, flag), "%s extra" % command, err)
+
+
 def test_generate_usage():
     for args, message in [
             (["--out", WORK], "--loans: required option is missing; see "
