@@ -75,9 +75,28 @@ static int read_penalties(ml_loan_options *o, const cli_option *options,
   return st;
 }
 
+/* An amount option past the library's limit, said in the currency's
+ * major units as the flag takes it (the library says minor units); 0 for
+ * any other problem. */
+static int fail_amount_limit(const ml_loan_options *o, const ml_error *lib,
+                             ml_currency cur, cli_error *err) {
+  const ml_amount *value = strcmp(lib->field, "late-fee") == 0 ? &o->late_fee
+                           : strcmp(lib->field, "arrears-tolerance") == 0
+                               ? &o->arrears_tolerance
+                               : NULL;
+  if (lib->code != ML_ELIMIT || value == NULL) return 0;
+  char shown[ML_AMOUNT_FORMAT_SIZE], limit[ML_AMOUNT_FORMAT_SIZE];
+  ML_ASSERT(ml_amount_format(shown, sizeof shown, *value, cur) == ML_OK &&
+            ml_amount_format(limit, sizeof limit,
+                             ML_SCHEDULE_PRINCIPAL_HARD_LIMIT, cur) == ML_OK);
+  return cli_fail(err, lib->field, "%s %s is above the limit of %s %s", shown,
+                  cur.code, limit, cur.code);
+}
+
 /* The library's check of the options: a status of a one-installment loan
  * with no events, which checks the options before anything else. */
-static int library_check(const ml_loan_options *o, cli_error *err) {
+static int library_check(const ml_loan_options *o, ml_currency cur,
+                         cli_error *err) {
   ml_schedule_terms t;
   ml_schedule_terms_init(&t);
   t.principal = 100;
@@ -90,6 +109,8 @@ static int library_check(const ml_loan_options *o, cli_error *err) {
       ML_OK) {
     return 0;
   }
+  int st = fail_amount_limit(o, &lib, cur, err);
+  if (st != 0) return st;
   const char *message = lib.message;
   size_t len = strlen(lib.field);
   if (len > 0 && strncmp(message, lib.field, len) == 0 &&
@@ -105,6 +126,6 @@ int cli_loan_options_read(ml_loan_options *out, const cli_option *options,
   ml_loan_options_init(out);
   int st = read_policies(out, options, err);
   if (st == 0) st = read_penalties(out, options, cur, err);
-  if (st == 0) st = library_check(out, err);
+  if (st == 0) st = library_check(out, cur, err);
   return st;
 }

@@ -485,6 +485,13 @@ def test_rejected_options():
     rejected(base + ["--late-fee", "-60"],
              re.compile(re.escape(p) + '--late-fee: .*'),
              "a negative late fee (the library's verdict)")
+    # past the library's 10^15 minor units, said in kronor as given
+    rejected(base + ["--late-fee", "10000000000000.01"],
+             p + "--late-fee: 10000000000000.01 SEK is above the limit of "
+             "10000000000000.00 SEK", "a late fee past its limit")
+    rejected(base + ["--arrears-tolerance", "10000000000001"],
+             p + "--arrears-tolerance: 10000000000001.00 SEK is above the "
+             "limit of 10000000000000.00 SEK", "a tolerance past its limit")
     rejected(base + ["--postings=yes"],
              p + '--postings: takes no value, but got "=yes"',
              "a value on the --postings flag")
