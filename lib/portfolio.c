@@ -506,7 +506,10 @@ static ml_status merge_into(ml_portfolio *next, const ml_portfolio *into,
   const uint32_t *order = sorted_of(from);
   for (size_t k = 0; k < from->count; k++) {
     const segment *s = &from->segments[order[k]];
-    long i = find_segment(into, s->key, s->length, s->hash);
+    /* (an empty into has no segment to find: said for clang-tidy, which
+     * otherwise reads next->segments as never copied) */
+    long i = into->count > 0 ? find_segment(into, s->key, s->length, s->hash)
+                             : NONE;
     if (i != NONE) {
       add_figures(&next->segments[i].sums, &s->sums);
       continue;
