@@ -83,7 +83,6 @@ static int read_request(generate_request *q, const cli_option *o,
   if (st == 0 && o[FLAG_UNTIL].value != NULL) {
     st = cli_parse_date(&q->until, &o[FLAG_UNTIL], err);
   }
-  /* Disbursements reach 1095 days back; schedules 3 years and a half on. */
   /* Loans are disbursed up to four years before --until and run up to
    * four years after it, all within the supported dates. */
   ml_date lowest, highest;
