@@ -211,15 +211,15 @@ static void set_times(apr_equation *eq, apr_term *terms, const ml_date *dates,
                       size_t n, const rate_request *rq) {
   for (size_t i = 0; i < n; i++) {
     if (rq->kind == KIND_XIRR) {
-      apr_interval_xirr(&terms[i], dates[0], dates[i]);
+      ml_apr_interval_xirr(&terms[i], dates[0], dates[i]);
     } else {
-      apr_interval(&terms[i], dates[0], dates[i], rq->basis);
+      ml_apr_interval(&terms[i], dates[0], dates[i], rq->basis);
     }
   }
   eq->terms = terms;
   eq->count = n;
   eq->per_year = rq->kind == KIND_XIRR ? APR_XIRR_PER_YEAR
-                                       : apr_basis_per_year(rq->basis);
+                                       : ml_apr_basis_per_year(rq->basis);
 }
 
 /* Sorted, merged, checked flows to a proven rate. Fills everything but
@@ -243,7 +243,7 @@ static ml_status solve_sorted(ml_apr_result *out, const ml_flow *sorted,
     apr_equation eq;
     set_times(&eq, terms, dates, n, rq);
     out->dated_flows = n;
-    st = apr_solve(out, &eq, rq->decimals, err);
+    st = ml_apr_solve(out, &eq, rq->decimals, err);
   }
   free(terms);
   free(dates);

@@ -30,18 +30,18 @@ typedef struct apr_equation {
 #define APR_XIRR_PER_YEAR 365
 
 /* The periods per year of a basis: 1, 12 or 52. */
-int32_t apr_basis_per_year(ml_apr_basis basis);
+int32_t ml_apr_basis_per_year(ml_apr_basis basis);
 
 /*
  * The interval from first to d (first <= d, both valid dates) under basis,
  * as whole periods and days (apr.h, "Time"): fills term's whole, days and
  * year_days; amount is left alone.
  */
-void apr_interval(apr_term *term, ml_date first, ml_date d,
+void ml_apr_interval(apr_term *term, ml_date first, ml_date d,
                   ml_apr_basis basis);
 
 /* The XIRR interval: whole = d - first days (per_year 365), no days. */
-void apr_interval_xirr(apr_term *term, ml_date first, ml_date d);
+void ml_apr_interval_xirr(apr_term *term, ml_date first, ml_date d);
 
 /* Highest working precision the sign oracle tries, in bits. */
 #define APR_MAX_PROOF_BITS 65536
@@ -53,7 +53,7 @@ void apr_interval_xirr(apr_term *term, ml_date first, ml_date d);
  * see lib/apr_proof.c). ML_ELIMIT when
  * APR_MAX_PROOF_BITS did not decide (no sign is guessed), ML_ENOMEM.
  */
-ml_status apr_sign_at(int *sign, int32_t *bits, const apr_equation *eq,
+ml_status ml_apr_sign_at(int *sign, int32_t *bits, const apr_equation *eq,
                       int64_t num, int64_t den);
 
 /*
@@ -63,7 +63,7 @@ ml_status apr_sign_at(int *sign, int32_t *bits, const apr_equation *eq,
  * out->units, out->decimals, out->tie and out->proof_bits. ML_ENOROOT
  * outside (-99 %, 10,000 %), ML_ELIMIT, ML_ENOMEM, with err filled.
  */
-ml_status apr_solve(ml_apr_result *out, const apr_equation *eq,
+ml_status ml_apr_solve(ml_apr_result *out, const apr_equation *eq,
                     int32_t decimals, ml_error *err);
 
 #endif

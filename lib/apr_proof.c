@@ -314,7 +314,7 @@ static ml_status exactly_zero(int *zero, const proof *pr) {
 
 /* ---- the oracle -------------------------------------------------------- */
 
-ml_status apr_sign_at(int *sign, int32_t *bits, const apr_equation *eq,
+ml_status ml_apr_sign_at(int *sign, int32_t *bits, const apr_equation *eq,
                       int64_t num, int64_t den) {
   ML_ASSERT(sign != NULL && bits != NULL && eq != NULL && eq->count > 0);
   ML_ASSERT(den > 0 && (ml_i128)num + den > 0);

@@ -6,7 +6,7 @@
  * for r > 0 the smallest R >= 0 with r < (R + 1/2) u, for r < 0 minus the
  * smallest R >= 0 with r > -(R + 1/2) u (ties go away from zero). Each
  * test "is r below/above this boundary" is the exact sign of f at the
- * boundary (apr_sign_at), because f has one root and the sign of its last
+ * boundary (ml_apr_sign_at), because f has one root and the sign of its last
  * flow on the left of it. The side of 0 is exact too: f(0) is the plain sum
  * of the amounts. The guess only chooses where the search starts; a wrong
  * guess costs more oracle calls, never a wrong digit.
@@ -115,7 +115,7 @@ static double guess_rate(const apr_equation *eq) {
 static ml_status compare_root(int *cmp, solver *s, int64_t num, int64_t den) {
   int sign;
   int32_t bits;
-  ml_status st = apr_sign_at(&sign, &bits, s->eq, num, den);
+  ml_status st = ml_apr_sign_at(&sign, &bits, s->eq, num, den);
   if (bits > s->bits) s->bits = bits;
   if (st != ML_OK) return st;
   *cmp = sign == 0 ? 0 : (sign == s->late_sign ? 1 : -1);
@@ -259,7 +259,7 @@ static ml_status check_range_end(int *inside, solver *s, int dir) {
   return st;
 }
 
-ml_status apr_solve(ml_apr_result *out, const apr_equation *eq,
+ml_status ml_apr_solve(ml_apr_result *out, const apr_equation *eq,
                     int32_t decimals, ml_error *err) {
   ML_ASSERT(eq->count >= 2);
   solver s = {eq, eq->terms[eq->count - 1].amount > 0 ? 1 : -1, 1, 0};

@@ -68,7 +68,7 @@ static int32_t year_days_back_from(civil e) {
   return ml_date_is_leap_year(leap_year) ? 366 : 365;
 }
 
-int32_t apr_basis_per_year(ml_apr_basis basis) {
+int32_t ml_apr_basis_per_year(ml_apr_basis basis) {
   switch (basis) {
     case ML_APR_BASIS_YEARS: return 1;
     case ML_APR_BASIS_MONTHS: return 12;
@@ -109,7 +109,7 @@ static void interval_in_weeks(apr_term *term, ml_date first, ml_date d) {
       term->days > 0 ? year_days_back_from(civil_of(d - 7 * term->whole)) : 0;
 }
 
-void apr_interval(apr_term *term, ml_date first, ml_date d,
+void ml_apr_interval(apr_term *term, ml_date first, ml_date d,
                   ml_apr_basis basis) {
   ML_ASSERT(first <= d);
   switch (basis) {
@@ -126,7 +126,7 @@ void apr_interval(apr_term *term, ml_date first, ml_date d,
   ML_UNREACHABLE("basis is an ml_apr_basis");
 }
 
-void apr_interval_xirr(apr_term *term, ml_date first, ml_date d) {
+void ml_apr_interval_xirr(apr_term *term, ml_date first, ml_date d) {
   ML_ASSERT(first <= d);
   term->whole = d - first;
   term->days = 0;
@@ -156,8 +156,8 @@ ml_status ml_apr_year_fraction(ml_fraction *out, ml_date first, ml_date d,
                         (long)(first - d));
   }
   apr_term term = {0, 0, 0, 0};
-  apr_interval(&term, first, d, basis);
-  const int64_t per_year = apr_basis_per_year(basis);
+  ml_apr_interval(&term, first, d, basis);
+  const int64_t per_year = ml_apr_basis_per_year(basis);
   int64_t num = term.whole, den = per_year;
   if (term.days > 0) {
     num = (int64_t)term.whole * term.year_days + (int64_t)term.days * per_year;

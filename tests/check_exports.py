@@ -5,8 +5,12 @@ declare with ML_API (a declared function the library lacks would fail only
 when a program calls it; an exported function no header declares is an
 unintended export).
 
-Usage: check_exports.py LIBRARY [INCLUDE_DIR]. Reads the dynamic symbol
-table with `nm -D --defined-only` and prints a TAP line per check."""
+Usage: check_exports.py LIBRARY [INCLUDE_DIR [STATIC_LIBRARY]]. Reads the
+dynamic symbol table with `nm -D --defined-only` and prints a TAP line per
+check. Given the static library too, checks that its global symbols are
+ml_* as well: the archive has no export list, so an internal function's
+name is visible to the program it is linked into, and a program's own
+function of the same name would take its place."""
 import glob
 import os
 import re
@@ -46,6 +50,18 @@ if len(sys.argv) > 2:
                                  if missing else "")))
     checks.append((not extra, "every export is declared ML_API in a header"
                    + (f" (undeclared: {', '.join(extra)})" if extra else "")))
+if len(sys.argv) > 3:
+    out = subprocess.run(["nm", "-g", "--defined-only", sys.argv[3]],
+                         check=True, capture_output=True, text=True).stdout
+    # "name.o:" headers and blank lines aside; "__" names are the
+    # compiler's and sanitizers' own (reserved to the implementation)
+    glob_names = {line.split()[-1] for line in out.splitlines()
+                  if len(line.split()) == 3}
+    bad = sorted(n for n in glob_names
+                 if not n.startswith("ml_") and not n.startswith("__"))
+    checks.append((glob_names and not bad,
+                   "the static library's global symbols are ml_*"
+                   + (f" (also: {', '.join(bad)})" if bad else "")))
 print(f"1..{len(checks)}")
 for i, (ok, what) in enumerate(checks, 1):
     print(("ok" if ok else "not ok") + f" {i} - {what}")
