@@ -58,8 +58,10 @@ static int print_status(const ml_loan_status *s,
   bad |= print_amount("\noutstanding: principal ", s->outstanding[ML_PRINCIPAL], cur);
   bad |= print_amount(", interest ", s->outstanding[ML_INTEREST], cur);
   bad |= print_amount("\npayoff: ", s->payoff, cur);
-  bad |= print_date("\nnext due: ", s->next_due_date);
-  bad |= print_amount(", ", s->next_due_amount, cur);
+  if (s->next_due_date != ML_DATE_NONE) { /* none once paid off */
+    bad |= print_date("\nnext due: ", s->next_due_date);
+    bad |= print_amount(", ", s->next_due_amount, cur);
+  }
   printf("\nn,due_date,due,paid,outstanding\n");
   for (size_t i = 0; i < s->installment_count; i++) {
     const ml_loan_installment *r = &rows[i];

@@ -308,10 +308,11 @@ static void put_digits(char *dst, int value, int count) {
 
 ml_status ml_date_format(char *buf, size_t size, ml_date d) {
   ML_ASSERT(buf != NULL || size == 0);
-  ML_ASSERT(date_in_range(d));
-  if (size < ML_DATE_FORMAT_SIZE) {
+  /* ML_DATE_NONE is a value the library itself returns (next_due_date of
+   * a loan paid off): a status, not an abort */
+  if (size < ML_DATE_FORMAT_SIZE || !date_in_range(d)) {
     if (size > 0) buf[0] = '\0';
-    return ML_EBUFFER;
+    return size < ML_DATE_FORMAT_SIZE ? ML_EBUFFER : ML_ERANGE;
   }
   int y, m, dd;
   civil_from_days(d, &y, &m, &dd);

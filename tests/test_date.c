@@ -479,6 +479,14 @@ static void test_format(void **state) {
   assert_int_equal(ml_date_format(small, sizeof small, 0), ML_EBUFFER);
   assert_int_equal(small[0], '\0');
   assert_int_equal(ml_date_format(NULL, 0, 0), ML_EBUFFER);
+  /* Out of range, ML_DATE_NONE too: ML_ERANGE and "", no abort. */
+  const ml_date outside[] = {ML_DATE_MIN - 1, ML_DATE_MAX + 1, ML_DATE_NONE,
+                             INT32_MAX};
+  for (size_t i = 0; i < sizeof outside / sizeof outside[0]; i++) {
+    memset(buf, 'x', sizeof buf);
+    assert_int_equal(ml_date_format(buf, sizeof buf, outside[i]), ML_ERANGE);
+    assert_int_equal(buf[0], '\0');
+  }
 }
 
 /* ---- arithmetic --------------------------------------------------------------- */

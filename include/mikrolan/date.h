@@ -45,7 +45,10 @@ ML_API void ml_date_to_civil(ml_date d, int *year, int *month, int *day);
 ML_API ML_NODISCARD ml_status ml_date_parse(ml_date *out, const char *text,
                                             ml_error *err);
 
-/* Writes "YYYY-MM-DD"; ML_EBUFFER if size < ML_DATE_FORMAT_SIZE. */
+/* Writes "YYYY-MM-DD"; ML_EBUFFER if size < ML_DATE_FORMAT_SIZE; ML_ERANGE
+ * for a date outside ML_DATE_MIN..ML_DATE_MAX, ML_DATE_NONE included (a
+ * status's next_due_date when nothing is due, say). On failure buf is ""
+ * (when size > 0). */
 ML_API ML_NODISCARD ml_status ml_date_format(char *buf, size_t size,
                                              ml_date d);
 
