@@ -80,9 +80,17 @@ ml_status ml_frequency_parse(ml_frequency *out, const char *text,
                       quoted, ML_SCHEDULE_MAX_EVERY);
 }
 
+static int frequency_is_valid(ml_frequency f) {
+  return (unsigned)f.unit <= ML_FREQ_MONTHS && f.every >= 1 &&
+         f.every <= ML_SCHEDULE_MAX_EVERY;
+}
+
 ml_status ml_frequency_format(char *buf, size_t size, ml_frequency freq) {
   ML_ASSERT(buf != NULL || size == 0);
-  ML_ASSERT(freq.unit >= ML_FREQ_DAYS && freq.unit <= ML_FREQ_MONTHS);
+  if (!frequency_is_valid(freq)) { /* a name the parser would refuse */
+    if (size > 0) buf[0] = '\0';
+    return ML_EINVAL;
+  }
   const char *name = NULL;
   for (size_t i = 0; i < sizeof frequency_names / sizeof frequency_names[0];
        i++) {
@@ -355,8 +363,11 @@ static ml_status check_shape(const ml_schedule_terms *t, ml_error *err) {
                         "term: %d installments is above the limit of %d",
                         (int)t->installments, ML_SCHEDULE_MAX_INSTALLMENTS);
   }
-  if ((unsigned)t->frequency.unit > ML_FREQ_MONTHS ||
-      t->frequency.every < 1 || t->frequency.every > ML_SCHEDULE_MAX_EVERY) {
+  if ((unsigned)t->frequency.unit > ML_FREQ_MONTHS) {
+    return invalid(err, ML_EINVAL, "frequency",
+                   "unit must be days, weeks or months");
+  }
+  if (!frequency_is_valid(t->frequency)) {
     return invalid(err, ML_EINVAL, "frequency",
                    "every must be from 1 to 366 days, weeks or months");
   }

@@ -59,8 +59,7 @@ static void values_outside_their_range(void **state) {
   t = base_terms();
   t.frequency.unit = (ml_frequency_unit)3;
   expect_rejected(&t, ML_EINVAL, "frequency",
-                  "frequency: every must be from 1 to 366 days, weeks or "
-                  "months");
+                  "frequency: unit must be days, weeks or months");
   t = base_terms();
   t.frequency.every = 0;
   expect_rejected(&t, ML_EINVAL, "frequency",
@@ -151,6 +150,18 @@ static void buffers_too_small(void **state) {
                                        (ml_frequency){ML_FREQ_DAYS, 10}),
                    ML_OK);
   assert_string_equal(buf, "10d");
+  /* no name reads back as these: ML_EINVAL and "" */
+  char name[16];
+  const ml_frequency refused[] = {{ML_FREQ_DAYS, 0},
+                                  {ML_FREQ_DAYS, 367},
+                                  {ML_FREQ_MONTHS, -1},
+                                  {(ml_frequency_unit)3, 1}};
+  for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+    memset(name, 'x', sizeof name);
+    assert_int_equal(ml_frequency_format(name, sizeof name, refused[i]),
+                     ML_EINVAL);
+    assert_int_equal(name[0], '\0');
+  }
 }
 
 /* The allocating form rejects what ml_schedule_compute rejects, with *out

@@ -93,7 +93,9 @@ ML_API ML_NODISCARD ml_status ml_frequency_parse(ml_frequency *out,
 
 /* The name ml_frequency_parse reads back: "monthly", "biweekly",
  * "quarterly", "3w", "10d"... (a named frequency by its name). ML_EBUFFER
- * if size is too small (16 bytes always suffice). */
+ * if size is too small (16 bytes always suffice); ML_EINVAL for a unit
+ * outside days..months or every outside 1..ML_SCHEDULE_MAX_EVERY, which
+ * no name reads back as (buf is then "" when size > 0). */
 ML_API ML_NODISCARD ml_status ml_frequency_format(char *buf, size_t size,
                                                   ml_frequency freq);
 
@@ -184,7 +186,12 @@ typedef struct ml_installment {
  * the disbursement, a missing disbursement date, an enum outside its range,
  * adjusted_interest_periods other than 0 or 1), ML_ELIMIT beyond a limit
  * (principal above max_principal, more than 600 installments), ML_ERANGE
- * for due dates past 2200-12-31. err->field names the offending field as
+ * for due dates past 2200-12-31 ("term", or "business-day" when a calendar
+ * moves one out; a first_due itself past 2200-12-31 is ML_EINVAL
+ * "first-due", as a first due date not after the disbursement is). An
+ * unknown frequency unit and an every outside 1..ML_SCHEDULE_MAX_EVERY are
+ * ML_EINVAL "frequency", each with its own message. err->field names the
+ * offending field as
  * the `mikrolan schedule` flag spells it, without dashes ("principal",
  * "term", "grace-principal", ...; "installment" for fixed_installment,
  * which has no flag: the journal's reschedule column). Thread-safe.
