@@ -14,6 +14,7 @@
 
 #include "csv_line.h"
 #include "internal.h"
+#include "ledger.h"
 #include "mikrolan/io.h"
 #include "plain_parse.h"
 #include "utf8.h"
@@ -1288,24 +1289,14 @@ static ml_status check_written_event(const ml_event *e, size_t i,
   ML_ASSERT((unsigned)e->type <= ML_EVENT_RESCHEDULE);
   ML_ASSERT(e->type != ML_EVENT_WAIVER ||
             (unsigned)e->component < ML_COMPONENTS);
-  size_t len = bounded_length(e->ref, ML_EVENT_REF_SIZE), bad = 0;
   if ((uint64_t)e->id != i + 1) {
     return ml_error_set(err, ML_EINVAL, "id", (long)i + 1, 0,
                         "event %zu has the id %lld; a journal's ids are 1, "
                         "2, 3... in order of entry",
                         i + 1, (long long)e->id);
   }
-  if (len == ML_EVENT_REF_SIZE) {
-    return ml_error_set(err, ML_EINVAL, "ref", (long)i + 1, 0,
-                        "event %zu: ref is not NUL-terminated within %d "
-                        "bytes",
-                        i + 1, ML_EVENT_REF_SIZE);
-  }
-  if (!ml_utf8_valid(e->ref, len, &bad)) {
-    return ml_error_set(err, ML_EINVAL, "ref", (long)i + 1, (long)bad + 1,
-                        "event %zu: ref is not valid UTF-8", i + 1);
-  }
-  return check_written_values(e, i, err);
+  ml_status st = ml_event_check_ref(e, i, err);
+  return st == ML_OK ? check_written_values(e, i, err) : st;
 }
 
 /* Text of every column for one event; "" where its type has nothing. */

@@ -22,4 +22,9 @@ ml_status ml_ledger_replay(ml_loan_status *status, ml_loan_installment *rows,
                            ml_date as_of, ml_posting_sink sink,
                            void *sink_context, ml_error *err);
 
+/* Whether the ref of the event at index (0-based) is NUL-terminated within
+ * ML_EVENT_REF_SIZE bytes and valid UTF-8, as a journal needs it; else
+ * ML_EINVAL "ref" naming the event (lib/loan.c). */
+ml_status ml_event_check_ref(const ml_event *e, size_t index, ml_error *err);
+
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ledger.h"
+#include "utf8.h"
 
 /* ---- names ---------------------------------------------------------------- */
 
@@ -324,15 +325,33 @@ static ml_status check_journal(ml_loan *loan, size_t count, ml_error *err) {
   return st;
 }
 
+/* A loan's events are what ml_journal_write_loan is given: its refs must
+ * be ones the writer takes. */
+ml_status ml_event_check_ref(const ml_event *e, size_t index, ml_error *err) {
+  const char *nul = memchr(e->ref, '\0', ML_EVENT_REF_SIZE);
+  size_t bad = 0;
+  if (nul == NULL) {
+    return ml_error_set(err, ML_EINVAL, "ref", (long)index + 1, 0,
+                        "event %zu: ref is not NUL-terminated within %d "
+                        "bytes",
+                        index + 1, ML_EVENT_REF_SIZE);
+  }
+  if (!ml_utf8_valid(e->ref, (size_t)(nul - e->ref), &bad)) {
+    return ml_error_set(err, ML_EINVAL, "ref", (long)index + 1, (long)bad + 1,
+                        "event %zu: ref is not valid UTF-8", index + 1);
+  }
+  return ML_OK;
+}
+
 ml_status ml_loan_append(ml_loan *loan, const ml_event *event, int64_t *id,
                          ml_error *err) {
   ML_ASSERT(loan != NULL && event != NULL);
-  ml_status st = grow_journal(loan, err);
+  ml_status st = ml_event_check_ref(event, loan->count, err);
+  if (st == ML_OK) st = grow_journal(loan, err);
   if (st != ML_OK) return st;
   ml_event *slot = &loan->events[loan->count];
   *slot = *event;
   slot->id = (int64_t)loan->count + 1;
-  slot->ref[ML_EVENT_REF_SIZE - 1] = '\0';
   st = check_journal(loan, loan->count + 1, err);
   if (st != ML_OK) return st;
   loan->count++;

@@ -19,6 +19,7 @@
  *  - 30/360: 02-15 to 03-17 is 30 + 2 = 32 days: 841.06 -> 841; row 2
  *    2 days: 53; together 894 öre.
  */
+#define _POSIX_C_SOURCE 200809L /* open_memstream */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -26,6 +27,7 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mikrolan.h"
@@ -174,6 +176,46 @@ static void rejected_events(void **state) {
   ml_loan_free(loan);
 }
 
+/* A loan's events go to the journal writer as they are: a ref it could
+ * not write is refused when appended, nothing appended. (It was taken,
+ * truncated to 63 bytes, and the loan's journal then could not be
+ * saved.) */
+static void refs_the_writer_takes(void **state) {
+  (void)state;
+  ml_schedule_terms t = base_terms();
+  ml_loan_options o;
+  ml_loan_options_init(&o);
+  ml_loan *loan = NULL;
+  ml_error err;
+  assert_int_equal(ml_loan_new(&loan, &t, &o, &err), ML_OK);
+  ml_event e;
+  ml_event_init(&e, ML_EVENT_DISBURSEMENT, date_of("2026-01-15"), 1200000);
+  memcpy(e.ref, "\xff\xfe", 3);
+  expect_error(ml_loan_append(loan, &e, NULL, &err), ML_EINVAL, &err, "ref",
+               1, "event 1: ref is not valid UTF-8");
+  assert_int_equal(err.column, 1);
+  memset(e.ref, 'r', sizeof e.ref); /* no NUL */
+  expect_error(ml_loan_append(loan, &e, NULL, &err), ML_EINVAL, &err, "ref",
+               1, "event 1: ref is not NUL-terminated within 64 bytes");
+  assert_int_equal(ml_loan_event_count(loan), 0);
+  /* 63 bytes ending in a whole two-byte character: taken, and written */
+  memset(e.ref, 'r', 61);
+  memcpy(e.ref + 61, "\xc3\xa5", 3); /* å and the NUL */
+  assert_int_equal(ml_loan_append(loan, &e, NULL, &err), ML_OK);
+  char *text = NULL;
+  size_t size = 0;
+  FILE *out = open_memstream(&text, &size);
+  assert_non_null(out);
+  assert_int_equal(ml_journal_write_loan(out, "L1", ml_loan_events(loan),
+                                         ml_loan_event_count(loan),
+                                         t.currency, &err),
+                   ML_OK);
+  fclose(out);
+  assert_non_null(strstr(text, "rrr\xc3\xa5,1,"));
+  free(text);
+  ml_loan_free(loan);
+}
+
 /* The ledger builds the schedule from the journal's first disbursement
  * before it checks the journal: a disbursement no schedule can be built
  * from must still be reported by the journal's checks, in their order. */
@@ -271,6 +313,7 @@ int main(void) {
       cmocka_unit_test(buffer_too_small),
       cmocka_unit_test(default_interest_day_counts),
       cmocka_unit_test(rejected_events),
+      cmocka_unit_test(refs_the_writer_takes),
       cmocka_unit_test(reversal_on_the_first_day),
       cmocka_unit_test(disbursement_checked_before_its_schedule),
   };

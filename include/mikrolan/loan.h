@@ -343,7 +343,9 @@ ML_API void ml_loan_free(ml_loan *loan); /* accepts NULL */
  * Appends a copy of *event, assigning its id (returned in *id when not
  * NULL). The journal is replayed with it; if any event would then be
  * invalid, the event is rejected and the journal is left unchanged:
- * ML_EINVAL for a zero or negative amount, an unknown type or component, a
+ * ML_EINVAL for a ref not NUL-terminated within ML_EVENT_REF_SIZE bytes or
+ * not valid UTF-8 (field "ref": the journal writer could not write it), a
+ * zero or negative amount, an unknown type or component, a
  * waiver of principal, a reversal of an unknown event or dated before its
  * event; ML_ESTATE for a repayment or charge before the disbursement, a
  * second disbursement, a reversal of an already reversed event, of a
