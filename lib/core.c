@@ -15,17 +15,17 @@ typedef struct status_entry {
 
 static const status_entry status_table[] = {
     {ML_OK, "ML_OK", "success"},
-    {ML_EINVAL, "ML_EINVAL", "a value is not allowed"},
+    {ML_EINVAL, "ML_EINVAL", "a value is not allowed (unknown name, bad combination)"},
     {ML_EPARSE, "ML_EPARSE", "text is not in the expected form"},
     {ML_ERANGE, "ML_ERANGE", "a value is outside the supported range"},
     {ML_ELIMIT, "ML_ELIMIT", "input beyond a documented limit"},
-    {ML_ENOMEM, "ML_ENOMEM", "out of memory"},
-    {ML_EOVERFLOW, "ML_EOVERFLOW", "an exact result does not fit"},
-    {ML_EBUFFER, "ML_EBUFFER", "the buffer is too small"},
+    {ML_ENOMEM, "ML_ENOMEM", "an allocation failed"},
+    {ML_EOVERFLOW, "ML_EOVERFLOW", "an exact result does not fit in its type"},
+    {ML_EBUFFER, "ML_EBUFFER", "a caller-provided buffer is too small"},
     {ML_ESTATE, "ML_ESTATE", "not allowed in the current state"},
-    {ML_ENOTFOUND, "ML_ENOTFOUND", "not found"},
-    {ML_EIO, "ML_EIO", "input/output error"},
-    {ML_ENOROOT, "ML_ENOROOT", "no root in the searched interval"},
+    {ML_ENOTFOUND, "ML_ENOTFOUND", "a named thing does not exist"},
+    {ML_EIO, "ML_EIO", "reading or writing a file failed"},
+    {ML_ENOROOT, "ML_ENOROOT", "an equation has no root in the searched interval"},
 };
 
 static const status_entry *status_lookup(ml_status status) {

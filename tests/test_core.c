@@ -35,6 +35,23 @@ static void status_names(void **state) {
   assert_string_equal(ml_status_describe(ML_ELIMIT),
                       "input beyond a documented limit");
   assert_string_equal(ml_status_describe((ml_status)42), "unknown status");
+  /* the sentences of README's table of codes, each */
+  static const char *const sentences[] = {
+      "success",
+      "a value is not allowed (unknown name, bad combination)",
+      "text is not in the expected form",
+      "a value is outside the supported range",
+      "input beyond a documented limit",
+      "an allocation failed",
+      "an exact result does not fit in its type",
+      "a caller-provided buffer is too small",
+      "not allowed in the current state",
+      "a named thing does not exist",
+      "reading or writing a file failed",
+      "an equation has no root in the searched interval"};
+  for (int k = 0; k <= 11; k++) {
+    assert_string_equal(ml_status_describe((ml_status)-k), sentences[k]);
+  }
 }
 
 static void error_set_fills_every_member(void **state) {

@@ -247,7 +247,10 @@ ML_API ML_NODISCARD ml_status ml_apr_year_fraction(ml_fraction *out,
 
 /* Writes result->units with result->decimals decimals and a '.': "13.0",
  * "-5.1", "37.3362534". ML_EBUFFER when size is too small
- * (ML_APR_FORMAT_SIZE always suffices). Thread-safe, allocates nothing. */
+ * (ML_APR_FORMAT_SIZE always suffices). Precondition (asserted): a result
+ * the functions above filled, so result->decimals in
+ * ML_APR_MIN_DECIMALS..ML_APR_MAX_DECIMALS. Thread-safe, allocates
+ * nothing. */
 ML_API ML_NODISCARD ml_status ml_apr_format(char *buf, size_t size,
                                             const ml_apr_result *result);
 

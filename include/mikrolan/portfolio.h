@@ -152,7 +152,9 @@ ML_API ML_NODISCARD ml_status ml_portfolio_risk_coverage(
 
 /* Writes a ratio as a decimal rounded half-even to `decimals` places
  * ("0.052345"), exactly for every ratio (decimals 0..12); ML_EBUFFER when
- * it does not fit in buf (32 bytes always suffice for 6 places). */
+ * it does not fit in buf (32 bytes always suffice for 6 places).
+ * Preconditions (asserted, a programming error otherwise): decimals in
+ * 0..12 and ratio.den > 0, as every ml_ratio of this header has. */
 ML_API ML_NODISCARD ml_status ml_ratio_format(char *buf, size_t size,
                                               ml_ratio ratio, int decimals);
 
