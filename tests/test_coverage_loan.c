@@ -149,14 +149,21 @@ static void default_interest_day_counts(void **state) {
   assert_int_equal(penalties_at(ML_DC_ACT_360, "2026-02-15"), 0);
 }
 
-static void rejected_events(void **state) {
-  (void)state;
-  ml_schedule_terms t = base_terms();
+/* A loan of t with the default options. */
+static ml_loan *new_loan(const ml_schedule_terms *t) {
   ml_loan_options o;
   ml_loan_options_init(&o);
   ml_loan *loan = NULL;
   ml_error err;
-  assert_int_equal(ml_loan_new(&loan, &t, &o, &err), ML_OK);
+  if (ml_loan_new(&loan, t, &o, &err) != ML_OK) fail_msg("%s", err.message);
+  return loan;
+}
+
+static void rejected_events(void **state) {
+  (void)state;
+  ml_schedule_terms t = base_terms();
+  ml_loan *loan = new_loan(&t);
+  ml_error err;
   ml_event e;
   ml_event_init(&e, ML_EVENT_WAIVER, date_of("2026-02-01"), 100);
   e.component = (ml_component)9;
@@ -165,7 +172,7 @@ static void rejected_events(void **state) {
   ml_loan_free(loan);
   /* a disbursement event on the terms' first due date */
   t.first_due = date_of("2026-02-10");
-  assert_int_equal(ml_loan_new(&loan, &t, &o, &err), ML_OK);
+  loan = new_loan(&t);
   ml_event_init(&e, ML_EVENT_DISBURSEMENT, date_of("2026-02-10"), 1200000);
   expect_error(ml_loan_append(loan, &e, NULL, &err), ML_EINVAL, &err, "date",
                1,
@@ -183,11 +190,8 @@ static void rejected_events(void **state) {
 static void refs_the_writer_takes(void **state) {
   (void)state;
   ml_schedule_terms t = base_terms();
-  ml_loan_options o;
-  ml_loan_options_init(&o);
-  ml_loan *loan = NULL;
+  ml_loan *loan = new_loan(&t);
   ml_error err;
-  assert_int_equal(ml_loan_new(&loan, &t, &o, &err), ML_OK);
   ml_event e;
   ml_event_init(&e, ML_EVENT_DISBURSEMENT, date_of("2026-01-15"), 1200000);
   memcpy(e.ref, "\xff\xfe", 3);
