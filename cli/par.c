@@ -168,12 +168,14 @@ static int same_file(const char *a, const char *b) {
          sa.st_ino == sb.st_ino;
 }
 
-/* Whether the skip file is where the standard output goes: the report
- * would overwrite the rejected rows. */
+/* Whether the skip file is where the standard output goes (a file it is
+ * redirected to, /dev/stdout, a pipe's /proc/self/fd/1): the report would
+ * overwrite or mix with the rejected rows. A terminal or /dev/null, a
+ * character device, takes both harmlessly. */
 static int is_standard_output(const char *path) {
   struct stat sp, so;
   return stat(path, &sp) == 0 && fstat(STDOUT_FILENO, &so) == 0 &&
-         S_ISREG(so.st_mode) && sp.st_dev == so.st_dev &&
+         !S_ISCHR(so.st_mode) && sp.st_dev == so.st_dev &&
          sp.st_ino == so.st_ino;
 }
 
@@ -226,6 +228,10 @@ static int read_files(par_request *q, const cli_option *options,
   q->sort_events = options[OPT_SORT_EVENTS].value != NULL;
   int st = check_input("loans", q->loans_path, err);
   if (st == 0) st = check_input("events", q->events_path, err);
+  if (st == 0 && same_file(q->loans_path, q->events_path)) {
+    st = cli_fail(err, "events", "%s is the loans file too; name the events "
+                  "file", q->events_path);
+  }
   if (st == 0 && q->skip_path != NULL) st = check_skip_file(q, err);
   if (st != 0) return st;
   return cli_parse_date(&q->as_of, &options[OPT_AS_OF], err);

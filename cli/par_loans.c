@@ -213,6 +213,7 @@ void par_loans_note_columns(const par_request *q, FILE *notes) {
     for (size_t c = 0; c < ml_csv_column_count(csv); c++) {
       const char *name = ml_csv_column_name(csv, c);
       char plain[96];
+      if (strlen(name) >= sizeof plain) continue; /* no known name is so long */
       plain_name(plain, sizeof plain, name);
       if (known_column(terms, name) || !known_column(terms, plain)) continue;
       char quoted[CLI_QUOTE_SIZE];

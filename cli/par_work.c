@@ -72,10 +72,11 @@ struct par_work {
 /* ---- one loan ------------------------------------------------------------------ */
 
 /* The option an error of ml_portfolio_add or _merge is about, and its
- * message: too many segments and a total past int64 are said alike for any
- * --threads (which loan or merge meets them depends on the threads). (Their
- * other ML_ELIMIT, a key too long, cannot come: read_key refuses it
- * first.) */
+ * message: too many segments, and a total past int64, are each said alike
+ * for any --threads (which loan or merge meets it depends on the threads).
+ * A run that would meet both stops at whichever comes first, and that can
+ * depend on --threads (README). (Their other ML_ELIMIT, a key too long,
+ * cannot come: read_key refuses it first.) */
 static const char *portfolio_problem(ml_status st, const ml_error *lib,
                                      char *buf, size_t size) {
   if (st == ML_EOVERFLOW) {

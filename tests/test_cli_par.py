@@ -496,8 +496,8 @@ def test_total_beyond_int64():
     900,000,000,000 each: every loan's arrears (54,000,000,000,108.44) fit,
     and so do those of a chunk of 128 loans (about 6.9e18 öre), but not the
     200 loans' total. It once aborted when the report was read; now it is
-    refused the same way whether one thread's add or two threads' merge
-    meets it."""
+    refused the same way whichever meets it: one thread's add, or with two
+    threads a worker's add or their merge."""
     rows = "".join("L%03d,1000,10,600,1d,annuity,per-period,2026-01-01,%s\n"
                    % (i, "AB"[i % 2]) for i in range(200))
     loans = write("overflow_loans.csv", "loan_id,principal,rate,term,"
@@ -898,11 +898,13 @@ def test_near_miss_columns_noted():
     """A column named like one par reads but for case or spaces is, as any
     other column, a segment attribute; a note says so, since a misspelt
     restructured flag silently lowered PAR30 from 100 % to 0 %."""
+    long_name = "restructured" + " " * 90 + "x"  # not a near miss
     loans = write("near_miss_loans.csv",
                   "loan_id,principal,rate,term,frequency,method,interest,"
-                  "disbursed_on,Restructured, grace_principal ,Kommun\n"
+                  "disbursed_on,Restructured, grace_principal ,Kommun,"
+                  + long_name + "\n"
                   "A,1000,12,12,monthly,annuity,per-period,2026-01-01,yes,,"
-                  "x\n")
+                  "x,y\n")
     events = write("near_miss_events.csv", "loan_id,date,type,amount,ref\n")
     status, out, err = run(["par", "--loans", loans, "--events", events,
                             "--as-of", "2026-01-20", "--format", "csv"])
@@ -911,7 +913,7 @@ def test_near_miss_columns_noted():
     check(status == 0 and
           err == note % ('"Restructured"', "restructured") +
           note % ('" grace_principal "', "grace_principal"),
-          "near-miss columns noted, Kommun not", err)
+          "near-miss columns noted, Kommun and a long name not", err)
     check(",par_30,par_30_ratio," in out and
           "\ntotal,1,0,1,0,0,0,1000.00,0.00,0.000000,0.00,0.000000," in out,
           "the misspelt flag is not read (PAR30 0.00)", out)
@@ -1229,6 +1231,21 @@ def test_skip_file_is_never_an_input():
     check(p.returncode == 2 and p.stderr.decode() == P + "--skip-bad: %s is "
           "where the report goes (standard output); name another file\n"
           % report, "--skip-bad: the standard output's file", p.stderr)
+    # /dev/stdout while the standard output is a pipe (run's stdout)
+    status, out, err = run(["par", "--loans", LOANS, "--events", events,
+                            "--skip-bad", "/dev/stdout"] + AS_OF)
+    check(status == 2 and out == "" and err == P + "--skip-bad: /dev/stdout "
+          "is where the report goes (standard output); name another file\n",
+          "--skip-bad /dev/stdout into a pipe: refused", err)
+    status, out, err = run(["par", "--loans", LOANS, "--events", events,
+                            "--skip-bad", "/dev/null"] + AS_OF)
+    check(status == 0 and "Skipped: 0 loans" in out,
+          "--skip-bad /dev/null: taken", err)
+    status, out, err = run(["par", "--loans", LOANS, "--events", LOANS] +
+                           AS_OF)
+    check(status == 2 and out == "" and err == P + "--events: %s is the "
+          "loans file too; name the events file\n" % LOANS,
+          "--events naming the loans file: refused", err)
     status, out, err = run(["par", "--loans", LOANS, "--events", events,
                             "--skip-bad", ""] + AS_OF)
     check(status == 2 and out == "" and

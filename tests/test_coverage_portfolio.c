@@ -99,11 +99,16 @@ static void sums_beyond_int64(void **state) {
   assert_int_equal(ml_portfolio_add(b, "y", &big, NULL, &err), ML_OK);
   assert_int_equal(ml_portfolio_merge(a, b, &err), ML_EOVERFLOW);
   assert_string_equal(err.message, "the merged total leaves the int64 range");
-  /* nothing changed */
+  /* nothing changed: the segment, and the total kept beside it */
   assert_int_equal(ml_portfolio_segment_count(a), 1);
-  ml_portfolio_figures f;
-  ml_portfolio_total(a, &f);
+  ml_portfolio_figures f, total;
+  const char *key = NULL;
+  ml_portfolio_segment(a, 0, &key, &f);
+  assert_string_equal(key, "x");
+  ml_portfolio_total(a, &total);
+  assert_memory_equal(&f, &total, sizeof f);
   assert_int_equal(f.loans, 1);
+  assert_int_equal(f.by_state[ML_LOAN_ACTIVE], 1);
   assert_int_equal(f.gross_portfolio, INT64_C(5000000000000000000));
   ml_portfolio_free(a);
   ml_portfolio_free(b);
