@@ -85,12 +85,8 @@ static int fail_amount_limit(const ml_loan_options *o, const ml_error *lib,
                                ? &o->arrears_tolerance
                                : NULL;
   if (lib->code != ML_ELIMIT || value == NULL) return 0;
-  char shown[ML_AMOUNT_FORMAT_SIZE], limit[ML_AMOUNT_FORMAT_SIZE];
-  ML_ASSERT(ml_amount_format(shown, sizeof shown, *value, cur) == ML_OK &&
-            ml_amount_format(limit, sizeof limit,
-                             ML_SCHEDULE_PRINCIPAL_HARD_LIMIT, cur) == ML_OK);
-  return cli_fail(err, lib->field, "%s %s is above the limit of %s %s", shown,
-                  cur.code, limit, cur.code);
+  return cli_fail_above_limit(err, lib->field, *value,
+                              ML_SCHEDULE_PRINCIPAL_HARD_LIMIT, cur, "");
 }
 
 /* The library's check of the options: a status of a one-installment loan

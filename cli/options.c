@@ -143,6 +143,15 @@ int cli_parse_count(int32_t *out, const cli_option *opt, cli_error *err) {
   return 0;
 }
 
+int cli_fail_above_limit(cli_error *err, const char *flag, ml_amount value,
+                         ml_amount limit, ml_currency cur, const char *hint) {
+  char shown[ML_AMOUNT_FORMAT_SIZE], most[ML_AMOUNT_FORMAT_SIZE];
+  ML_ASSERT(ml_amount_format(shown, sizeof shown, value, cur) == ML_OK &&
+            ml_amount_format(most, sizeof most, limit, cur) == ML_OK);
+  return cli_fail(err, flag, "%s %s is above the limit of %s %s%s", shown,
+                  cur.code, most, cur.code, hint);
+}
+
 int cli_fail_library(cli_error *err, const cli_option *opt,
                      const ml_error *lib) {
   return cli_fail(err, opt->name, "%s", lib->message);

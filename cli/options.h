@@ -103,6 +103,12 @@ int cli_parse_date(ml_date *out, const cli_option *opt, cli_error *err);
 int cli_parse_choice(int *out, const cli_option *opt,
                      const char *const *names, size_t count, cli_error *err);
 
+/* "VALUE CUR is above the limit of LIMIT CUR" under flag, followed by hint
+ * ("" or, say, " (see --max-principal)"): the library states amount limits
+ * in minor units, the user wrote major units. Returns CLI_EXIT_USAGE. */
+int cli_fail_above_limit(cli_error *err, const char *flag, ml_amount value,
+                         ml_amount limit, ml_currency cur, const char *hint);
+
 /* Turns a failed library call on opt's value into *err: the option's flag
  * and the library's message. Returns CLI_EXIT_USAGE. */
 int cli_fail_library(cli_error *err, const cli_option *opt,

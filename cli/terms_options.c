@@ -325,12 +325,8 @@ static int fail_amount_limit(cli_error *err, const ml_schedule_terms *t,
                     value, cur.code, least, limit, cur.code);
   }
   if (!limited_amount(&amount, t, field)) return 0;
-  ML_ASSERT(ml_amount_format(value, sizeof value, amount, cur) == ML_OK &&
-            ml_amount_format(limit, sizeof limit, t->max_principal, cur) ==
-                ML_OK);
-  return cli_fail(err, field,
-                  "%s %s is above the limit of %s %s (see --max-principal)",
-                  value, cur.code, limit, cur.code);
+  return cli_fail_above_limit(err, field, amount, t->max_principal, cur,
+                              " (see --max-principal)");
 }
 
 /* The library's message under its field's flag, without the "field: " the
