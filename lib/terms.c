@@ -102,7 +102,11 @@ ml_status ml_frequency_format(char *buf, size_t size, ml_frequency freq) {
   int n = name ? snprintf(buf, size, "%s", name)
                : snprintf(buf, size, "%d%c", (int)freq.every,
                           unit_letters[freq.unit]);
-  return n >= 0 && (size_t)n < size ? ML_OK : ML_EBUFFER;
+  if (n >= 0 && (size_t)n < size) return ML_OK;
+  /* as the other formatters: no cut name, which would read back as
+   * another frequency or none */
+  if (size > 0) buf[0] = '\0';
+  return ML_EBUFFER;
 }
 
 static const char *const method_names[] = {"annuity", "equal-principal",
@@ -392,9 +396,12 @@ static ml_status check_shape(const ml_schedule_terms *t, ml_error *err) {
 }
 
 static ml_status check_calendar(const ml_schedule_terms *t, ml_error *err) {
-  if ((unsigned)t->calendar.kind > ML_CALENDAR_SE ||
-      (t->calendar.extra_closed == NULL && t->calendar.extra_closed_count)) {
+  if ((unsigned)t->calendar.kind > ML_CALENDAR_SE) {
     return invalid(err, ML_EINVAL, "calendar", "unknown calendar");
+  }
+  if (t->calendar.extra_closed == NULL && t->calendar.extra_closed_count) {
+    return invalid(err, ML_EINVAL, "calendar",
+                   "extra_closed_count is not 0 but extra_closed is NULL");
   }
   if ((unsigned)t->business_day > ML_BD_MODIFIED_PRECEDING) {
     return invalid(err, ML_EINVAL, "business-day",

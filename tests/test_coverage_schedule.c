@@ -77,8 +77,11 @@ static void values_outside_their_range(void **state) {
   t.calendar.kind = (ml_calendar_kind)3;
   expect_rejected(&t, ML_EINVAL, "calendar", "calendar: unknown calendar");
   t = base_terms();
+  t.calendar.kind = ML_CALENDAR_SE; /* a known kind: the list is wrong */
   t.calendar.extra_closed_count = 2; /* and no array */
-  expect_rejected(&t, ML_EINVAL, "calendar", "calendar: unknown calendar");
+  expect_rejected(&t, ML_EINVAL, "calendar",
+                  "calendar: extra_closed_count is not 0 but extra_closed "
+                  "is NULL");
   t = base_terms();
   t.interest_free = 13;
   expect_rejected(&t, ML_EINVAL, "interest-free",
@@ -146,6 +149,7 @@ static void buffers_too_small(void **state) {
   assert_int_equal(ml_frequency_format(buf, sizeof buf,
                                        (ml_frequency){ML_FREQ_DAYS, 366}),
                    ML_EBUFFER);
+  assert_string_equal(buf, ""); /* not "366", a name of another frequency */
   assert_int_equal(ml_frequency_format(buf, sizeof buf,
                                        (ml_frequency){ML_FREQ_DAYS, 10}),
                    ML_OK);

@@ -95,7 +95,7 @@ ML_API ML_NODISCARD ml_status ml_frequency_parse(ml_frequency *out,
  * "quarterly", "3w", "10d"... (a named frequency by its name). ML_EBUFFER
  * if size is too small (16 bytes always suffice); ML_EINVAL for a unit
  * outside days..months or every outside 1..ML_SCHEDULE_MAX_EVERY, which
- * no name reads back as (buf is then "" when size > 0). */
+ * no name reads back as. On either error buf is "" when size > 0. */
 ML_API ML_NODISCARD ml_status ml_frequency_format(char *buf, size_t size,
                                                   ml_frequency freq);
 
