@@ -1396,19 +1396,46 @@ static int plain_repayment(const replay *rp, const ml_event *e) {
          e->amount > 0 && e->amount <= entry_amount_limit(rp, e);
 }
 
+/* Adds the amount of events[index] (checked: at most 10^15) to the
+ * journal's sum, which then stays far inside int64: past
+ * ML_LOAN_MAX_AMOUNTS is ML_ELIMIT. */
+static ml_status add_to_sum(replay *rp, ml_amount *sum, const ml_event *events,
+                            size_t index) {
+  *sum += events[index].amount;
+  if (*sum <= ML_LOAN_MAX_AMOUNTS) return ML_OK;
+  char most[ML_AMOUNT_FORMAT_SIZE], message[ML_AMOUNT_FORMAT_SIZE + 80];
+  if (ml_amount_format(most, sizeof most, ML_LOAN_MAX_AMOUNTS,
+                       rp->terms.currency) != ML_OK) {
+    most[0] = '\0';
+  }
+  snprintf(message, sizeof message,
+           "the amounts of the journal's events add up to more than %s, "
+           "the limit of one loan",
+           most);
+  return event_error(rp, ML_ELIMIT, "amount", index, message);
+}
+
 /* Checks every entry and marks the events reversed by as_of. */
 static ml_status read_journal(replay *rp, journal_space *js,
                               const ml_event *events, size_t count,
                               ml_date as_of) {
+  ml_amount sum = 0; /* of the amounts: see add_to_sum */
   for (size_t i = 0; i < count; i++) {
     if (i > 0 && events[i].date < events[i - 1].date) js->in_date_order = 0;
-    if (plain_repayment(rp, &events[i])) continue;
+    if (plain_repayment(rp, &events[i])) {
+      ml_status st = add_to_sum(rp, &sum, events, i);
+      if (st != ML_OK) return st;
+      continue;
+    }
     if (events[i].type == ML_EVENT_REVERSAL && !js->has_reversals) {
       memset(js->reversed, 0, 2 * js->count);
       js->has_reversals = 1;
     }
     /* js->checked marks events reversed by any reversal entered so far. */
     ml_status st = check_journal_entry(rp, events, i, js->checked);
+    if (st == ML_OK && events[i].type <= ML_EVENT_WAIVER) {
+      st = add_to_sum(rp, &sum, events, i);
+    }
     if (st != ML_OK) return st;
     if (events[i].type == ML_EVENT_REVERSAL) {
       js->checked[events[i].target - 1] = 1;

@@ -808,6 +808,68 @@ static void events_per_loan(void **state) {
   free(events);
 }
 
+/* The sum of a journal's amounts: ML_LOAN_MAX_AMOUNTS (10^17 minor units,
+ * a disbursement of 10^15 and 99 penalties of 10^15) is computed in full;
+ * one minor unit more is ML_ELIMIT at the event that passes it, in the
+ * batch form and on append, which keeps the journal as it was. (Without
+ * the limit, 9,224 penalties of 10^15 wrapped the penalties owed round to
+ * a negative amount.) */
+static void journal_sum_of_amounts(void **state) {
+  (void)state;
+  enum { N = 100 };
+  const ml_amount most = ML_SCHEDULE_PRINCIPAL_HARD_LIMIT;
+  ml_schedule_terms t = base_terms();
+  t.max_principal = t.principal = most;
+  ml_loan_options o;
+  ml_loan_options_init(&o);
+  const ml_date as_of = date_of("2026-02-01");
+  ml_event events[N + 1];
+  ml_event_init(&events[0], ML_EVENT_DISBURSEMENT, t.disbursed, most);
+  for (size_t i = 1; i < N; i++) {
+    ml_event_init(&events[i], ML_EVENT_PENALTY, as_of, most);
+  }
+  ml_event_init(&events[N], ML_EVENT_REPAYMENT, as_of, 1);
+  for (size_t i = 0; i <= N; i++) events[i].id = (int64_t)i + 1;
+  ml_loan_status s;
+  ml_error err;
+  assert_int_equal(ml_loan_status_compute(&s, loan_rows, 601, &t, &o, events,
+                                          N, as_of, &err),
+                   ML_OK);
+  assert_int_equal(s.outstanding[ML_PENALTIES], 99 * most);
+  assert_int_equal(s.outstanding[ML_PRINCIPAL], most);
+  /* the books: the disbursement and the 99 charges, 10^17 a side */
+  static ml_posting postings[2 * N];
+  size_t count = 0;
+  assert_int_equal(ml_loan_postings_compute(postings, 2 * N, &count, &t, &o,
+                                            events, N, as_of, &err),
+                   ML_OK);
+  ml_amount debits = 0, credits = 0;
+  for (size_t i = 0; i < count; i++) {
+    debits += postings[i].debit;
+    credits += postings[i].credit;
+  }
+  assert_int_equal(debits, ML_LOAN_MAX_AMOUNTS);
+  assert_int_equal(credits, ML_LOAN_MAX_AMOUNTS);
+  const char *message = "event 101: the amounts of the journal's events add "
+                        "up to more than 1000000000000000.00, the limit of "
+                        "one loan";
+  expect_error(ml_loan_status_compute(&s, loan_rows, 601, &t, &o, events,
+                                      N + 1, as_of, &err),
+               ML_ELIMIT, &err, "amount", message);
+  assert_int_equal(err.line, 101);
+  ml_loan *loan = NULL;
+  assert_int_equal(ml_loan_new(&loan, &t, &o, &err), ML_OK);
+  for (size_t i = 0; i < N; i++) {
+    ml_event e = events[i];
+    assert_int_equal(ml_loan_append(loan, &e, NULL, &err), ML_OK);
+  }
+  ml_event e = events[N];
+  expect_error(ml_loan_append(loan, &e, NULL, &err), ML_ELIMIT, &err,
+               "amount", message);
+  assert_int_equal(ml_loan_event_count(loan), N);
+  ml_loan_free(loan);
+}
+
 /* ---- CSV ----------------------------------------------------------------- */
 
 /* A header of `columns` names c1,c2,... and one record of fields of the
@@ -1217,6 +1279,7 @@ int main(void) {
       cmocka_unit_test(loan_amount_limits),
       cmocka_unit_test(installments_after_a_reschedule),
       cmocka_unit_test(events_per_loan),
+      cmocka_unit_test(journal_sum_of_amounts),
       cmocka_unit_test(csv_field_limit),
       cmocka_unit_test(csv_record_limit),
       cmocka_unit_test(csv_column_limit),

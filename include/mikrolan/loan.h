@@ -69,6 +69,11 @@ extern "C" {
 
 /* Limits. */
 #define ML_LOAN_MAX_EVENTS 100000 /* events in one journal */
+/* The sum of the amounts of a journal's events, reversed ones too, in
+ * minor units (10^17): with the schedule's own limits it keeps every
+ * figure the ledger sums (a component over the rows, the payoff, the
+ * postings' totals) inside int64. */
+#define ML_LOAN_MAX_AMOUNTS INT64_C(100000000000000000)
 #define ML_EVENT_REF_SIZE 64      /* an external reference, with its NUL */
 
 /* Event types. Pinned. */
@@ -355,7 +360,8 @@ ML_API void ml_loan_free(ml_loan *loan); /* accepts NULL */
  * date, or with every installment after it paid into in advance already;
  * ML_ELIMIT for a disbursement above the terms' max_principal, any other
  * amount above ML_SCHEDULE_PRINCIPAL_HARD_LIMIT (a repayment may exceed the
- * principal), or a journal of more than ML_LOAN_MAX_EVENTS events;
+ * principal), an amount that takes the sum of the journal's amounts past
+ * ML_LOAN_MAX_AMOUNTS, or a journal of more than ML_LOAN_MAX_EVENTS events;
  * ML_ERANGE for a date outside 1900..2200. ML_ENOMEM when the journal
  * cannot grow.
  */
