@@ -411,6 +411,11 @@ ml_status ml_portfolio_add(ml_portfolio *p, const char *key,
                            const ml_loan_status *at_start, ml_error *err) {
   ML_ASSERT(p != NULL && key != NULL && at_end != NULL);
   ML_ASSERT((unsigned)at_end->state <= ML_LOAN_CREDIT_BALANCE);
+  if (at_start != NULL && p->options.period_start == ML_DATE_NONE) {
+    return ml_error_set(err, ML_EINVAL, "", 0, 0,
+                        "a status at the period's start, but the options "
+                        "set no period_start");
+  }
   if (!amounts_are_sums(at_end) ||
       (at_start != NULL && !amounts_are_sums(at_start))) {
     return ml_error_set(err, ML_EINVAL, "", 0, 0,
@@ -610,7 +615,10 @@ const ml_portfolio_options *ml_portfolio_options_of(const ml_portfolio *p) {
 
 /* ---- ratios ------------------------------------------------------------------ */
 
+/* den >= 0 holds for figures add and merge keep; a caller's own figures
+ * with a negative one are a programming error (portfolio.h). */
 static ml_ratio ratio_of(ml_amount num, ml_amount den) {
+  ML_ASSERT(den >= 0);
   if (den == 0) return (ml_ratio){0, 1};
   return (ml_ratio){num, den};
 }
@@ -627,9 +635,13 @@ ml_ratio ml_portfolio_arrears_rate(const ml_portfolio_figures *f) {
 
 ml_ratio ml_portfolio_write_off_ratio(const ml_portfolio_figures *f) {
   ML_ASSERT(f != NULL);
-  /* w / ((start + end) / 2) = 2w / (start + end) */
-  return ratio_of(2 * f->written_off_in_period,
-                  f->gross_portfolio_at_start + f->gross_portfolio);
+  /* w / ((start + end) / 2) = 2w / (start + end), whose terms add and
+   * merge keep inside int64 (ratios_fit) */
+  int64_t num, den;
+  ML_ASSERT(!__builtin_mul_overflow(f->written_off_in_period, 2, &num) &&
+            !__builtin_add_overflow(f->gross_portfolio_at_start,
+                                    f->gross_portfolio, &den));
+  return ratio_of(num, den);
 }
 
 ml_status ml_portfolio_risk_coverage(ml_ratio *out, const ml_portfolio *p,

@@ -15,7 +15,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <signal.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "mikrolan.h"
 #include "test_support.h"
@@ -145,6 +149,7 @@ static void rejects_negative_amounts(void **state) {
   (void)state;
   ml_portfolio_options o;
   ml_portfolio_options_init(&o);
+  o.period_start = date_of("2026-01-01"); /* a status at start is taken */
   ml_portfolio *p = new_portfolio(&o);
   ml_loan_status s = status(ML_LOAN_ACTIVE, 100);
   ml_loan_status bad[4] = {s, s, s, s};
@@ -162,6 +167,72 @@ static void rejects_negative_amounts(void **state) {
   }
   assert_int_equal(ml_portfolio_segment_count(p), 0);
   ml_portfolio_free(p);
+}
+
+/* A status at the period's start means nothing without a period_start:
+ * refused (it was counted into the GLP at start, which the write-off
+ * ratio's denominator takes). */
+static void start_status_needs_a_period(void **state) {
+  (void)state;
+  ml_portfolio_options o;
+  ml_portfolio_options_init(&o);
+  ml_portfolio *p = new_portfolio(&o);
+  ml_loan_status end = status(ML_LOAN_ACTIVE, 1000);
+  ml_loan_status start = status(ML_LOAN_ACTIVE, 5000);
+  ml_error err;
+  assert_int_equal(ml_portfolio_add(p, "x", &end, &start, &err), ML_EINVAL);
+  assert_string_equal(err.message, "a status at the period's start, but the "
+                                   "options set no period_start");
+  assert_int_equal(ml_portfolio_segment_count(p), 0);
+  assert_int_equal(ml_portfolio_add(p, "x", &end, NULL, &err), ML_OK);
+  ml_portfolio_figures f;
+  ml_portfolio_total(p, &f);
+  assert_int_equal(f.gross_portfolio_at_start, 0);
+  ml_portfolio_free(p);
+}
+
+static ml_portfolio_figures outside_figures;
+
+static void write_off_ratio_of_outside_figures(void) {
+  (void)ml_portfolio_write_off_ratio(&outside_figures);
+}
+
+static void par_ratio_of_outside_figures(void) {
+  (void)ml_portfolio_par_ratio(&outside_figures, 0);
+}
+
+/* Whether call() aborts, in a child process (its message to /dev/null). */
+static int aborts(void (*call)(void)) {
+  pid_t pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0) {
+    if (freopen("/dev/null", "w", stderr) == NULL) _exit(3);
+    call();
+    _exit(0);
+  }
+  int status_of_child = 0;
+  assert_int_equal(waitpid(pid, &status_of_child, 0), pid);
+  return WIFSIGNALED(status_of_child) && WTERMSIG(status_of_child) == SIGABRT;
+}
+
+/* Figures no accumulator gives: a ratio's terms past int64 or a negative
+ * denominator abort as the header says (they returned a ratio with den
+ * < 0, which ml_ratio_format then aborted on); the largest terms that fit
+ * give the exact ratio. */
+static void ratios_of_figures_outside_the_accumulator(void **state) {
+  (void)state;
+  memset(&outside_figures, 0, sizeof outside_figures);
+  outside_figures.gross_portfolio = INT64_MAX;
+  outside_figures.gross_portfolio_at_start = 1;
+  outside_figures.written_off_in_period = INT64_MAX;
+  assert_true(aborts(write_off_ratio_of_outside_figures));
+  outside_figures.gross_portfolio = INT64_MAX - 1;
+  outside_figures.written_off_in_period = INT64_MAX / 2;
+  ml_ratio r = ml_portfolio_write_off_ratio(&outside_figures);
+  assert_int_equal(r.num, INT64_MAX - 1);
+  assert_int_equal(r.den, INT64_MAX);
+  outside_figures.gross_portfolio = -1;
+  assert_true(aborts(par_ratio_of_outside_figures));
 }
 
 static void options_and_ratios(void **state) {
@@ -233,6 +304,8 @@ int main(void) {
       cmocka_unit_test(sums_beyond_int64),
       cmocka_unit_test(ratio_sums_beyond_int64),
       cmocka_unit_test(rejects_negative_amounts),
+      cmocka_unit_test(start_status_needs_a_period),
+      cmocka_unit_test(ratios_of_figures_outside_the_accumulator),
       cmocka_unit_test(options_and_ratios),
       cmocka_unit_test(write_offs_outside_the_period),
   };

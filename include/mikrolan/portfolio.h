@@ -103,7 +103,8 @@ ML_API void ml_portfolio_free(ml_portfolio *portfolio); /* accepts NULL */
  * segment's sums) would leave int64, or 2 * written_off_in_period or
  * gross_portfolio_at_start + gross_portfolio would (the write-off ratio's
  * terms); ML_EINVAL for a status with a negative outstanding principal,
- * arrears or written-off principal. On failure nothing is added. A new
+ * arrears or written-off principal, or for an at_start when the options
+ * set no period_start. On failure nothing is added. A new
  * segment allocates; an existing one does not.
  */
 ML_API ML_NODISCARD ml_status ml_portfolio_add(ml_portfolio *portfolio,
@@ -141,7 +142,11 @@ typedef struct ml_ratio {
 
 /* PAR>x / GLP for threshold index k; overdue / GLP; write-offs / average
  * GLP (den = start + end, num doubled: exact); reserve / PAR>30 (the
- * threshold 30 must be among the options', else ML_EINVAL). */
+ * threshold 30 must be among the options', else ML_EINVAL). f holds
+ * figures as ml_portfolio_total and ml_portfolio_segment fill them; a
+ * caller's own figures with a negative denominator, or with 2 *
+ * written_off_in_period or gross_portfolio_at_start + gross_portfolio past
+ * int64 (which add and merge refuse), are a programming error (asserted). */
 ML_API ml_ratio ml_portfolio_par_ratio(const ml_portfolio_figures *f,
                                        size_t k);
 ML_API ml_ratio ml_portfolio_arrears_rate(const ml_portfolio_figures *f);
