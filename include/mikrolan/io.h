@@ -239,14 +239,17 @@ ML_API void ml_journal_reader_free(ml_journal_reader *reader); /* NULL ok */
  * loan_id "") at the end of the input. Allocates nothing, except to grow
  * the set of seen ids (ML_JOURNAL_GROUPED; ML_ENOMEM when that fails).
  *
- * Errors in a row — ML_EPARSE (malformed date, amount, number),
+ * Errors in a row — ML_EPARSE (malformed date, amount, number, a control
+ * character in the loan id),
  * ML_EINVAL (an unknown type or component, a value the row's type does not
  * allow, a missing value, an id out of place, a loan id seen before), ML_ERANGE (a number or date out of
  * range), ML_ELIMIT (a ref or loan id too long, or more than
  * min(capacity, ML_LOAN_MAX_EVENTS) events in one loan) — fill err with
  * the column's name in err->field, the line and column of the offending
  * byte (the cell's first byte for a value that is missing, not allowed
- * or out of range; column 0 when the file has no such column) and a
+ * or out of range, except a date out of range, which is placed at its
+ * part ml_date_parse finds out of range, the day of 2026-02-30; column 0
+ * when the file has no such column) and a
  * message that quotes the value; loan_id is the offending loan's id when it is valid. Such an
  * error is not final: the next call skips the rest of that loan and reads
  * the following one. CSV errors (ml_csv_next's) are final. The message
