@@ -51,9 +51,25 @@ void ml_error_clear(ml_error *err) {
   err->code = ML_OK;
 }
 
+/* The length of text[0..n) without a UTF-8 sequence that a cut at n left
+ * unfinished: a cut text stays valid UTF-8 when it was (other bytes are
+ * left as they are). */
+static size_t utf8_whole(const char *text, size_t n) {
+  size_t lead = n;
+  /* back over at most three continuation bytes to the sequence's lead */
+  while (lead > 0 && n - lead < 3 &&
+         ((unsigned char)text[lead - 1] & 0xC0) == 0x80) {
+    lead--;
+  }
+  if (lead == 0) return n;
+  unsigned char b = (unsigned char)text[lead - 1];
+  size_t length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+  return n - (lead - 1) < length ? lead - 1 : n;
+}
+
 static void copy_truncated(char *dst, size_t size, const char *src) {
   size_t n = strlen(src);
-  if (n >= size) n = size - 1;
+  if (n >= size) n = utf8_whole(src, size - 1);
   memcpy(dst, src, n);
   dst[n] = '\0';
 }
@@ -67,8 +83,11 @@ ml_status ml_error_set(ml_error *err, ml_status code, const char *field,
   err->column = column;
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(err->message, sizeof err->message, fmt, ap);
+  int n = vsnprintf(err->message, sizeof err->message, fmt, ap);
   va_end(ap);
+  if (n >= (int)sizeof err->message) { /* cut: not inside a character */
+    err->message[utf8_whole(err->message, sizeof err->message - 1)] = '\0';
+  }
   return code;
 }
 
@@ -79,7 +98,7 @@ void ml_quote_input(char *buf, size_t size, const char *text) {
   if (n <= SHOWN) {
     snprintf(buf, size, "\"%s\"", text);
   } else {
-    snprintf(buf, size, "\"%.*s...\"", (int)SHOWN, text);
+    snprintf(buf, size, "\"%.*s...\"", (int)utf8_whole(text, SHOWN), text);
   }
 }
 

@@ -97,6 +97,49 @@ static void quote_input_shortens_long_text(void **state) {
   assert_string_equal(buf, "\"0123456789012345678901234567890123456789...\"");
 }
 
+/* n copies of the character ch (UTF-8) after prefix, into buf. */
+static const char *repeated(char *buf, size_t size, const char *prefix,
+                            const char *ch, int n) {
+  size_t used = (size_t)snprintf(buf, size, "%s", prefix);
+  for (int i = 0; i < n; i++) {
+    used += (size_t)snprintf(buf + used, size - used, "%s", ch);
+  }
+  return buf;
+}
+
+/* A cut never splits a character: a text of 3-byte euro signs cut at 47
+ * bytes keeps 15 of them (45 bytes), 4-byte ones 11 (44), and a quote of
+ * 40 bytes shown keeps 13 euro signs (39) or "a" and 19 e-acutes (39).
+ * (They were cut mid-character: invalid UTF-8 in err.) */
+static void truncation_keeps_whole_characters(void **state) {
+  (void)state;
+  ml_error err;
+  char text[512], want[512];
+  (void)ml_error_set(&err, ML_EINVAL, repeated(text, sizeof text, "", "\u20ac",
+                                               20),
+                     0, 0, "x");
+  assert_string_equal(err.field, repeated(want, sizeof want, "", "\u20ac", 15));
+  (void)ml_error_set(&err, ML_EINVAL,
+                     repeated(text, sizeof text, "", "\U0001F600", 20), 0, 0,
+                     "x");
+  assert_string_equal(err.field,
+                      repeated(want, sizeof want, "", "\U0001F600", 11));
+  /* the message: 255 bytes kept at most; "x" and 84 euro signs are 253 */
+  (void)ml_error_set(&err, ML_EINVAL, "f", 0, 0, "%s",
+                     repeated(text, sizeof text, "x", "\u20ac", 100));
+  assert_string_equal(err.message,
+                      repeated(want, sizeof want, "x", "\u20ac", 84));
+  char quoted[64];
+  ml_quote_input(quoted, sizeof quoted,
+                 repeated(text, sizeof text, "", "\u20ac", 14));
+  repeated(want, sizeof want, "\"", "\u20ac", 13);
+  assert_string_equal(quoted, strcat(want, "...\""));
+  ml_quote_input(quoted, sizeof quoted,
+                 repeated(text, sizeof text, "a", "\u00e9", 30));
+  repeated(want, sizeof want, "\"a", "\u00e9", 19);
+  assert_string_equal(quoted, strcat(want, "...\""));
+}
+
 static void version(void **state) {
   (void)state;
   assert_string_equal(ml_version_string(), ML_VERSION_STRING);
@@ -138,6 +181,7 @@ int main(void) {
       cmocka_unit_test(error_set_fills_every_member),
       cmocka_unit_test(error_set_truncates),
       cmocka_unit_test(quote_input_shortens_long_text),
+      cmocka_unit_test(truncation_keeps_whole_characters),
       cmocka_unit_test(version),
       cmocka_unit_test(checked_arithmetic),
       cmocka_unit_test(assertion_true_is_silent),
