@@ -1011,6 +1011,20 @@ def test_file_errors_events():
                "X1,2026-01-01,disbursement,1200,\nX15,2026-01-02,repayment,"
                "100,\nX2,2026-01-01,disbursement,1200,\n",
                "--events: EVENTS:3:1: loan_id: no loan \"X15\" in LOANS")
+    # with ascending ids the events' ids must ascend, an unknown loan's
+    # too: X2 after X9 stops the run, also with --skip-bad (README)
+    unknown_high = ("loan_id,date,type,amount,ref\n"
+                    "X1,2026-01-01,disbursement,1200,\nX9,2026-01-02,"
+                    "repayment,100,\nX2,2026-01-01,disbursement,1200,\n")
+    file_error("unknown_loan_high", loans, unknown_high,
+               "--events: EVENTS:3:1: loan_id: no loan \"X9\" in LOANS")
+    file_error("unknown_loan_high_skip", loans, unknown_high,
+               "--events: EVENTS:4:1: loan_id: the events of loan \"X2\" "
+               "come after those of loan \"X9\", which is not in LOANS; as "
+               "the loan ids of LOANS ascend, those of the events must "
+               "ascend too: leave out the events of \"X9\", or give "
+               "--sort-events",
+               extra=["--skip-bad", os.path.join(WORK, "unknown_high.csv")])
     file_error("out_of_order", loans, "loan_id,date,type,amount,ref\n"
                "X2,2026-01-01,disbursement,1200,\nX1,2026-01-01,"
                "disbursement,1200,\n",
