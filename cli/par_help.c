@@ -172,7 +172,8 @@ static const char par_options[] =
     "    loan's events counting at its row (with --sort-events too). With\n"
     "    --skip-bad FILE each problem is written to FILE (CSV: file,line,\n"
     "    column,field,loan_id,reason) and its loan left out, with all its\n"
-    "    events; the report says how many. A malformed header, unreadable\n"
+    "    events; the report says how many (--format csv: a note on\n"
+    "    standard error). A malformed header, unreadable\n"
     "    CSV (a wrong number of fields, bad quoting, invalid UTF-8) and\n"
     "    events out of order stop the run even then.\n"
     "\n";

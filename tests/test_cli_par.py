@@ -1168,6 +1168,13 @@ S5,2026-01-01,disbursement,12000,
     check(status == 0 and "Skipped: 3 loans, 4 rows listed in %s" % skip in
           out.splitlines(), "--skip-bad: the table says what was skipped",
           out)
+    status, out, err = run(["par", "--loans", loans, "--events", events,
+                            "--skip-bad", skip, "--format", "csv"] + AS_OF)
+    check(status == 0 and err == P.replace(": ", ": note: ") +
+          "skipped 3 loans, 4 rows listed in %s\n" % skip and
+          out.startswith("row,loans,"),
+          "--skip-bad --format csv: a note on stderr says what was skipped",
+          err)
     os.remove(skip)
     status, out, err = run(["par", "--loans", loans, "--events", events] +
                            AS_OF)
