@@ -86,9 +86,19 @@ static int day_item(void *out, size_t i, const cli_option *part,
   return cli_parse_count(&((int32_t *)out)[i], part, err);
 }
 
+/* A rate of the list: the library's message suggests "8,5 %" too, which a
+ * comma-separated list cannot take, so its suggestion is replaced. */
 static int rate_item(void *out, size_t i, const cli_option *part,
                      cli_error *err) {
-  return cli_parse_percent(&((ml_rate *)out)[i], part, err);
+  int st = cli_parse_percent(&((ml_rate *)out)[i], part, err);
+  char *expected = st != 0 ? strstr(err->message, "; expected a percentage")
+                           : NULL;
+  if (expected != NULL) {
+    size_t room = sizeof err->message - (size_t)(expected - err->message);
+    snprintf(expected, room, "; expected a percentage such as \"8.5\" or "
+                             "\"8.5%%\" (a decimal comma would split the list)");
+  }
+  return st;
 }
 
 /* --thresholds, --buckets and --provisioning, then the library's check
