@@ -354,15 +354,17 @@ static void count_problems(par_counts *counts, const par_problems *list) {
   }
 }
 
-/* Reads both files into o; *again when the run took the loan ids to
- * ascend and they do not: o is then to be thrown away. */
+/* Reads both files into o; *again is the order to make the run again
+ * with when this one cannot stand (par_loans_order_wrong): o is then to
+ * be thrown away. */
 static int read_everything(const par_request *q, par_outcome *o,
-                           int order_first, int *again, cli_error *err) {
+                           par_order order, par_order *again,
+                           cli_error *err) {
   par_loans *loans = NULL;
   par_problems *problems = &o->problems;
-  int st = par_loans_open(&loans, q, order_first, err);
+  int st = par_loans_open(&loans, q, order, err);
   cli_error fatal;
-  *again = 0;
+  *again = PAR_ORDER_ASSUMED;
   if (st == 0) {
     st = par_events_run(q, loans, o->work, problems, &o->counts, &fatal);
     *again = par_loans_order_wrong(loans);
@@ -373,7 +375,7 @@ static int read_everything(const par_request *q, par_outcome *o,
   int opened = loans != NULL;
   int finished = par_work_finish(o->work, &o->portfolio, problems, err);
   par_loans_free(loans);
-  if (*again) return 0;
+  if (*again != PAR_ORDER_ASSUMED) return 0;
   par_problems_sort(problems);
   int strict = q->skip_path == NULL;
   if (st != 0 && opened) {
@@ -393,25 +395,30 @@ static int read_everything(const par_request *q, par_outcome *o,
   return 0;
 }
 
-static int run_files(const par_request *q, par_outcome *o, int order_first,
-                     int *again, cli_error *err) {
+static int run_files(const par_request *q, par_outcome *o, par_order order,
+                     par_order *again, cli_error *err) {
   memset(o, 0, sizeof *o);
-  *again = 0;
+  *again = PAR_ORDER_ASSUMED;
   int st = par_work_start(&o->work, q, err);
-  if (st == 0) st = read_everything(q, o, order_first, again, err);
+  if (st == 0) st = read_everything(q, o, order, again, err);
   count_problems(&o->counts, &o->problems);
   return st;
 }
 
 /* Most loans files list their ids in ascending order, so a run first
  * takes them to, without a first pass over the file (par_loans.c); the
- * few that do not are read again, with one. */
+ * few that do not are read again, with one; and the events of an unknown
+ * loan out of the ascending order, with the set of ids. Each run asks for
+ * a later order than its own (an id set never asks), so there are at most
+ * three. */
 int par_run_files(const par_request *q, par_outcome *o, cli_error *err) {
-  int again;
-  int st = run_files(q, o, 0, &again, err);
-  if (!again) return st;
-  par_outcome_free(o);
-  return run_files(q, o, 1, &again, err);
+  par_order again;
+  int st = run_files(q, o, PAR_ORDER_ASSUMED, &again, err);
+  while (again != PAR_ORDER_ASSUMED) {
+    par_outcome_free(o);
+    st = run_files(q, o, again, &again, err);
+  }
+  return st;
 }
 
 void par_outcome_free(par_outcome *o) {

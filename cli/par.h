@@ -153,13 +153,22 @@ typedef struct par_loan {
 
 typedef struct par_loans par_loans;
 
+/* How a run learns the order of the loan ids. */
+typedef enum par_order {
+  PAR_ORDER_ASSUMED = 0,    /* taken to ascend, checked by the run */
+  PAR_ORDER_FIRST_PASS = 1, /* a first pass finds it */
+  /* a first pass, and the run keeps every id as if they did not ascend:
+   * for events that only a set of ids can place (par_loans_unsort) */
+  PAR_ORDER_ID_SET = 2
+} par_order;
+
 /* Opens the loans file and reads and checks its header and the --by
- * columns. With order_first (or a progress line, which needs the count of
- * rows) a first pass over the loan ids finds their order (and every id
- * when they do not ascend); without, the ids are taken to ascend and the
- * run itself checks it (par_loans_order_wrong). 0, or CLI_EXIT_USAGE /
- * CLI_EXIT_FAILURE with *err. */
-int par_loans_open(par_loans **out, const par_request *q, int order_first,
+ * columns. With a first pass (order, or a progress line, which needs the
+ * count of rows) the pass finds their order (and every id when they do
+ * not ascend, or with PAR_ORDER_ID_SET); without, the ids are taken to
+ * ascend and the run itself checks it (par_loans_order_wrong). 0, or
+ * CLI_EXIT_USAGE / CLI_EXIT_FAILURE with *err. */
+int par_loans_open(par_loans **out, const par_request *q, par_order order,
                    cli_error *err);
 void par_loans_free(par_loans *loans);
 /* Writes to notes a line for each column of the loans file that differs
@@ -181,13 +190,21 @@ int par_loans_next(par_loans *loans, par_loan *loan, int *has,
 /* 1 when the valid loan ids never descend in byte order (or are taken
  * not to): the events can then be read in constant memory. */
 int par_loans_ascending(const par_loans *loans);
-/* After the run: 1 when it took the ids to ascend and they do not (it
- * must then be made again with order_first); 0 when they were known to,
- * or the run read every row in order, or a first pass made now for a run
- * that stopped early says so. */
-int par_loans_order_wrong(par_loans *loans);
+/* After the run: the order the run must be made again with, when it took
+ * the ids to ascend and they do not (PAR_ORDER_FIRST_PASS), or when the
+ * events need the set of ids (PAR_ORDER_ID_SET); PAR_ORDER_ASSUMED (0)
+ * when it stands: the ids were known to ascend, or the run read every row
+ * in order, or a first pass made now for a run that stopped early says
+ * so. */
+par_order par_loans_order_wrong(par_loans *loans);
+/* During a run with ascending ids: the events of an unknown loan came out
+ * of the ascending order, which the journal reader checks, so the run is
+ * to be made again with the set of ids, which places them as when the ids
+ * do not ascend (the same report whatever the order). */
+void par_loans_unsort(par_loans *loans);
 /* During the run: 1 once the run that took the ids to ascend met one that
- * descends. Its outcome is thrown away, so nothing more is to be read. */
+ * descends, or par_loans_unsort. Its outcome is thrown away, so nothing
+ * more is to be read. */
 int par_loans_abandoned(const par_loans *loans);
 /* The rows the first pass counted, or -1 when it stopped early. */
 int64_t par_loans_total(const par_loans *loans);

@@ -249,23 +249,12 @@ static int fail_out_of_order(const stream *s, long at, cli_error *err) {
   cli_quote(quoted, g->id);
   cli_quote(before, s->previous);
   par_problem p;
-  if (s->previous_unknown) {
-    /* The journal reader checks that ascending ids keep ascending; an
-     * unknown loan between known ones can break that. */
-    par_problem_set(&p, PAR_FILE_EVENTS, line, column, "loan_id", g->id,
-                    "the events of loan %s come after those of loan %s, "
-                    "which is not in %s; as the loan ids of %s ascend, "
-                    "those of the events must ascend too: leave out the "
-                    "events of %s, or give --sort-events",
-                    quoted, before, loans, loans, before);
-  } else {
-    par_problem_set(&p, PAR_FILE_EVENTS, line, column, "loan_id", g->id,
-                    "the events of loan %s are out of order: they come "
-                    "after those of loan %s, but %s lists %s first (line "
-                    "%ld); list each loan's events together in the order "
-                    "of the loans file, or give --sort-events",
-                    quoted, before, loans, quoted, at);
-  }
+  par_problem_set(&p, PAR_FILE_EVENTS, line, column, "loan_id", g->id,
+                  "the events of loan %s are out of order: they come "
+                  "after those of loan %s, but %s lists %s first (line "
+                  "%ld); list each loan's events together in the order "
+                  "of the loans file, or give --sort-events",
+                  quoted, before, loans, quoted, at);
   return par_problem_fail(err, &p, s->m->q);
 }
 
@@ -276,6 +265,13 @@ static int orphan(stream *s, cli_error *err) {
   par_problem p = g->problem;
   if (g->id[0] != '\0' && (!g->bad || out_of_place(g))) {
     long at = loan_line(s);
+    if (at != 0 && s->previous_unknown && par_loans_ascending(s->m->loans)) {
+      /* Not out of the loans file's order: the journal reader, which
+       * checks that ascending ids keep ascending, saw an unknown loan's
+       * events break that. A run with the set of ids places them. */
+      par_loans_unsort(s->m->loans);
+      return 0;
+    }
     if (at != 0) return fail_out_of_order(s, at, err);
     long line, column;
     char quoted[CLI_QUOTE_SIZE];

@@ -89,14 +89,12 @@ static const char par_files[] =
     "    loans file: the same report, later. Events for a loan the\n"
     "    loans file does not have are a problem (see BAD INPUT); events\n"
     "    out of that order stop the run, naming the line, unless\n"
-    "    --sort-events. With ascending loan ids the events' ids must\n"
-    "    ascend too, an unknown loan's included: a known loan's events\n"
-    "    after those of an unknown loan with a higher id stop the run,\n"
-    "    even with --skip-bad. An event after --as-of is checked on its own\n"
-    "    (its cells, type, amount); against the loan's state (a\n"
-    "    repayment after the loan closed, say) only by a report on or\n"
-    "    after its date. mikrolan status, which takes the events one by\n"
-    "    one, checks every date.\n"
+    "    --sort-events. (An unknown loan's events out of the ascending\n"
+    "    order of the ids make the run start again with the set of ids.)\n"
+    "    An event after --as-of is checked on its own (its cells, type,\n"
+    "    amount); against the loan's state (a repayment after the loan\n"
+    "    closed, say) only by a report on or after its date. mikrolan\n"
+    "    status, which takes the events one by one, checks every date.\n"
     "\n";
 
 static const char par_options[] =

@@ -135,6 +135,7 @@ struct par_loans {
   int ascending;
   int assumed;
   int order_broken; /* assumed, and a valid id descended */
+  int unsorted;     /* par_loans_unsort */
   int read_whole;   /* the run read every row */
   int64_t total;
   char first_id[ML_LOAN_ID_SIZE], last_id[ML_LOAN_ID_SIZE]; /* valid ids */
@@ -420,20 +421,32 @@ static int order_wrong_by_first_pass(par_loans *l) {
   return !l->ascending;
 }
 
-int par_loans_abandoned(const par_loans *l) { return l->order_broken; }
-
-int par_loans_order_wrong(par_loans *l) {
-  if (!l->assumed) return 0;
-  if (l->order_broken) return 1;
-  if (!l->read_whole) return order_wrong_by_first_pass(l);
-  memcpy(l->last_id, l->previous, sizeof l->previous);
-  return 0;
+int par_loans_abandoned(const par_loans *l) {
+  return l->order_broken || l->unsorted;
 }
 
-static int first_pass(par_loans *l, cli_error *err) {
+void par_loans_unsort(par_loans *l) {
+  ML_ASSERT(l->ascending);
+  l->unsorted = 1;
+}
+
+par_order par_loans_order_wrong(par_loans *l) {
+  if (l->unsorted) return PAR_ORDER_ID_SET;
+  if (!l->assumed) return PAR_ORDER_ASSUMED;
+  if (l->order_broken) return PAR_ORDER_FIRST_PASS;
+  if (!l->read_whole) {
+    return order_wrong_by_first_pass(l) ? PAR_ORDER_FIRST_PASS
+                                        : PAR_ORDER_ASSUMED;
+  }
+  memcpy(l->last_id, l->previous, sizeof l->previous);
+  return PAR_ORDER_ASSUMED;
+}
+
+static int first_pass(par_loans *l, par_order order, cli_error *err) {
   l->ascending = 1;
   l->total = -1;
   scan_file_order(l);
+  if (order == PAR_ORDER_ID_SET) l->ascending = 0;
   if (l->ascending) return 0;
   FILE *file;
   ml_csv_reader *csv = reopen(l, &file);
@@ -456,7 +469,7 @@ static void prepare_start(par_loans *l) {
   l->same_start = cli_terms_start(&l->start, l->terms, &e) == 0;
 }
 
-int par_loans_open(par_loans **out, const par_request *q, int order_first,
+int par_loans_open(par_loans **out, const par_request *q, par_order order,
                    cli_error *err) {
   *out = NULL;
   par_loans *l = calloc(1, sizeof *l);
@@ -481,8 +494,8 @@ int par_loans_open(par_loans **out, const par_request *q, int order_first,
                         : map_terms(l, err);
   if (rc == 0) rc = check_required(l, err);
   if (rc == 0) rc = map_by(l, err);
-  if (rc == 0 && (order_first || q->progress)) {
-    rc = first_pass(l, err);
+  if (rc == 0 && (order != PAR_ORDER_ASSUMED || q->progress)) {
+    rc = first_pass(l, order, err);
   } else {
     l->ascending = l->assumed = 1;
     l->total = -1;
