@@ -73,8 +73,9 @@ ML_API const char *ml_status_describe(ml_status status);
  * What went wrong, for functions that parse or validate. The caller owns it;
  * pass NULL where the details are not wanted. On success the functions leave
  * it untouched; on failure they fill every member (strings are always
- * NUL-terminated, truncated to fit, never inside a UTF-8 character). line and column are 1-based, 0 where
- * they do not apply. There is no global or thread-local error state.
+ * NUL-terminated, truncated to fit, never inside a UTF-8 character). line
+ * and column are 1-based, 0 where they do not apply. There is no global or
+ * thread-local error state.
  */
 typedef struct ml_error {
   ml_status code;
