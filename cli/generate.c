@@ -47,10 +47,12 @@ static int parse_seed(uint64_t *out, const cli_option *opt, cli_error *err) {
     n = n * 10 + digit;
   }
   if (!ok) {
+    char quoted[CLI_QUOTE_SIZE];
+    cli_quote(quoted, s);
     return cli_fail(err, opt->name,
-                    "\"%.40s\" is not a seed; expected a whole number from 0 "
+                    "%s is not a seed; expected a whole number from 0 "
                     "to 18446744073709551615 (digits only)",
-                    s);
+                    quoted);
   }
   *out = n;
   return 0;

@@ -9,9 +9,13 @@ void cli_quote(char buf[CLI_QUOTE_SIZE], const char *text) {
   size_t n = strlen(text);
   if (n <= CLI_QUOTE_SHOWN) {
     snprintf(buf, CLI_QUOTE_SIZE, "\"%s\"", text);
-  } else {
-    snprintf(buf, CLI_QUOTE_SIZE, "\"%.*s...\"", (int)CLI_QUOTE_SHOWN, text);
+    return;
   }
+  /* the cut goes before a UTF-8 character it would split (text[shown] a
+   * continuation byte), as the library cuts its messages */
+  size_t shown = CLI_QUOTE_SHOWN;
+  while (shown > 0 && ((unsigned char)text[shown] & 0xC0) == 0x80) shown--;
+  snprintf(buf, CLI_QUOTE_SIZE, "\"%.*s...\"", (int)shown, text);
 }
 
 int cli_fail(cli_error *err, const char *name, const char *fmt, ...) {

@@ -254,11 +254,13 @@ static int map_terms(par_loans *l, cli_error *err) {
     size_t flag = term_flag_of(l, name);
     if (flag == ML_CSV_NO_COLUMN) continue;
     if (l->term_col[flag] != ML_CSV_NO_COLUMN) {
-      char message[CLI_ERROR_MESSAGE_SIZE];
+      char message[CLI_ERROR_MESSAGE_SIZE], first[CLI_QUOTE_SIZE],
+          second[CLI_QUOTE_SIZE];
+      cli_quote(first, ml_csv_column_name(l->csv, l->term_col[flag]));
+      cli_quote(second, name);
       snprintf(message, sizeof message,
-               "the columns \"%.40s\" and \"%.40s\" both give --%s; keep one",
-               ml_csv_column_name(l->csv, l->term_col[flag]), name,
-               l->terms[flag].name);
+               "the columns %s and %s both give --%s; keep one", first,
+               second, l->terms[flag].name);
       return header_fail(l, c, err, message);
     }
     l->term_col[flag] = c;

@@ -516,10 +516,11 @@ static int unknown_loan(par_sorted *s, par_merge *m, const loan_entry *e,
       id_col++;
     }
     uint32_t start = start_of(s, first, id_col);
+    char quoted[CLI_QUOTE_SIZE];
+    cli_quote(quoted, id);
     par_problem_set(&p, PAR_FILE_EVENTS, s->rows[first].line,
                     (long)(start & ~QUOTED_BIT), "loan_id", id,
-                    "no loan \"%.40s%s\" in %s", id,
-                    strlen(id) > 40 ? "..." : "", m->q->loans_path);
+                    "no loan %s in %s", quoted, m->q->loans_path);
   }
   return par_merge_problem(m, &p, m->seq) == 0 ? 0 : out_of_memory(err);
 }

@@ -465,6 +465,10 @@ REJECTED = [
      "following, modified-following, preceding, modified-preceding"),
     (ANCHOR + ["--format", "xml"], "--format: unknown value \"xml\": "
      "expected one of csv, json, table"),
+    # a quote cut at 40 bytes keeps whole characters: 13 euro signs (39
+    # bytes), not 13 and a third
+    (ANCHOR + ["--format", "\u20ac" * 14], "--format: unknown value \"" +
+     "\u20ac" * 13 + "...\": expected one of csv, json, table"),
     (ANCHOR + ["--currency", "XYZ"], "--currency: unknown currency \"XYZ\": "
      "expected one of SEK, EUR, USD, NOK, DKK, GBP, CHF, ISK, JPY"),
     # syntax
