@@ -103,6 +103,9 @@ static int read_request(apr_request *q, const cli_option options[FLAG_COUNT],
   q->xirr = options[FLAG_XIRR].value != NULL;
   q->flows_path = options[FLAG_FLOWS].value;
   int st = check_mode(options, err);
+  if (st == 0 && q->flows_path != NULL) {
+    st = cli_check_file_name(&options[FLAG_FLOWS], err);
+  }
   if (st == 0 && q->flows_path == NULL) {
     st = cli_terms_read(&q->terms, options, err);
   }

@@ -31,8 +31,8 @@ static const command *find_command(const char *name) {
 static int usage_error(const char *name, const char *message) {
   cli_error err;
   cli_fail(&err, NULL, "%s", message);
-  if (name != NULL) {
-    snprintf(err.flag, sizeof err.flag, "%s", name);
+  if (name != NULL) { /* an empty one is shown, as "" */
+    snprintf(err.flag, sizeof err.flag, "%s", name[0] ? name : "\"\"");
   }
   cli_report("mikrolan", &err);
   return CLI_EXIT_USAGE;

@@ -181,6 +181,11 @@ int cli_parse_amount(ml_amount *out, const cli_option *opt, ml_currency cur,
   return cli_fail_library(err, opt, &lib);
 }
 
+int cli_check_file_name(const cli_option *opt, cli_error *err) {
+  if (opt->value[0] != '\0') return 0;
+  return cli_fail(err, opt->name, "an empty file name; name a file");
+}
+
 int cli_parse_percent(ml_rate *out, const cli_option *opt, cli_error *err) {
   ml_error lib;
   if (ml_rate_parse(out, opt->value, ML_RATE_PERCENT, &lib) != ML_OK) {

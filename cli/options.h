@@ -109,6 +109,11 @@ int cli_parse_choice(int *out, const cli_option *opt,
 int cli_fail_above_limit(cli_error *err, const char *flag, ml_amount value,
                          ml_amount limit, ml_currency cur, const char *hint);
 
+/* A file name option's value: an empty one is CLI_EXIT_USAGE ("an empty
+ * file name; name a file"), as opening "" would fail with a message that
+ * shows no name; 0 otherwise. */
+int cli_check_file_name(const cli_option *opt, cli_error *err);
+
 /* Turns a failed library call on opt's value into *err: the option's flag
  * and the library's message. Returns CLI_EXIT_USAGE. */
 int cli_fail_library(cli_error *err, const cli_option *opt,

@@ -207,9 +207,6 @@ static int check_input(const char *flag, const char *path, cli_error *err) {
 
 static int check_skip_file(const par_request *q, cli_error *err) {
   const char *path = q->skip_path;
-  if (path[0] == '\0') {
-    return cli_fail(err, "skip-bad", "an empty file name; name a file");
-  }
   if (same_file(path, q->loans_path) || same_file(path, q->events_path)) {
     return cli_fail(err, "skip-bad", "%s is an input file; name another file",
                     path);
@@ -236,13 +233,18 @@ static int read_files(par_request *q, const cli_option *options,
   q->events_path = options[OPT_EVENTS].value;
   q->skip_path = options[OPT_SKIP_BAD].value;
   q->sort_events = options[OPT_SORT_EVENTS].value != NULL;
-  int st = check_input("loans", q->loans_path, err);
+  int st = cli_check_file_name(&options[OPT_LOANS], err);
+  if (st == 0) st = cli_check_file_name(&options[OPT_EVENTS], err);
+  if (st == 0) st = check_input("loans", q->loans_path, err);
   if (st == 0) st = check_input("events", q->events_path, err);
   if (st == 0 && same_file(q->loans_path, q->events_path)) {
     st = cli_fail(err, "events", "%s is the loans file too; name the events "
                   "file", q->events_path);
   }
-  if (st == 0 && q->skip_path != NULL) st = check_skip_file(q, err);
+  if (st == 0 && q->skip_path != NULL) {
+    st = cli_check_file_name(&options[OPT_SKIP_BAD], err);
+    if (st == 0) st = check_skip_file(q, err);
+  }
   if (st != 0) return st;
   return cli_parse_date(&q->as_of, &options[OPT_AS_OF], err);
 }

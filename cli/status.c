@@ -68,7 +68,8 @@ static int read_required(status_request *q, const cli_option *options,
   }
   q->events_path = options[OPT_EVENTS].value;
   q->loan_id = options[OPT_LOAN_ID].value;
-  return cli_parse_date(&q->as_of, &options[OPT_AS_OF], err);
+  int st = cli_check_file_name(&options[OPT_EVENTS], err);
+  return st != 0 ? st : cli_parse_date(&q->as_of, &options[OPT_AS_OF], err);
 }
 
 static int read_output(status_request *q, const cli_option *options,

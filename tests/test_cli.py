@@ -342,6 +342,8 @@ def test_usage_errors():
         (["frobnicate"], "mikrolan: frobnicate: unknown command; the "
          "commands are: schedule, apr, status, par, generate (see mikrolan "
          "--help)"),
+        ([""], "mikrolan: \"\": unknown command; the commands are: "
+         "schedule, apr, status, par, generate (see mikrolan --help)"),
         (["--frobnicate"], "mikrolan: --frobnicate: unknown option; see "
          "mikrolan --help"),
         (["--version", "x"], "mikrolan: --version: takes no arguments after "

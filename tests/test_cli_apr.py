@@ -302,6 +302,10 @@ def test_rejected_files():
     check(status == 2 and out == "" and re.fullmatch(
         re.escape(P) + r"--flows: cannot read .*missing\.csv: No such file "
         r"or directory\n", err), "rejects a missing file", err)
+    status, out, err = run(["--flows", ""])
+    check(status == 2 and out == "" and
+          err == P + "--flows: an empty file name; name a file\n",
+          "rejects an empty file name, saying so", err)
 
 
 def test_rejected_flows():

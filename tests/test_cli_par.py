@@ -1297,6 +1297,12 @@ def test_skip_file_is_never_an_input():
     check(status == 2 and out == "" and
           err == P + "--skip-bad: an empty file name; name a file\n",
           "--skip-bad '': refused", err)
+    for flag, files in [("loans", ["--loans", "", "--events", events]),
+                        ("events", ["--loans", LOANS, "--events", ""])]:
+        status, out, err = run(["par"] + files + AS_OF)
+        check(status == 2 and out == "" and
+              err == P + "--%s: an empty file name; name a file\n" % flag,
+              "--%s '': refused, saying so" % flag, err)
 
 
 def test_stray_argument_names_own_option():

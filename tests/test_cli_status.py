@@ -530,6 +530,8 @@ def test_rejected_journals():
     rejected(["status"] + ANCHOR + ["--events", TMP, "--as-of", AS_OF],
              p + 'cannot read "%s": Is a directory' % TMP,
              "a journal that is a directory")
+    rejected(["status"] + ANCHOR + ["--events", "", "--as-of", AS_OF],
+             p + "an empty file name; name a file", "an empty journal name")
     # "L1,2026-02-15,repayment," is 24 bytes: the amount's 'a' at 27
     bad("amount.csv", h + "L1,2026-02-15,repayment,12a,\n",
         ":2:27: amount \"12a\": unexpected 'a' at column 3; expected a "
