@@ -54,28 +54,37 @@ static long column_of(const csv_reader *r) {
 
 /* ---- reading the file -------------------------------------------------- */
 
+static int cannot_read(cli_error *err, const char *path) {
+  return cli_fail(err, "flows", "cannot read %s: %s", path, strerror(errno));
+}
+
+/* Whether a file that filled FLOWS_FILE_MAX bytes goes on: the limit is
+ * then passed (status 2), else it ends there (0). */
+static int past_the_limit(FILE *f, const char *path, cli_error *err) {
+  if (fgetc(f) == EOF) return ferror(f) ? cannot_read(err, path) : 0;
+  return cli_fail(err, "flows",
+                  "%s is larger than %ld bytes (64 MiB), the most a flows "
+                  "file may be",
+                  path, FLOWS_FILE_MAX);
+}
+
 /* The whole file (or standard input for "-") into a malloc'ed buffer. */
 static int slurp(char **data, size_t *size, const char *path,
                  cli_error *err) {
   FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-  if (f == NULL) {
-    return cli_fail(err, "flows", "cannot read %s: %s", path,
-                    strerror(errno));
-  }
+  if (f == NULL) return cannot_read(err, path);
   size_t cap = 4096, n = 0;
   char *buf = malloc(cap);
   int st = buf == NULL ? CLI_EXIT_FAILURE : 0;
   while (st == 0) {
+    if (n == cap && cap >= (size_t)FLOWS_FILE_MAX) {
+      st = past_the_limit(f, path, err);
+      break;
+    }
     if (n == cap) {
-      char *bigger = cap >= (size_t)FLOWS_FILE_MAX ? NULL
-                                                    : realloc(buf, cap * 2);
+      char *bigger = realloc(buf, cap * 2);
       if (bigger == NULL) {
-        st = cap >= (size_t)FLOWS_FILE_MAX
-                 ? cli_fail(err, "flows",
-                            "%s is larger than %ld bytes; expected at most "
-                            "%d flows",
-                            path, FLOWS_FILE_MAX, ML_APR_MAX_FLOWS)
-                 : CLI_EXIT_FAILURE;
+        st = CLI_EXIT_FAILURE;
         break;
       }
       buf = bigger;
@@ -84,10 +93,7 @@ static int slurp(char **data, size_t *size, const char *path,
     size_t got = fread(buf + n, 1, cap - n, f);
     n += got;
     if (got == 0) {
-      if (ferror(f)) {
-        st = cli_fail(err, "flows", "cannot read %s: %s", path,
-                      strerror(errno));
-      }
+      if (ferror(f)) st = cannot_read(err, path);
       break;
     }
   }
@@ -211,18 +217,27 @@ static int read_field(csv_field *f, int *last, csv_reader *r,
 
 static const char *const column_names[] = {"date", "amount"};
 
-/* Reads one record of exactly two fields into f[0], f[1]. */
-static int read_record(csv_field f[2], csv_reader *r, cli_error *err) {
+/* Reads one record of exactly two fields into f[0], f[1]; the header's
+ * (header set) is said to be a header when it has another count. */
+static int read_record(csv_field f[2], csv_reader *r, int header,
+                       cli_error *err) {
   for (int i = 0;; i++) {
-    const char *name = i < 2 ? column_names[i] : "record";
+    const char *name = header ? "header" : i < 2 ? column_names[i] : "record";
     csv_field extra = {0};
     csv_field *into = i < 2 ? &f[i] : &extra;
     int last = 0;
     int st = read_field(into, &last, r, name, err);
     if (st != 0) return st;
     if (i >= 2) {
-      return fail_at(err, r, into->line, into->column, "record",
-                     "a third field; expected two fields, date,amount");
+      return fail_at(err, r, into->line, into->column, header ? name : "record",
+                     header ? "a third field; expected the header date,amount"
+                            : "a third field; expected two fields, "
+                              "date,amount");
+    }
+    if (last && i == 0 && header) { /* "date;amount", say: one field */
+      return fail_at(err, r, f[0].line, f[0].column, name,
+                     "found \"%s\"; expected the header date,amount",
+                     f[0].text);
     }
     if (last && i == 0) {
       return fail_at(err, r, f[0].line, f[0].column, "amount",
@@ -246,7 +261,7 @@ static int read_header(csv_reader *r, cli_error *err) {
                    "the file is empty; expected the header date,amount");
   }
   csv_field f[2] = {{"", 0, 0}, {"", 0, 0}};
-  int st = read_record(f, r, err);
+  int st = read_record(f, r, 1, err);
   if (st != 0) return st;
   for (int i = 0; i < 2; i++) {
     if (strcmp(f[i].text, column_names[i]) != 0) {
@@ -330,7 +345,7 @@ static int read_rows(ml_flow **flows, size_t *count, csv_reader *r,
     }
     csv_field f[2] = {{"", 0, 0}, {"", 0, 0}};
     ml_flow x;
-    int st = read_record(f, r, err);
+    int st = read_record(f, r, 0, err);
     if (st == 0) st = parse_flow(&x, f, r, cur, err);
     if (st == 0) st = push_flow(flows, count, &cap, x, err);
     if (st != 0) return st;

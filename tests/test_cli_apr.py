@@ -256,6 +256,26 @@ def bad_file(name, content, message, extra=()):
           "rejects %s" % name, "status %d\n%r\n%r" % (status, err, want))
 
 
+def test_file_size_limit():
+    """64 MiB (67,108,864 bytes) is the most a flows file may be: a file
+    of exactly that (two flows and blank lines to the end) is read, one
+    byte more is refused, naming the limit (it blamed the flow count)."""
+    flows = "date,amount\n1994-01-01,-1000\n1995-07-01,1200\n"
+    path = os.path.join(TMP, "limit.csv")
+    with open(path, "w") as f:
+        f.write(flows + "\n" * (67108864 - len(flows)))
+    status, out, err = run(["--flows", path, "--format", "json"])
+    check(status == 0 and json.loads(out)["apr"] == "13.0",
+          "a flows file of exactly 64 MiB is read", err)
+    with open(path, "a") as f:
+        f.write("\n")
+    status, out, err = run(["--flows", path])
+    check(status == 2 and out == "" and err == P + "--flows: %s is larger "
+          "than 67108864 bytes (64 MiB), the most a flows file may be\n"
+          % path, "one byte past 64 MiB: refused, naming the limit", err)
+    os.remove(path)
+
+
 def test_rejected_files():
     bad_file("empty.csv", "", "FILE:1:1: header: the file is empty; "
              "expected the header date,amount")
@@ -292,8 +312,15 @@ def test_rejected_files():
              "FILE:2:15: amount: a '\"' inside an unquoted field; put the "
              "whole field in double quotes and write a quote as \"\"")
     bad_file("cr.csv", "date,amount\r1994-01-01,-1000\n",
-             "FILE:1:12: amount: a carriage return (CR without LF) byte; "
+             "FILE:1:12: header: a carriage return (CR without LF) byte; "
              "expected text")
+    # a header of one field (a semicolon-separated export), or of three
+    bad_file("semicolons.csv", "date;amount\n1994-01-01;-1000\n",
+             "FILE:1:1: header: found \"date;amount\"; expected the header "
+             "date,amount")
+    bad_file("three.csv", "date,amount,note\n",
+             "FILE:1:13: header: a third field; expected the header "
+             "date,amount")
     bad_file("nul.csv", b"date,amount\n1994-01-01,-10\x0000\n",
              "FILE:2:15: amount: a NUL byte; expected text")
     bad_file("long.csv", "date,amount\n1994-01-01," + "1" * 200 + "\n",
