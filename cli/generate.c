@@ -229,8 +229,9 @@ static int run(const generate_request *q) {
     cli_report(COMMAND, &err);
     return CLI_EXIT_FAILURE;
   }
-  printf("%ld loans and %lld events written to %s and %s\n", (long)q->loans,
-         (long long)events, w.loans_path, w.events_path);
+  printf("%ld loan%s and %lld events written to %s and %s\n",
+         (long)q->loans, q->loans == 1 ? "" : "s", (long long)events,
+         w.loans_path, w.events_path);
   return cli_finish_output(COMMAND);
 }
 

@@ -1333,6 +1333,12 @@ def test_generate_usage():
     check(status == 1 and err.startswith("mikrolan generate: --out: cannot "
                                          "create "),
           "generate: a directory that cannot be made", err)
+    one = os.path.join(WORK, "one")
+    status, out, err = run(["generate", "--loans", "1", "--out", one])
+    check(status == 0 and out.startswith("1 loan and ") and
+          out.endswith(" events written to %s/loans.csv and %s/events.csv\n"
+                       % (one, one)),
+          "generate --loans 1: one loan, in the singular", out + err)
 
 
 def test_help():
