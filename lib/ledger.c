@@ -1396,13 +1396,12 @@ static int plain_repayment(const replay *rp, const ml_event *e) {
          e->amount > 0 && e->amount <= entry_amount_limit(rp, e);
 }
 
-/* Adds the amount of events[index] (checked: at most 10^15) to the
- * journal's sum, which then stays far inside int64: past
- * ML_LOAN_MAX_AMOUNTS is ML_ELIMIT. */
-static ml_status add_to_sum(replay *rp, ml_amount *sum, const ml_event *events,
-                            size_t index) {
-  *sum += events[index].amount;
-  if (*sum <= ML_LOAN_MAX_AMOUNTS) return ML_OK;
+/* The journal's amounts add up past ML_LOAN_MAX_AMOUNTS at event index.
+ * (Kept out of read_journal's loop, which adds each amount to the sum
+ * and compares: each amount is checked, at most 10^15, so the sum stays
+ * far inside int64 until the limit stops it.) */
+__attribute__((cold, noinline)) static ml_status sum_error(replay *rp,
+                                                           size_t index) {
   char most[ML_AMOUNT_FORMAT_SIZE], message[ML_AMOUNT_FORMAT_SIZE + 80];
   if (ml_amount_format(most, sizeof most, ML_LOAN_MAX_AMOUNTS,
                        rp->terms.currency) != ML_OK) {
@@ -1419,12 +1418,12 @@ static ml_status add_to_sum(replay *rp, ml_amount *sum, const ml_event *events,
 static ml_status read_journal(replay *rp, journal_space *js,
                               const ml_event *events, size_t count,
                               ml_date as_of) {
-  ml_amount sum = 0; /* of the amounts: see add_to_sum */
+  ml_amount sum = 0; /* of the amounts: see sum_error */
   for (size_t i = 0; i < count; i++) {
     if (i > 0 && events[i].date < events[i - 1].date) js->in_date_order = 0;
     if (plain_repayment(rp, &events[i])) {
-      ml_status st = add_to_sum(rp, &sum, events, i);
-      if (st != ML_OK) return st;
+      sum += events[i].amount;
+      if (sum > ML_LOAN_MAX_AMOUNTS) return sum_error(rp, i);
       continue;
     }
     if (events[i].type == ML_EVENT_REVERSAL && !js->has_reversals) {
@@ -1433,10 +1432,11 @@ static ml_status read_journal(replay *rp, journal_space *js,
     }
     /* js->checked marks events reversed by any reversal entered so far. */
     ml_status st = check_journal_entry(rp, events, i, js->checked);
-    if (st == ML_OK && events[i].type <= ML_EVENT_WAIVER) {
-      st = add_to_sum(rp, &sum, events, i);
-    }
     if (st != ML_OK) return st;
+    if (events[i].type <= ML_EVENT_WAIVER) { /* the types with an amount */
+      sum += events[i].amount;
+      if (sum > ML_LOAN_MAX_AMOUNTS) return sum_error(rp, i);
+    }
     if (events[i].type == ML_EVENT_REVERSAL) {
       js->checked[events[i].target - 1] = 1;
       if (events[i].date <= as_of) js->reversed[events[i].target - 1] = 1;

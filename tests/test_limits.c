@@ -868,6 +868,27 @@ static void journal_sum_of_amounts(void **state) {
                "amount", message);
   assert_int_equal(ml_loan_event_count(loan), N);
   ml_loan_free(loan);
+  /* Each amount counts once, whichever path reads it: 49 repayments of
+   * 10^15 (read as plain repayments) between 50 penalties (read in full)
+   * after the disbursement make exactly the limit, and the loan stays
+   * open (the repayments pay the penalties, the principal stays owed);
+   * one minor unit more is past it. Counting either kind twice would
+   * pass the limit early. */
+  const ml_date later = date_of("2026-03-01");
+  for (size_t i = 1; i < N; i++) {
+    ml_event_init(&events[i], i % 2 ? ML_EVENT_PENALTY : ML_EVENT_REPAYMENT,
+                  later, most);
+    events[i].id = (int64_t)i + 1;
+  }
+  ml_event_init(&events[N], ML_EVENT_REPAYMENT, later, 1);
+  events[N].id = N + 1;
+  assert_int_equal(ml_loan_status_compute(&s, loan_rows, 601, &t, &o, events,
+                                          N, later, &err),
+                   ML_OK);
+  assert_int_equal(s.state, ML_LOAN_ACTIVE);
+  expect_error(ml_loan_status_compute(&s, loan_rows, 601, &t, &o, events,
+                                      N + 1, later, &err),
+               ML_ELIMIT, &err, "amount", message);
 }
 
 /* ---- CSV ----------------------------------------------------------------- */
