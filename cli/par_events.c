@@ -125,6 +125,7 @@ typedef struct stream {
   ml_error last_error;
   char previous[ML_LOAN_ID_SIZE]; /* the loan of the group before */
   int previous_unknown; /* ... which the loans file does not have */
+  char last_known[ML_LOAN_ID_SIZE]; /* the last group a loans row took */
 } stream;
 
 static void stream_free(stream *s) {
@@ -247,7 +248,9 @@ static int fail_out_of_order(const stream *s, long at, cli_error *err) {
   long line, column;
   group_place(s, &line, &column);
   cli_quote(quoted, g->id);
-  cli_quote(before, s->previous);
+  /* the loan the group conflicts with: the last known one, not an
+   * unknown loan's group that came in between */
+  cli_quote(before, s->last_known[0] != '\0' ? s->last_known : s->previous);
   par_problem p;
   par_problem_set(&p, PAR_FILE_EVENTS, line, column, "loan_id", g->id,
                   "the events of loan %s are out of order: they come "
@@ -264,14 +267,17 @@ static int orphan(stream *s, cli_error *err) {
   par_group *g = &s->group;
   par_problem p = g->problem;
   if (g->id[0] != '\0' && (!g->bad || out_of_place(g))) {
-    long at = loan_line(s);
-    if (at != 0 && s->previous_unknown && par_loans_ascending(s->m->loans)) {
-      /* Not out of the loans file's order: the journal reader, which
-       * checks that ascending ids keep ascending, saw an unknown loan's
-       * events break that. A run with the set of ids places them. */
+    if (s->previous_unknown && out_of_place(g) &&
+        par_loans_ascending(s->m->loans)) {
+      /* Maybe not out of the loans file's order: the journal reader,
+       * which checks that ascending ids keep ascending, saw an unknown
+       * loan's events break that. A run with the set of ids places them
+       * (and finds what else is wrong). Decided before loan_line, whose
+       * search reads the loans file. */
       par_loans_unsort(s->m->loans);
       return 0;
     }
+    long at = loan_line(s);
     if (at != 0) return fail_out_of_order(s, at, err);
     long line, column;
     char quoted[CLI_QUOTE_SIZE];
@@ -291,16 +297,20 @@ static int orphan(stream *s, cli_error *err) {
 static int stream_loan(stream *s, par_work *w, par_loan *loan,
                        par_problem *row_problem, cli_error *err) {
   int st = 0;
-  while (st == 0 && s->has_group && belongs_before(s, loan)) {
+  par_loans *loans = s->m->loans;
+  while (st == 0 && s->has_group && !par_loans_abandoned(loans) &&
+         belongs_before(s, loan)) {
     st = orphan(s, err);
     if (st == 0) st = fetch(s, err);
   }
-  if (st != 0) return st;
+  /* a run to be made again (par_loans_unsort) reads nothing more */
+  if (st != 0 || par_loans_abandoned(loans)) return st;
   int matched = s->has_group && loan->id[0] != '\0' &&
                 strcmp(s->group.id, loan->id) == 0;
   st = deliver(s->m, w, loan, matched ? &s->group : NULL, row_problem, err);
   if (st == 0 && matched) {
     copy_id(s->previous, loan->id);
+    copy_id(s->last_known, loan->id);
     s->previous_unknown = 0;
     st = fetch(s, err);
   }

@@ -881,6 +881,53 @@ def test_unknown_loan_out_of_ascending_order():
         results.append(out)
     check(results[0] == results[1] == results[2],
           "unknown loan out of the ascending order: the same report", "")
+    # Out of order after such a group: the message names the known loan
+    # whose events came before (X2), not the unknown one (X9).
+    three = write("unknown_high3_loans.csv", HEAD + "\n" + ROW + "\nX2" +
+                  ROW[2:] + "\nX3" + ROW[2:] + "\n")
+    events = write("unknown_high3_events.csv",
+                   "loan_id,date,type,amount,ref\n"
+                   "X2,2026-01-01,disbursement,1200,\nX9,2026-01-02,"
+                   "repayment,100,\nX1,2026-01-01,disbursement,1200,\n")
+    status, out, err = run(["par", "--loans", three, "--events", events,
+                            "--skip-bad", skip] + AS_OF)
+    check(status == 2 and err == P + "--events: %s:4:1: loan_id: the events "
+          "of loan \"X1\" are out of order: they come after those of loan "
+          "\"X2\", but %s lists \"X1\" first (line 2); list each loan's "
+          "events together in the order of the loans file, or give "
+          "--sort-events\n" % (events, three),
+          "out of order after an unknown loan: names the known loan before",
+          err)
+
+
+def test_unknown_loan_before_many():
+    """An unknown loan's events out of the ascending order with many loans'
+    events after them (each of which the journal reader then finds out of
+    place): the run made again skips the unknown loan and reads the rest,
+    as --sort-events does."""
+    d = os.path.join(WORK, "many")
+    run(["generate", "--loans", "2000", "--seed", "5", "--out", d])
+    with open(os.path.join(d, "events.csv")) as f:
+        lines = f.readlines()
+    at = max(i for i, line in enumerate(lines) if line.startswith("L000500,"))
+    stray = "L001999z,2025-01-01,repayment,100" + "," * 8 + "\n"
+    events = write("many_events.csv", "".join(lines[:at + 1] + [stray] +
+                                                lines[at + 1:]))
+    loans = os.path.join(d, "loans.csv")
+    skip = os.path.join(WORK, "many_skip.csv")
+    outs = []
+    for mode in [[], ["--sort-events"], ["--threads", "2"]]:
+        status, out, err = run(["par", "--loans", loans, "--events", events,
+                                "--skip-bad", skip, "--format", "json"] +
+                               AS_OF + mode)
+        d_out = json.loads(out) if status == 0 else {}
+        check(status == 0 and d_out["total"]["loans"] == 2000 and
+              d_out["skipped"] == {"loans": 0, "rows": 1},
+              "an unknown loan before 1,500 loans' events %s: skipped, all "
+              "2,000 loans read" % " ".join(mode), err)
+        outs.append(out)
+    check(outs[0] == outs[1] == outs[2],
+          "an unknown loan before many: the same report in every mode", "")
 
 
 def test_file_errors_open():
