@@ -11,11 +11,9 @@ void cli_quote(char buf[CLI_QUOTE_SIZE], const char *text) {
     snprintf(buf, CLI_QUOTE_SIZE, "\"%s\"", text);
     return;
   }
-  /* the cut goes before a UTF-8 character it would split (text[shown] a
-   * continuation byte), as the library cuts its messages */
-  size_t shown = CLI_QUOTE_SHOWN;
-  while (shown > 0 && ((unsigned char)text[shown] & 0xC0) == 0x80) shown--;
-  snprintf(buf, CLI_QUOTE_SIZE, "\"%.*s...\"", (int)shown, text);
+  /* not inside a UTF-8 character */
+  int shown = (int)ml_utf8_cut(text, CLI_QUOTE_SHOWN);
+  snprintf(buf, CLI_QUOTE_SIZE, "\"%.*s...\"", shown, text);
 }
 
 int cli_fail(cli_error *err, const char *name, const char *fmt, ...) {
@@ -26,8 +24,11 @@ int cli_fail(cli_error *err, const char *name, const char *fmt, ...) {
   }
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(err->message, sizeof err->message, fmt, ap);
+  int n = vsnprintf(err->message, sizeof err->message, fmt, ap);
   va_end(ap);
+  if (n >= (int)sizeof err->message) { /* cut: not inside a character */
+    err->message[ml_utf8_cut(err->message, sizeof err->message - 1)] = '\0';
+  }
   return CLI_EXIT_USAGE;
 }
 

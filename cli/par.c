@@ -86,17 +86,20 @@ static int day_item(void *out, size_t i, const cli_option *part,
   return cli_parse_count(&((int32_t *)out)[i], part, err);
 }
 
-/* A rate of the list: the library's message suggests "8,5 %" too, which a
- * comma-separated list cannot take, so its suggestion is replaced. */
+/* A rate of the list: the library's message ends in a suggestion of
+ * "8,5 %" too, which a comma-separated list cannot take, so that ending
+ * is replaced (only at the end: the quoted value may hold anything). */
 static int rate_item(void *out, size_t i, const cli_option *part,
                      cli_error *err) {
+  static const char suggestion[] =
+      "; expected a percentage such as \"8.5\", \"8,5 %\" or \"8.5%\"";
   int st = cli_parse_percent(&((ml_rate *)out)[i], part, err);
-  char *expected = st != 0 ? strstr(err->message, "; expected a percentage")
-                           : NULL;
-  if (expected != NULL) {
-    size_t room = sizeof err->message - (size_t)(expected - err->message);
-    snprintf(expected, room, "; expected a percentage such as \"8.5\" or "
-                             "\"8.5%%\" (a decimal comma would split the list)");
+  size_t length = strlen(err->message), tail = sizeof suggestion - 1;
+  if (st != 0 && length >= tail &&
+      strcmp(err->message + length - tail, suggestion) == 0) {
+    snprintf(err->message + length - tail, sizeof err->message - (length - tail),
+             "; expected a percentage such as \"8.5\" or \"8.5%%\" (a "
+             "decimal comma would split the list)");
   }
   return st;
 }
@@ -158,7 +161,9 @@ static int read_by(par_request *q, const cli_option *opt, cli_error *err) {
     }
     for (size_t i = 0; i < q->by_count; i++) {
       if (strcmp(q->by[i], name) == 0) {
-        return cli_fail(err, "by", "column \"%.40s\" is named twice", name);
+        char quoted[CLI_QUOTE_SIZE];
+        cli_quote(quoted, name);
+        return cli_fail(err, "by", "column %s is named twice", quoted);
       }
     }
     if (q->by_count == PAR_MAX_BY) {

@@ -51,10 +51,8 @@ void ml_error_clear(ml_error *err) {
   err->code = ML_OK;
 }
 
-/* The length of text[0..n) without a UTF-8 sequence that a cut at n left
- * unfinished: a cut text stays valid UTF-8 when it was (other bytes are
- * left as they are). */
-static size_t utf8_whole(const char *text, size_t n) {
+size_t ml_utf8_cut(const char *text, size_t n) {
+  ML_ASSERT(text != NULL || n == 0);
   size_t lead = n;
   /* back over at most three continuation bytes to the sequence's lead */
   while (lead > 0 && n - lead < 3 &&
@@ -69,7 +67,7 @@ static size_t utf8_whole(const char *text, size_t n) {
 
 static void copy_truncated(char *dst, size_t size, const char *src) {
   size_t n = strlen(src);
-  if (n >= size) n = utf8_whole(src, size - 1);
+  if (n >= size) n = ml_utf8_cut(src, size - 1);
   memcpy(dst, src, n);
   dst[n] = '\0';
 }
@@ -86,7 +84,7 @@ ml_status ml_error_set(ml_error *err, ml_status code, const char *field,
   int n = vsnprintf(err->message, sizeof err->message, fmt, ap);
   va_end(ap);
   if (n >= (int)sizeof err->message) { /* cut: not inside a character */
-    err->message[utf8_whole(err->message, sizeof err->message - 1)] = '\0';
+    err->message[ml_utf8_cut(err->message, sizeof err->message - 1)] = '\0';
   }
   return code;
 }
@@ -98,7 +96,7 @@ void ml_quote_input(char *buf, size_t size, const char *text) {
   if (n <= SHOWN) {
     snprintf(buf, size, "\"%s\"", text);
   } else {
-    snprintf(buf, size, "\"%.*s...\"", (int)utf8_whole(text, SHOWN), text);
+    snprintf(buf, size, "\"%.*s...\"", (int)ml_utf8_cut(text, SHOWN), text);
   }
 }
 

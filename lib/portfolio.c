@@ -425,11 +425,12 @@ ml_status ml_portfolio_add(ml_portfolio *p, const char *key,
   loan_part part;
   loan_part_of(&part, &p->options, at_end, at_start);
   if (!part_fits(&p->total, &part)) {
+    size_t shown = strlen(key) > 64 ? ml_utf8_cut(key, 64) : strlen(key);
     return ml_error_set(err, ML_EOVERFLOW, "", 0, 0,
                         "adding the loan takes a sum of the portfolio's "
-                        "total (segment \"%.64s\" and all the others) past "
+                        "total (segment \"%.*s\" and all the others) past "
                         "the int64 range",
-                        key);
+                        (int)shown, key);
   }
   size_t index = 0;
   ml_status st = segment_for(p, key, &index, err);

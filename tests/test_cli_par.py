@@ -1276,9 +1276,17 @@ def test_usage_errors():
          "--thresholds: at most 16, ascending, each >= 0"),
         (["--provisioning", "0,10,25,50,75,90,101"],
          "--provisioning: rate 7 must be from 0 % to 100 %"),
+        # the list's own suggestion replaces the library's at the end only
+        (["--provisioning", "0,10,25,50,75,90,x; expected a percentage"],
+         "--provisioning: rate \"x; expected a percentage\": unexpected 'x' "
+         "at column 1; expected a percentage such as \"8.5\" or \"8.5%\" "
+         "(a decimal comma would split the list)"),
         (["--period-start", "2026-06-30"],
          "--period-start: must be before --as-of"),
         (["--by", "kommun,kommun"], "--by: column \"kommun\" is named twice"),
+        # a long name is cut at 40 bytes, between characters: 20 e-acutes
+        (["--by", "x" + "\u00e9" * 30 + ",x" + "\u00e9" * 30],
+         "--by: column \"x" + "\u00e9" * 19 + "...\" is named twice"),
         (["--by", "region"], "--by: %s has no column \"region\"; its "
          "columns are loan_id, kommun, gender, principal, rate, term, "
          "frequency, method, interest, disbursed_on, first_due, restructured"

@@ -129,6 +129,15 @@ static void truncation_keeps_whole_characters(void **state) {
                      repeated(text, sizeof text, "x", "\u20ac", 100));
   assert_string_equal(err.message,
                       repeated(want, sizeof want, "x", "\u20ac", 84));
+  /* the cut itself: whole characters kept, a split one dropped */
+  assert_int_equal(ml_utf8_cut("a\u20ac", 4), 4);
+  assert_int_equal(ml_utf8_cut("a\u20ac", 3), 1);
+  assert_int_equal(ml_utf8_cut("a\u20ac", 2), 1);
+  assert_int_equal(ml_utf8_cut("\U0001F600", 3), 0);
+  assert_int_equal(ml_utf8_cut("\U0001F600", 4), 4);
+  assert_int_equal(ml_utf8_cut("\u00e9\u00e9", 3), 2);
+  assert_int_equal(ml_utf8_cut("abc", 2), 2);
+  assert_int_equal(ml_utf8_cut("", 0), 0);
   char quoted[64];
   ml_quote_input(quoted, sizeof quoted,
                  repeated(text, sizeof text, "", "\u20ac", 14));

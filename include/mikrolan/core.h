@@ -85,6 +85,12 @@ typedef struct ml_error {
   char message[ML_ERROR_MESSAGE_SIZE]; /* one human-readable sentence */
 } ml_error;
 
+/* How many bytes of text[0..n) to keep when a text is cut at n bytes: n,
+ * less the start of a UTF-8 character the cut would split, so that a cut
+ * of valid UTF-8 stays valid (other bytes are kept as they are). Reads
+ * only text[0..n). ml_error's strings are cut so. */
+ML_API size_t ml_utf8_cut(const char *text, size_t n);
+
 /* Resets *err to ML_OK with empty strings and zero line/column. */
 ML_API void ml_error_clear(ml_error *err);
 
