@@ -65,7 +65,8 @@ static int past_the_limit(FILE *f, const char *path, cli_error *err) {
   return cli_fail(err, "flows",
                   "%s is larger than %ld bytes (64 MiB), the most a flows "
                   "file may be",
-                  path, FLOWS_FILE_MAX);
+                  strcmp(path, "-") == 0 ? "standard input" : path,
+                  FLOWS_FILE_MAX);
 }
 
 /* The whole file (or standard input for "-") into a malloc'ed buffer. */
@@ -81,14 +82,16 @@ static int slurp(char **data, size_t *size, const char *path,
       st = past_the_limit(f, path, err);
       break;
     }
-    if (n == cap) {
-      char *bigger = realloc(buf, cap * 2);
+    if (n == cap) { /* twice the room, up to the limit exactly */
+      size_t room = cap * 2 < (size_t)FLOWS_FILE_MAX ? cap * 2
+                                                      : (size_t)FLOWS_FILE_MAX;
+      char *bigger = realloc(buf, room);
       if (bigger == NULL) {
         st = CLI_EXIT_FAILURE;
         break;
       }
       buf = bigger;
-      cap *= 2;
+      cap = room;
     }
     size_t got = fread(buf + n, 1, cap - n, f);
     n += got;
@@ -235,9 +238,10 @@ static int read_record(csv_field f[2], csv_reader *r, int header,
                               "date,amount");
     }
     if (last && i == 0 && header) { /* "date;amount", say: one field */
+      char quoted[CLI_QUOTE_SIZE];
+      cli_quote(quoted, f[0].text);
       return fail_at(err, r, f[0].line, f[0].column, name,
-                     "found \"%s\"; expected the header date,amount",
-                     f[0].text);
+                     "found %s; expected the header date,amount", quoted);
     }
     if (last && i == 0) {
       return fail_at(err, r, f[0].line, f[0].column, "amount",
@@ -265,9 +269,10 @@ static int read_header(csv_reader *r, cli_error *err) {
   if (st != 0) return st;
   for (int i = 0; i < 2; i++) {
     if (strcmp(f[i].text, column_names[i]) != 0) {
+      char quoted[CLI_QUOTE_SIZE];
+      cli_quote(quoted, f[i].text);
       return fail_at(err, r, f[i].line, f[i].column, "header",
-                     "found \"%s\"; expected the header date,amount",
-                     f[i].text);
+                     "found %s; expected the header date,amount", quoted);
     }
   }
   return 0;

@@ -449,10 +449,7 @@ static int run(const par_request *q, cli_error *err) {
   if (st == 0) par_write_report(stdout, q, o.portfolio, &o.counts);
   if (st == 0 && q->skip_path != NULL && q->format == PAR_FORMAT_CSV) {
     /* the table and the JSON say it; the CSV's rows have no place for it */
-    fprintf(stderr,
-            "%s: note: skipped %lld loans, %lld rows listed in %s\n",
-            COMMAND, (long long)o.counts.loans_skipped,
-            (long long)o.counts.problems, q->skip_path);
+    par_write_skipped(stderr, "mikrolan par: note: skipped ", q, &o.counts);
   }
   par_outcome_free(&o);
   return st;

@@ -308,6 +308,11 @@ int par_ranges_run(const par_request *q, par_outcome *o);
 
 /* ---- output ------------------------------------------------------------------ */
 
+/* One line: prefix, then "N loans, M rows listed in FILE" (each in the
+ * singular for 1): what --skip-bad left out. */
+void par_write_skipped(FILE *out, const char *prefix, const par_request *q,
+                       const par_counts *counts);
+
 void par_write_report(FILE *out, const par_request *q,
                       const ml_portfolio *portfolio,
                       const par_counts *counts);

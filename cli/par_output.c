@@ -569,11 +569,14 @@ static void write_table_notes(FILE *out, const par_request *q,
                    "--thresholds value)\n", a);
     }
   }
-  if (q->skip_path != NULL) {
-    fprintf(out, "Skipped: %lld loans, %lld rows listed in %s\n",
-            (long long)counts->loans_skipped, (long long)counts->problems,
-            q->skip_path);
-  }
+  if (q->skip_path != NULL) par_write_skipped(out, "Skipped: ", q, counts);
+}
+
+void par_write_skipped(FILE *out, const char *prefix, const par_request *q,
+                       const par_counts *counts) {
+  const long long loans = counts->loans_skipped, rows = counts->problems;
+  fprintf(out, "%s%lld loan%s, %lld row%s listed in %s\n", prefix, loans,
+          loans == 1 ? "" : "s", rows, rows == 1 ? "" : "s", q->skip_path);
 }
 
 static void write_table(FILE *out, const par_request *q, const ml_portfolio *p,

@@ -274,6 +274,10 @@ def test_file_size_limit():
           "than 67108864 bytes (64 MiB), the most a flows file may be\n"
           % path, "one byte past 64 MiB: refused, naming the limit", err)
     os.remove(path)
+    status, out, err = run(["--flows", "-"], stdin=b"\n" * (67108864 + 1))
+    check(status == 2 and out == "" and err == P + "--flows: standard input "
+          "is larger than 67108864 bytes (64 MiB), the most a flows file may "
+          "be\n", "standard input past 64 MiB: refused, saying so", err)
 
 
 def test_rejected_files():

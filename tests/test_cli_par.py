@@ -881,6 +881,11 @@ def test_unknown_loan_out_of_ascending_order():
         results.append(out)
     check(results[0] == results[1] == results[2],
           "unknown loan out of the ascending order: the same report", "")
+    status, out, err = run(["par", "--loans", loans, "--events", events,
+                            "--skip-bad", skip, "--format", "csv"] + AS_OF)
+    check(status == 0 and err == "mikrolan par: note: skipped 0 loans, 1 row "
+          "listed in %s\n" % skip, "the note says 1 row, in the singular",
+          err)
     # Out of order after such a group: the message names the known loan
     # whose events came before (X2), not the unknown one (X9).
     three = write("unknown_high3_loans.csv", HEAD + "\n" + ROW + "\nX2" +
