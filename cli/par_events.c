@@ -125,7 +125,9 @@ typedef struct stream {
   ml_error last_error;
   char previous[ML_LOAN_ID_SIZE]; /* the loan of the group before */
   int previous_unknown; /* ... which the loans file does not have */
-  char last_known[ML_LOAN_ID_SIZE]; /* the last group a loans row took */
+  /* the last group a loans row took, when previous is an unknown loan's
+   * (set when an orphan replaces it: no copy per loan) */
+  char last_known[ML_LOAN_ID_SIZE];
 } stream;
 
 static void stream_free(stream *s) {
@@ -250,7 +252,9 @@ static int fail_out_of_order(const stream *s, long at, cli_error *err) {
   cli_quote(quoted, g->id);
   /* the loan the group conflicts with: the last known one, not an
    * unknown loan's group that came in between */
-  cli_quote(before, s->last_known[0] != '\0' ? s->last_known : s->previous);
+  cli_quote(before, s->previous_unknown && s->last_known[0] != '\0'
+                        ? s->last_known
+                        : s->previous);
   par_problem p;
   par_problem_set(&p, PAR_FILE_EVENTS, line, column, "loan_id", g->id,
                   "the events of loan %s are out of order: they come "
@@ -286,6 +290,7 @@ static int orphan(stream *s, cli_error *err) {
     par_problem_set(&p, PAR_FILE_EVENTS, line, column, "loan_id", g->id,
                     "no loan %s in %s", quoted, s->m->q->loans_path);
   }
+  if (!s->previous_unknown) copy_id(s->last_known, s->previous);
   copy_id(s->previous, g->id);
   s->previous_unknown = 1;
   return par_merge_problem(s->m, &p, s->m->seq) == 0 ? 0
@@ -310,7 +315,6 @@ static int stream_loan(stream *s, par_work *w, par_loan *loan,
   st = deliver(s->m, w, loan, matched ? &s->group : NULL, row_problem, err);
   if (st == 0 && matched) {
     copy_id(s->previous, loan->id);
-    copy_id(s->last_known, loan->id);
     s->previous_unknown = 0;
     st = fetch(s, err);
   }
